@@ -1,0 +1,47 @@
+/**
+ * @effect-clerk/backend: the Clerk Backend API as Effect services.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Impersonation: create and revoke actor tokens.
+ *
+ * @since 0.1.0
+ */
+export * as ActorTokens from "./ActorTokens.js"
+
+/**
+ * Every service at once, and fetch-based layers for runtimes without Node.
+ *
+ * @since 0.1.0
+ */
+export * as Clerk from "./Clerk.js"
+
+/**
+ * The configured HttpClient every service sends through, and its layers.
+ *
+ * @since 0.1.0
+ */
+export * as ClerkClient from "./ClerkClient.js"
+
+/**
+ * One error class per HTTP status, plus the errors of transport, input and unexpected answers.
+ *
+ * @since 0.1.0
+ */
+export * as ClerkError from "./ClerkError.js"
+
+/**
+ * Test layers: a ClerkClient over a mocked HttpClient that records every request.
+ *
+ * @since 0.1.0
+ */
+export * as ClerkTest from "./ClerkTest.js"
+
+/**
+ * Users (create, get, list, delete).
+ *
+ * @since 0.1.0
+ */
+export * as Users from "./Users.js"
