@@ -162,11 +162,17 @@ export const config = (
   Config.all({
     secretKey: (options.secretKey ?? Config.redacted("CLERK_SECRET_KEY")).pipe(
       Config.mapOrFail((key) =>
-        Either.mapLeft(validateSecretKey(key), (message) => ConfigError.InvalidData([], message))
+        Either.mapLeft(validateSecretKey(key), (message) =>
+          ConfigError.InvalidData([options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"], message)
+        )
       )
     ),
     baseUrl: (options.baseUrl ?? Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))).pipe(
-      Config.mapOrFail((url) => Either.mapLeft(validateBaseUrl(url), (message) => ConfigError.InvalidData([], message)))
+      Config.mapOrFail((url) =>
+        Either.mapLeft(validateBaseUrl(url), (message) =>
+          ConfigError.InvalidData([options.baseUrl ? "baseUrl" : "CLERK_API_URL"], message)
+        )
+      )
     )
   })
 

@@ -178,10 +178,17 @@ const statusCases = {
   ]
 } as const
 
-const call = {
+const call: Record<
+  "create" | "revoke",
+  () => Effect.Effect<
+    ActorTokens.ActorToken,
+    ActorTokens.CreateError | ActorTokens.RevokeError,
+    ActorTokens.ActorTokens
+  >
+> = {
   create: () => ActorTokens.create({ user_id: "user_target", actor: { sub: "user_admin" } }),
   revoke: () => ActorTokens.revoke("act_2b7f")
-} as const
+}
 
 for (const method of ["create", "revoke"] as const) {
   describe(`ActorTokens.${method} error statuses`, () => {

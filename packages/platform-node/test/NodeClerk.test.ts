@@ -1,0 +1,172 @@
+import { ActorTokens, Users } from "@effect-clerk/backend"
+import { NodeClerk } from "@effect-clerk/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
+
+const SECRET = "sk_test_nodeCANARYkey42"
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly headers: IncomingMessage["headers"]
+  readonly body: string
+}
+
+/** A real HTTP server on 127.0.0.1 that records requests and answers with `reply`. */
+const server = (reply: (seen: Seen, res: ServerResponse) => void) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly seen: Array<Seen> }>((resume) => {
+      const seen: Array<Seen> = []
+      const srv = createServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          const entry = {
+            method: req.method!,
+            url: req.url!,
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString()
+          }
+          seen.push(entry)
+          reply(entry, res)
+        })
+      })
+      srv.listen(0, "127.0.0.1", () => {
+        const { port } = srv.address() as AddressInfo
+        resume(Effect.succeed({ url: `http://127.0.0.1:${port}/v1`, seen, srv }))
+      })
+    }),
+    (s) =>
+      Effect.promise(
+        () =>
+          new Promise<void>((done) =>
+            (s as unknown as { srv: ReturnType<typeof createServer> }).srv.close(() => done())
+          )
+      )
+  )
+
+const token = {
+  object: "actor_token",
+  id: "act_1",
+  status: "pending",
+  user_id: "user_1",
+  actor: { sub: "user_admin" },
+  token: "tok",
+  url: "https://example.invalid/accept?ticket=tok",
+  created_at: 1,
+  updated_at: 2
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers })
+  res.end(JSON.stringify(body))
+}
+
+describe("NodeClerk over undici against a server on 127.0.0.1", () => {
+  it.scoped("create and revoke round trip with every header and the body", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* server((_, res) => json(res, 200, token))
+      const result = yield* Effect.gen(function* () {
+        const created = yield* ActorTokens.create({
+          user_id: "user_1",
+          actor: { sub: "user_admin" },
+          expires_in_seconds: 60
+        })
+        const revoked = yield* ActorTokens.revoke("act/1")
+        return [created, revoked] as const
+      }).pipe(Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url })))
+      expect(result[0]).toEqual(token)
+      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+        "POST /v1/actor_tokens",
+        "POST /v1/actor_tokens/act%2F1/revoke"
+      ])
+      const [create, revoke] = seen
+      expect(create!.headers["authorization"]).toBe(`Bearer ${SECRET}`)
+      expect(create!.headers["clerk-api-version"]).toBe("2026-05-12")
+      expect(create!.headers["user-agent"]).toMatch(/^@effect-clerk\/backend\/\d+\.\d+\.\d+$/)
+      expect(create!.headers["accept"]).toBe("application/json")
+      expect(create!.headers["content-type"]).toBe("application/json")
+      expect(create!.headers["traceparent"]).toBeUndefined()
+      expect(JSON.parse(create!.body)).toEqual({
+        user_id: "user_1",
+        actor: { sub: "user_admin" },
+        expires_in_seconds: 60
+      })
+      expect(revoke!.body).toBe("")
+    })
+  )
+
+  it.scoped("layerConfig reads CLERK_SECRET_KEY and CLERK_API_URL; error statuses are typed", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* server((s, res) =>
+        s.url.endsWith("/revoke")
+          ? json(res, 404, {
+              errors: [{ code: "resource_not_found", message: "not found", long_message: "No actor token" }],
+              clerk_trace_id: "t1"
+            })
+          : json(
+              res,
+              429,
+              { errors: [{ code: "too_many_requests", message: "slow", long_message: "slow down" }] },
+              { "retry-after": "3" }
+            )
+      )
+      const layer = NodeClerk.layerConfig().pipe(
+        Layer.provide(
+          Layer.setConfigProvider(
+            ConfigProvider.fromMap(
+              new Map([
+                ["CLERK_SECRET_KEY", SECRET],
+                ["CLERK_API_URL", url]
+              ])
+            )
+          )
+        )
+      )
+      const [notFound, limited] = yield* Effect.all([
+        Effect.flip(ActorTokens.revoke("act_x")),
+        Effect.flip(Users.get("user_1"))
+      ]).pipe(Effect.provide(layer))
+      expect(notFound._tag).toBe("NotFound")
+      expect(notFound._tag === "NotFound" && notFound.clerk_trace_id).toBe("t1")
+      expect(limited._tag).toBe("TooManyRequests")
+      expect(limited._tag === "TooManyRequests" && limited.retryAfter).toBe(3)
+      expect(seen[0]!.headers["authorization"]).toBe(`Bearer ${SECRET}`)
+    })
+  )
+
+  it.scoped("a connection refused is a TransportError that does not show the key", () =>
+    Effect.gen(function* () {
+      // Bind then close a port, so nothing listens there.
+      const { url } = yield* Effect.scoped(server((_, res) => json(res, 200, token)))
+      const error = yield* Effect.flip(ActorTokens.revoke("act_1")).pipe(
+        Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
+      )
+      expect(error._tag).toBe("TransportError")
+      expect(error.message).toContain("ActorTokens.revoke")
+      for (const text of [String(error), error.message, JSON.stringify(error), inspect(error, { depth: 10 })]) {
+        expect(text).not.toContain("nodeCANARYkey42")
+      }
+    })
+  )
+
+  it.scoped("a server that resets the connection mid-body is a TransportError, not a defect", () =>
+    Effect.gen(function* () {
+      const { url } = yield* server((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
+        res.write('{"object":"actor_token"')
+        setTimeout(() => res.socket?.destroy(), 10)
+      })
+      const error = yield* Effect.flip(ActorTokens.revoke("act_1")).pipe(
+        Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
+      )
+      expect(error._tag).toBe("TransportError")
+    })
+  )
+})
