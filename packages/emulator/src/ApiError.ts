@@ -1,0 +1,158 @@
+/**
+ * Clerk-shaped API errors raised by emulated routes.
+ *
+ * Every failure the emulator answers with is rendered as Clerk renders it:
+ * `{"errors":[{"message","long_message","code","meta"}],"clerk_trace_id":"…"}`.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import { traceId } from "./internal/ids.js"
+
+/**
+ * One entry of the `errors` array of a Clerk error body (spec schema `ClerkError`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClerkErrorItem {
+  readonly message: string
+  readonly long_message: string
+  readonly code: string
+  readonly meta?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A failure of an emulated route: an HTTP status plus one or more Clerk error items.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ApiError extends Data.TaggedError("ApiError")<{
+  readonly status: number
+  readonly errors: ReadonlyArray<ClerkErrorItem>
+}> {
+  /**
+   * The Clerk-shaped JSON body (spec schema `ClerkErrors`) with a fresh `clerk_trace_id`.
+   *
+   * @since 0.1.0
+   */
+  toBody(): { readonly errors: ReadonlyArray<ClerkErrorItem>; readonly clerk_trace_id: string } {
+    return { errors: this.errors, clerk_trace_id: traceId() }
+  }
+}
+
+/**
+ * Builds an {@link ApiError} with a single error item.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (status: number, item: ClerkErrorItem): ApiError => new ApiError({ status, errors: [item] })
+
+/**
+ * 404 `resource_not_found`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const notFound = (longMessage = "Resource not found"): ApiError =>
+  make(404, { message: "not found", long_message: longMessage, code: "resource_not_found" })
+
+/**
+ * 401 `authentication_invalid`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const authenticationInvalid = (longMessage: string): ApiError =>
+  make(401, { message: "Invalid authentication", long_message: longMessage, code: "authentication_invalid" })
+
+/**
+ * 400 `malformed_request_body`: the body is not a JSON object.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const malformedBody = (longMessage: string): ApiError =>
+  make(400, { message: "malformed request body", long_message: longMessage, code: "malformed_request_body" })
+
+/**
+ * The error item for a missing parameter (`form_param_missing`, 422).
+ *
+ * @since 0.1.0
+ * @category items
+ */
+export const paramMissingItem = (paramName: string): ClerkErrorItem => ({
+  message: "is missing",
+  long_message: `${paramName} is missing`,
+  code: "form_param_missing",
+  meta: { param_name: paramName }
+})
+
+/**
+ * The error item for a parameter the operation does not accept (`form_param_unknown`, 422).
+ *
+ * @since 0.1.0
+ * @category items
+ */
+export const paramUnknownItem = (paramName: string): ClerkErrorItem => ({
+  message: "is unknown",
+  long_message: `${paramName} is not a valid parameter for this request.`,
+  code: "form_param_unknown",
+  meta: { param_name: paramName }
+})
+
+/**
+ * The error item for a parameter of the wrong type or format (`form_param_format_invalid`, 422).
+ *
+ * @since 0.1.0
+ * @category items
+ */
+export const paramFormatInvalidItem = (paramName: string, longMessage?: string): ClerkErrorItem => ({
+  message: "is invalid",
+  long_message: longMessage ?? `${paramName} is invalid`,
+  code: "form_param_format_invalid",
+  meta: { param_name: paramName }
+})
+
+/**
+ * 422 with the given error items (Clerk's `UnprocessableEntity`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const unprocessable = (...errors: ReadonlyArray<ClerkErrorItem>): ApiError =>
+  new ApiError({ status: 422, errors })
+
+/**
+ * 422 `form_param_format_invalid` for one parameter.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const paramFormatInvalid = (paramName: string, longMessage?: string): ApiError =>
+  unprocessable(paramFormatInvalidItem(paramName, longMessage))
+
+/**
+ * 422 `form_identifier_exists`: an email address, phone number or username already belongs to a user.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const identifierExists = (paramName: string, longMessage: string): ApiError =>
+  unprocessable({
+    message: "That identifier is taken. Please try another.",
+    long_message: longMessage,
+    code: "form_identifier_exists",
+    meta: { param_name: paramName }
+  })
+
+/**
+ * 500 `internal_clerk_error`: an unexpected failure inside the emulator.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const internal = (longMessage = "An internal error occurred in the Clerk emulator."): ApiError =>
+  make(500, { message: "Oops, an unexpected error occurred", long_message: longMessage, code: "internal_clerk_error" })

@@ -1,0 +1,131 @@
+/**
+ * Serves an emulator over HTTP on `127.0.0.1` for clients that are not Effect programs
+ * (or that must go through a real socket). Requires the optional peer `@effect/platform-node`.
+ *
+ * Import from `@effect-clerk/emulator/EmulatorServer` (it is deliberately not part of the package root,
+ * so that the root never loads `@effect/platform-node`).
+ *
+ * @since 0.1.0
+ */
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServer from "@effect/platform/HttpServer"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import { createServer } from "node:http"
+import * as Emulator from "./Emulator.js"
+
+/**
+ * The loopback host the server binds to. Never `0.0.0.0`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const host = "127.0.0.1"
+
+/**
+ * Options of {@link serve}, {@link layer} and {@link start}: the emulator options (used when no
+ * `emulator` is given) plus the port.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions extends Emulator.Options {
+  /** TCP port on 127.0.0.1; `0` (the default) picks a free port. */
+  readonly port?: number
+  /** Serve this existing emulator instead of creating a new one. */
+  readonly emulator?: Emulator.ClerkEmulator
+}
+
+/**
+ * A running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunningServer {
+  /** Backend API base URL, e.g. `http://127.0.0.1:54321/v1`. */
+  readonly url: string
+  /** Origin without the `/v1` prefix, e.g. `http://127.0.0.1:54321`. */
+  readonly origin: string
+  readonly port: number
+  readonly emulator: Emulator.ClerkEmulator
+}
+
+/**
+ * The {@link RunningServer} provided by {@link layer}.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Server extends Context.Tag("@effect-clerk/emulator/EmulatorServer/Server")<Server, RunningServer>() {}
+
+/**
+ * Starts serving an emulator on 127.0.0.1 (via `NodeHttpServer.layer` + `HttpApp.fromWebHandler`);
+ * the server is closed when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (
+  options: ServeOptions = {}
+): Effect.Effect<RunningServer, HttpServerError.ServeError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const emulator = options.emulator ?? Emulator.make(options)
+    const serverLayer = NodeHttpServer.layer(() => createServer(), { port: options.port ?? 0, host })
+    const context = yield* Layer.build(
+      HttpServer.serve(HttpApp.fromWebHandler(emulator.handle)).pipe(Layer.provideMerge(serverLayer))
+    )
+    const address = Context.get(context, HttpServer.HttpServer).address
+    const port = address._tag === "TcpAddress" ? address.port : 0
+    const origin = `http://${host}:${port}`
+    return { url: `${origin}/v1`, origin, port, emulator }
+  })
+
+/**
+ * A layer serving an emulator on 127.0.0.1 for the lifetime of the layer, providing the
+ * {@link Server} information and the {@link Emulator.Emulator} instance.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: ServeOptions): Layer.Layer<Server | Emulator.Emulator, HttpServerError.ServeError> =>
+  Layer.scopedContext(
+    serve(options).pipe(
+      Effect.map((running) => Context.make(Server, running).pipe(Context.add(Emulator.Emulator, running.emulator)))
+    )
+  )
+
+/**
+ * Promise API for non-Effect users: starts a server and returns it with an idempotent `close()`.
+ *
+ * @example
+ * ```ts
+ * const server = await EmulatorServer.start()
+ * await fetch(`${server.url}/users`, { headers: { authorization: "Bearer sk_test_x" } })
+ * await server.close()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = async (
+  options?: ServeOptions
+): Promise<RunningServer & { readonly close: () => Promise<void> }> => {
+  const scope = Effect.runSync(Scope.make())
+  try {
+    const running = await Effect.runPromise(Scope.extend(serve(options), scope))
+    let closing: Promise<void> | undefined
+    return {
+      ...running,
+      close: () => (closing ??= Effect.runPromise(Scope.close(scope, Exit.void)))
+    }
+  } catch (error) {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    throw error
+  }
+}

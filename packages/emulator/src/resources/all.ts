@@ -1,0 +1,17 @@
+/**
+ * The registry of emulated resources. Adding a resource: write `src/resources/<Name>.ts` exporting a
+ * `resource`, then add it to {@link all}.
+ *
+ * @since 0.1.0
+ */
+import type * as Resource from "../Resource.js"
+import * as ActorTokens from "./ActorTokens.js"
+import * as Users from "./Users.js"
+
+/**
+ * Every resource the emulator serves by default.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export const all: ReadonlyArray<Resource.Resource> = [Users.resource, ActorTokens.resource]

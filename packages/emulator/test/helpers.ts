@@ -1,0 +1,48 @@
+import * as Emulator from "../src/Emulator.js"
+
+export const SECRET_KEY = "sk_test_emulator"
+
+export interface Reply {
+  readonly status: number
+  readonly contentType: string | null
+  readonly body: any
+}
+
+/** Sends one request to an emulator (base `https://api.clerk.com/v1`) and parses the JSON reply. */
+export const call = async (
+  emulator: Emulator.ClerkEmulator,
+  method: string,
+  path: string,
+  options: { readonly body?: unknown; readonly rawBody?: string; readonly authorization?: string | null } = {}
+): Promise<Reply> => {
+  const headers = new Headers()
+  const authorization = options.authorization === undefined ? `Bearer ${SECRET_KEY}` : options.authorization
+  if (authorization !== null) headers.set("authorization", authorization)
+  const init: RequestInit = { method, headers }
+  if (options.rawBody !== undefined) {
+    init.body = options.rawBody
+    headers.set("content-type", "application/json")
+  } else if (options.body !== undefined) {
+    init.body = JSON.stringify(options.body)
+    headers.set("content-type", "application/json")
+  }
+  const response = await emulator.handle(new Request(`https://api.clerk.com/v1${path}`, init))
+  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.json() }
+}
+
+/** A fresh emulator with a controllable clock and deterministic ids. */
+export const setup = (options: Emulator.Options = {}) => {
+  let clock = 1_700_000_000_000
+  const emulator = Emulator.make({
+    now: () => clock,
+    generateId: Emulator.sequentialIds(),
+    ...options
+  })
+  return {
+    emulator,
+    advance: (ms: number) => {
+      clock += ms
+    },
+    now: () => clock
+  }
+}
