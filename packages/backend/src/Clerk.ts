@@ -10,9 +10,8 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
-import * as ActorTokens from "./ActorTokens.js"
 import * as ClerkClient from "./ClerkClient.js"
-import * as Users from "./Users.js"
+import * as Generated from "./generated/services.js"
 
 /**
  * The services of every API group.
@@ -20,7 +19,7 @@ import * as Users from "./Users.js"
  * @since 0.1.0
  * @category models
  */
-export type Services = ActorTokens.ActorTokens | Users.Users
+export type Services = Generated.Services
 
 /**
  * Every service, over the `ClerkClient` in context.
@@ -28,10 +27,7 @@ export type Services = ActorTokens.ActorTokens | Users.Users
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Services, never, ClerkClient.ClerkClient> = /*#__PURE__*/ Layer.mergeAll(
-  ActorTokens.layer,
-  Users.layer
-)
+export const layer: Layer.Layer<Services, never, ClerkClient.ClerkClient> = Generated.layer
 
 /**
  * Every service and the `ClerkClient`, over the platform's `fetch`.

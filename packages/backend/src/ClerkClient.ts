@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
@@ -13,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { flow } from "effect/Function"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { VERSION } from "./internal/version.js"
 
@@ -72,6 +74,8 @@ export declare namespace ClerkClient {
     /** Sends a request relative to the base URL, with every Clerk header set. */
     readonly httpClient: HttpClient.HttpClient
     readonly baseUrl: string
+    /** Reads upload files given as a path; present when a `FileSystem` was in context. */
+    readonly fileSystem: Option.Option<FileSystem.FileSystem>
   }
 }
 
@@ -123,7 +127,8 @@ export const make = (
       HttpClient.withTracerPropagation(options.tracerPropagation ?? false)
     )
     const httpClient = options.transformClient ? options.transformClient(configured) : configured
-    return ClerkClient.of({ httpClient, baseUrl })
+    const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)
+    return ClerkClient.of({ httpClient, baseUrl, fileSystem })
   })
 
 /**

@@ -38,7 +38,9 @@ export interface RecordedRequest {
   readonly url: URL
   /** Lower-cased names, as sent (including `authorization` with the test key). */
   readonly headers: { readonly [name: string]: string }
-  /** The raw body; `""` when there was none. */
+  /** The body's bytes, as sent (multipart uploads included). */
+  readonly bytes: Uint8Array
+  /** The body as UTF-8 text; `""` when there was none. */
   readonly text: string
   /** The body parsed as JSON; `undefined` when there was none or it was not JSON. */
   readonly json: unknown
@@ -85,7 +87,8 @@ export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, Cler
 
 const record = async (input: string | URL | Request, init?: RequestInit): Promise<RecordedRequest> => {
   const request = new Request(input, init)
-  const text = await request.text()
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  const text = new TextDecoder().decode(bytes)
   let json: unknown = undefined
   if (text.length > 0) {
     try {
@@ -98,6 +101,7 @@ const record = async (input: string | URL | Request, init?: RequestInit): Promis
     method: request.method,
     url: new URL(request.url),
     headers: Object.fromEntries(request.headers),
+    bytes,
     text,
     json
   }

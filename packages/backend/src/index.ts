@@ -5,11 +5,11 @@
  */
 
 /**
- * Impersonation: create and revoke actor tokens.
+ * Every API group of the spec (generated): `ActorTokens`, `Users`, `Organizations`, ...
  *
  * @since 0.1.0
  */
-export * as ActorTokens from "./ActorTokens.js"
+export * from "./generated/index.js"
 
 /**
  * Every service at once, and fetch-based layers for runtimes without Node.
@@ -40,8 +40,8 @@ export * as ClerkError from "./ClerkError.js"
 export * as ClerkTest from "./ClerkTest.js"
 
 /**
- * Users (create, get, list, delete).
+ * The file input of upload operations.
  *
  * @since 0.1.0
  */
-export * as Users from "./Users.js"
+export * as ClerkFile from "./ClerkFile.js"

@@ -12,6 +12,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import type { ClerkClient } from "../ClerkClient.js"
@@ -59,7 +60,13 @@ export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, 
   readonly pathParams?: ReadonlyArray<Path>
   /** Encodes to an object of `QueryValue`s. */
   readonly query?: Schema.Schema<Query, any>
+  /** Array query parameters sent comma-separated (`style: form`, `explode: false`). */
+  readonly queryCsv?: ReadonlyArray<string>
   readonly body?: Schema.Schema<Body, any>
+  /** Send the body as `multipart/form-data` instead of JSON. */
+  readonly multipart?: boolean
+  /** The body may be left out (then nothing is sent); otherwise a missing body is `InvalidInput`. */
+  readonly optionalBody?: boolean
   /** The 2xx body's schema; `undefined` for operations that answer with no content. */
   readonly success: Schema.Schema<A, any> | undefined
   /** The documented statuses other than 401, 429 and 5xx, each with its class. */
@@ -69,15 +76,17 @@ export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, 
 export interface Input<Path extends string, Query, Body> {
   readonly path?: { readonly [K in Path]: string }
   readonly query?: Query | undefined
-  readonly body?: Body
+  readonly body?: Body | undefined
 }
 
-export type Failure<E> = E | ClerkError.Always | ClerkError.InvalidInput
+/** What a run can fail with: `InvalidInput` only when the operation takes input. */
+export type Failure<E, Path extends string = string, Query = unknown, Body = unknown> =
+  E | ClerkError.Always | ([Path, Query, Body] extends [never, never, never] ? never : ClerkError.InvalidInput)
 
 /** A run of one operation: input in, typed success or typed error out. */
 export type Run<A, E, Path extends string, Query, Body> = (
   input: Input<Path, Query, Body>
-) => Effect.Effect<A, Failure<E>>
+) => Effect.Effect<A, Failure<E, Path, Query, Body>>
 
 const BODY_SNIPPET = 4096
 
@@ -107,9 +116,11 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const invalid = (location: "body" | "query" | "path", description: string) =>
     new ClerkError.InvalidInput({ operation: spec.name, location, description })
 
+  const queryCsv = new Set(spec.queryCsv ?? [])
+
   const buildRequest = (
     input: Input<Path, Query, Body>
-  ): Either.Either<HttpClientRequest.HttpClientRequest, ClerkError.InvalidInput> => {
+  ): Effect.Effect<HttpClientRequest.HttpClientRequest, ClerkError.InvalidInput> => {
     let url = pathParts[0]!
     for (let i = 1; i < pathParts.length; i += 2) {
       const name = pathParts[i]!
@@ -125,12 +136,21 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       if (Either.isLeft(encoded)) {
         return Either.left(invalid("query", ParseResult.TreeFormatter.formatIssueSync(encoded.left)))
       }
-      request = HttpClientRequest.setUrlParams(request, queryParams(encoded.right as Record<string, QueryValue>))
+      request = HttpClientRequest.setUrlParams(
+        request,
+        queryParams(encoded.right as Record<string, QueryValue>, queryCsv)
+      )
     }
-    if (encodeBody) {
+    if (encodeBody && !(input.body === undefined && spec.optionalBody)) {
       const encoded = encodeBody(input.body)
       if (Either.isLeft(encoded)) {
         return Either.left(invalid("body", ParseResult.TreeFormatter.formatIssueSync(encoded.left)))
+      }
+      if (spec.multipart) {
+        const withBody = request
+        return Effect.map(formData(client, spec.name, encoded.right), (form) =>
+          HttpClientRequest.bodyFormData(withBody, form)
+        )
       }
       request = HttpClientRequest.bodyUnsafeJson(request, encoded.right)
     }
@@ -196,15 +216,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     return new ClerkError.UnexpectedResponse({ operation: spec.name, status, reason: "UnexpectedStatus", ...details })
   }
 
+  // InvalidInput only arises from a path parameter, a query or a body: an operation without
+  // any has none of them, which `Failure` states at the type level.
   return (input) =>
     Effect.suspend(() => {
-      const request = buildRequest(input)
-      if (Either.isLeft(request)) return Effect.fail(request.left)
-      return client.httpClient.execute(request.right).pipe(
-        Effect.catchAll((error) => Effect.fail(transportError(spec.name, error))),
+      return buildRequest(input).pipe(
+        Effect.flatMap((request) => client.httpClient.execute(request)),
+        Effect.catchTag("RequestError", "ResponseError", (error) => Effect.fail(transportError(spec.name, error))),
         Effect.flatMap(onResponse)
       )
-    }).pipe(Effect.withSpan(spec.name, spanOptions))
+    }).pipe(Effect.withSpan(spec.name, spanOptions)) as Effect.Effect<A, Failure<E, Path, Query, Body>>
 }
 
 const readText = (
@@ -246,16 +267,80 @@ export const parseRetryAfter = (value: string | undefined, now: number = Date.no
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
 }
 
-const queryParams = (encoded: { readonly [key: string]: QueryValue }): Array<[string, string]> => {
+const queryParams = (
+  encoded: { readonly [key: string]: QueryValue },
+  csv: ReadonlySet<string>
+): Array<[string, string]> => {
   const params: Array<[string, string]> = []
   for (const key of Object.keys(encoded)) {
     const value = encoded[key]
     if (value === undefined || value === null) continue
     if (Array.isArray(value)) {
-      for (const item of value) params.push([key, String(item)])
+      if (csv.has(key)) params.push([key, value.map(String).join(",")])
+      else for (const item of value) params.push([key, String(item)])
     } else {
       params.push([key, String(value)])
     }
   }
   return params
 }
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml"
+}
+
+/** A multipart form from an encoded body: files become Blobs, other values strings (objects JSON). */
+const formData = (
+  client: ClerkClient.Service,
+  operation: string,
+  body: unknown
+): Effect.Effect<FormData, ClerkError.InvalidInput> =>
+  Effect.gen(function* () {
+    const form = new FormData()
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      if (value === undefined || value === null) continue
+      if (value instanceof Blob) form.append(key, value, value instanceof File ? value.name : key)
+      else if (value instanceof Uint8Array) form.append(key, new Blob([value]), key)
+      else if (typeof value === "object" && typeof (value as { path?: unknown }).path === "string") {
+        const file = value as { readonly path: string; readonly type?: string | undefined }
+        const bytes = yield* readPath(client, operation, file.path)
+        const name = file.path.split(/[\\/]/).pop() ?? key
+        const type =
+          file.type ?? CONTENT_TYPES[name.split(".").pop()?.toLowerCase() ?? ""] ?? "application/octet-stream"
+        form.append(key, new Blob([bytes], { type }), name)
+      } else if (Array.isArray(value)) for (const item of value) form.append(key, String(item))
+      else form.append(key, typeof value === "object" ? JSON.stringify(value) : String(value))
+    }
+    return form
+  })
+
+const readPath = (
+  client: ClerkClient.Service,
+  operation: string,
+  path: string
+): Effect.Effect<Uint8Array, ClerkError.InvalidInput> =>
+  Option.match(client.fileSystem, {
+    onNone: () =>
+      Effect.fail(
+        new ClerkError.InvalidInput({
+          operation,
+          location: "body",
+          description: `reading ${path} needs a FileSystem in context (the Node layers provide one); pass a Blob or Uint8Array instead`
+        })
+      ),
+    onSome: (fs) =>
+      Effect.mapError(
+        fs.readFile(path),
+        (error) =>
+          new ClerkError.InvalidInput({
+            operation,
+            location: "body",
+            description: `cannot read ${path}: ${error.message}`
+          })
+      )
+  })

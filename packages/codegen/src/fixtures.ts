@@ -1,0 +1,173 @@
+/**
+ * Contract fixtures: for every operation, spec-valid sample inputs, the request they must produce,
+ * a spec-valid sample 2xx body, and the class each documented error status must decode into.
+ * The hand-written runners in packages/backend/test read them (contract.test.ts against a mocked
+ * HttpClient, prism.test.ts against Prism).
+ */
+import { type Model, type Operation, STATUS_CLASSES } from "./model.js"
+import { alternatives } from "./schema.js"
+import type { SchemaObject } from "./spec.js"
+
+/** A file argument, in JSON: the runner turns it into a Blob. */
+export const FILE = { $file: "sample.png" } as const
+
+const sampleString = (schema: SchemaObject, name: string): string => {
+  let value: string
+  switch (schema.format) {
+    case "email":
+      value = "user@example.com"
+      break
+    case "date-time":
+      value = "2026-01-02T03:04:05Z"
+      break
+    case "date":
+      value = "2026-01-02"
+      break
+    case "uri":
+    case "url":
+      value = "https://example.com/path"
+      break
+    default:
+      value = /url$/i.test(name) ? "https://example.com/path" : `sample_${name || "value"}`
+  }
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) value = value.slice(0, schema.maxLength)
+  if (schema.minLength !== undefined) value = value.padEnd(schema.minLength, "x")
+  return value
+}
+
+interface SampleOptions {
+  readonly mode: "request" | "response"
+  readonly depth: number
+}
+
+export const sample = (model: Model, input: SchemaObject, name: string, options: SampleOptions): unknown => {
+  const schema = model.spec.deref(input)
+  if (schema.allOf) {
+    const merged: Record<string, unknown> = {}
+    for (const member of schema.allOf) Object.assign(merged, sample(model, member, name, options) as object)
+    if (schema.properties) {
+      const { allOf: _allOf, ...own } = schema
+      Object.assign(merged, sample(model, own, name, options))
+    }
+    return merged
+  }
+  const members = alternatives(schema)
+  if (members) return sample(model, members[0]!, name, options)
+  if (schema.enum) return schema.enum.find((value) => value !== null)
+  switch (schema.type ?? (schema.properties ? "object" : undefined)) {
+    case "string":
+      return schema.format === "binary" ? FILE : sampleString(schema, name)
+    case "integer":
+    case "number": {
+      const low = schema.minimum ?? Math.min(1, schema.maximum ?? 1)
+      return schema.maximum !== undefined ? Math.min(low, schema.maximum) : low
+    }
+    case "boolean":
+      return true
+    case "array": {
+      const count = Math.max(1, schema.minItems ?? 1)
+      return Array.from({ length: count }, (_, i) =>
+        sample(model, schema.items ?? {}, count > 1 ? `${name}${i}` : name, options)
+      )
+    }
+    case "object": {
+      const required = new Set(schema.required ?? [])
+      const result: Record<string, unknown> = {}
+      for (const [key, property] of Object.entries(schema.properties ?? {})) {
+        const resolved = model.spec.deref(property)
+        const include = required.has(key) || (!resolved.deprecated && !property.deprecated && options.depth < 4)
+        if (include) result[key] = sample(model, property, key, { ...options, depth: options.depth + 1 })
+      }
+      return result
+    }
+    default:
+      return {}
+  }
+}
+
+export interface Fixture {
+  readonly operationId: string
+  readonly service: string
+  readonly method: string
+  readonly args: ReadonlyArray<unknown>
+  readonly request: {
+    readonly method: string
+    /** Path relative to the base URL, encoded. */
+    readonly path: string
+    readonly query: ReadonlyArray<readonly [string, string]>
+    readonly body?: unknown
+    /** Multipart fields: strings, or `FILE` for the file. */
+    readonly form?: Record<string, unknown>
+  }
+  readonly response: { readonly status: number; readonly body?: unknown }
+  /** Status -> error `_tag`. */
+  readonly errors: Record<string, string>
+}
+
+const queryPairs = (op: Operation, params: Record<string, unknown>): Array<readonly [string, string]> => {
+  const pairs: Array<readonly [string, string]> = []
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) {
+      if (op.query!.csv.includes(key)) pairs.push([key, value.map(String).join(",")])
+      else for (const item of value) pairs.push([key, String(item)])
+    } else pairs.push([key, String(value)])
+  }
+  return pairs
+}
+
+const fixture = (model: Model, op: Operation): Fixture => {
+  const request = { mode: "request", depth: 0 } as const
+  const args: Array<unknown> = op.pathParams.map((p) => `${p.name.replace(/_id$/, "")}_sample1`)
+  let body: unknown
+  if (op.body) {
+    body = sample(model, op.body.schema, "body", request)
+    args.push(body)
+  }
+  let params: Record<string, unknown> | undefined
+  if (op.query) {
+    params = sample(model, op.query.schema, "params", { mode: "request", depth: 0 }) as Record<string, unknown>
+    args.push(params)
+  }
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent(String(args[op.pathParams.findIndex((p) => p.name === name)]))
+  )
+  const errors: Record<string, string> = {}
+  for (const status of op.documented) {
+    if (status >= 400) {
+      errors[status] =
+        STATUS_CLASSES[status] ?? (status === 401 ? "Unauthorized" : status === 429 ? "TooManyRequests" : "ServerError")
+    }
+  }
+  for (const [status, tag] of [
+    [401, "Unauthorized"],
+    [429, "TooManyRequests"],
+    [503, "ServerError"]
+  ] as const) {
+    errors[status] ??= tag
+  }
+  return {
+    operationId: op.operationId,
+    service: op.service,
+    method: op.method,
+    args,
+    request: {
+      method: op.httpMethod,
+      path,
+      query: params ? queryPairs(op, params) : [],
+      ...(op.body && !op.body.multipart ? { body } : {}),
+      ...(op.body?.multipart ? { form: body as Record<string, unknown> } : {})
+    },
+    response: {
+      status: op.successStatus,
+      ...(op.success ? { body: sample(model, op.success.schema, "response", { mode: "response", depth: 0 }) } : {})
+    },
+    errors
+  }
+}
+
+export const fixturesFile = (model: Model): string =>
+  JSON.stringify(
+    model.operations.map((op) => fixture(model, op)),
+    null,
+    1
+  )

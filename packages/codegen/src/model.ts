@@ -1,0 +1,296 @@
+/**
+ * The spec turned into the model the emitters print: services, operations, their inputs, their
+ * success schema and their documented errors.
+ */
+import { lowerCamel, pascal, serviceName } from "./names.js"
+import { convert, type Emitted, type Mode } from "./schema.js"
+import {
+  type LoadedSpec,
+  METHODS,
+  type Operation as SpecOperation,
+  type Parameter,
+  refName,
+  type Response,
+  type SchemaObject
+} from "./spec.js"
+
+/** The status -> class table shared with the runtime (401, 429 and 5xx are handled for every call). */
+export const STATUS_CLASSES: Record<number, string> = {
+  400: "BadRequest",
+  402: "PaymentRequired",
+  403: "Forbidden",
+  404: "NotFound",
+  409: "Conflict",
+  410: "Gone",
+  413: "PayloadTooLarge",
+  422: "UnprocessableEntity",
+  423: "Locked"
+}
+const ALWAYS = new Set([401, 429])
+
+export interface PathParam {
+  readonly name: string
+  readonly arg: string
+  readonly description: string | undefined
+}
+
+export interface Input {
+  /** The exported type/schema name (`CreateBody`, `ListParams`), or a component's name. */
+  readonly typeName: string
+  /** Emitted inline (declared in the group module) or a component reference. */
+  readonly inline: Emitted | undefined
+  readonly schema: SchemaObject
+  readonly required: boolean
+}
+
+export interface Operation {
+  readonly operationId: string
+  readonly service: string
+  readonly tag: string
+  readonly method: string
+  readonly httpMethod: string
+  readonly path: string
+  readonly summary: string | undefined
+  readonly description: string | undefined
+  readonly deprecated: boolean
+  readonly pathParams: ReadonlyArray<PathParam>
+  readonly query:
+    (Input & { readonly csv: ReadonlyArray<string>; readonly parameters: ReadonlyArray<Parameter> }) | undefined
+  readonly body: (Input & { readonly multipart: boolean }) | undefined
+  /** The 2xx body; `undefined` when the operation answers with no content. */
+  readonly success:
+    | (Emitted & { readonly schema: SchemaObject; readonly status: number; readonly named: string | undefined })
+    | undefined
+  readonly successStatus: number
+  /** Documented statuses with a class of their own (not 401, 429, 5xx), ascending. */
+  readonly errors: ReadonlyArray<number>
+  /** Every documented status, for the docs. */
+  readonly documented: ReadonlyArray<number>
+  /** Component schemas this operation refers to directly. */
+  readonly refs: ReadonlySet<string>
+}
+
+export interface Service {
+  readonly name: string
+  readonly tag: string
+  readonly description: string | undefined
+  readonly operations: ReadonlyArray<Operation>
+  readonly refs: ReadonlySet<string>
+}
+
+export interface Model {
+  readonly spec: LoadedSpec
+  readonly services: ReadonlyArray<Service>
+  readonly operations: ReadonlyArray<Operation>
+  /** Component schema name -> the mode it is emitted in (request if any request uses it). */
+  readonly componentModes: ReadonlyMap<string, Mode>
+  readonly discriminators: ReadonlySet<string>
+}
+
+const schemaRefs = (node: unknown, out: Set<string> = new Set()): Set<string> => {
+  if (Array.isArray(node)) node.forEach((item) => schemaRefs(item, out))
+  else if (node !== null && typeof node === "object") {
+    const ref = (node as { $ref?: unknown }).$ref
+    if (typeof ref === "string" && ref.startsWith("#/components/schemas/")) out.add(refName(ref))
+    for (const value of Object.values(node)) schemaRefs(value, out)
+  }
+  return out
+}
+
+export const build = (spec: LoadedSpec): Model => {
+  const { document } = spec
+  const raw: Array<{ path: string; httpMethod: string; op: SpecOperation; shared: ReadonlyArray<Parameter> }> = []
+  for (const [path, item] of Object.entries(document.paths)) {
+    const shared = (item["parameters"] as ReadonlyArray<Parameter> | undefined) ?? []
+    for (const method of METHODS) {
+      const op = item[method] as SpecOperation | undefined
+      if (op) raw.push({ path, httpMethod: method.toUpperCase(), op, shared })
+    }
+  }
+
+  // Which components requests use (closed, strict) and which discriminate unions.
+  const graph = new Map(Object.entries(document.components.schemas).map(([name, s]) => [name, schemaRefs(s)]))
+  const requestUsed = new Set<string>()
+  const close = (names: Iterable<string>) => {
+    const queue = [...names]
+    while (queue.length > 0) {
+      const name = queue.pop()!
+      if (requestUsed.has(name)) continue
+      requestUsed.add(name)
+      queue.push(...(graph.get(name) ?? []))
+    }
+  }
+  for (const { op, shared } of raw) {
+    close(schemaRefs(op.requestBody))
+    close(schemaRefs([...shared, ...(op.parameters ?? [])]))
+  }
+  const componentModes = new Map<string, Mode>(
+    Object.keys(document.components.schemas).map((name) => [name, requestUsed.has(name) ? "request" : "response"])
+  )
+  const discriminators = new Set<string>()
+  const findDiscriminators = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(findDiscriminators)
+    if (node === null || typeof node !== "object") return
+    const schema = node as SchemaObject
+    if (schema.discriminator) {
+      for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
+        if (member.$ref) discriminators.add(`${refName(member.$ref)}.${schema.discriminator.propertyName}`)
+      }
+    }
+    Object.values(node).forEach(findDiscriminators)
+  }
+  findDiscriminators(document)
+
+  // Method names: the override when unique in the service, else lowerCamel(operationId).
+  const byService = new Map<string, Array<(typeof raw)[number]>>()
+  for (const entry of raw) {
+    const tag = entry.op.tags[0]!
+    const list = byService.get(tag) ?? []
+    list.push(entry)
+    byService.set(tag, list)
+  }
+
+  const operations: Array<Operation> = []
+  const services: Array<Service> = []
+  for (const [tag, entries] of byService) {
+    const overrides = entries.map((entry) => entry.op["x-speakeasy-name-override"])
+    const serviceOps: Array<Operation> = []
+    for (const entry of entries) {
+      const override = entry.op["x-speakeasy-name-override"]
+      const unique = override !== undefined && overrides.filter((name) => name === override).length === 1
+      const method = unique ? override : lowerCamel(entry.op.operationId)
+      serviceOps.push(operation(spec, tag, method, entry.path, entry.httpMethod, entry.op, entry.shared))
+    }
+    const names = serviceOps.map((op) => op.method)
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i)
+    if (duplicate) throw new Error(`${tag}: two operations are named ${duplicate}`)
+    const refs = new Set(serviceOps.flatMap((op) => [...op.refs]))
+    services.push({
+      name: serviceName(tag),
+      tag,
+      description: document.tags?.find((t) => t.name === tag)?.description,
+      operations: serviceOps,
+      refs
+    })
+    operations.push(...serviceOps)
+  }
+  services.sort((a, b) => a.name.localeCompare(b.name))
+  return { spec, services, operations, componentModes, discriminators }
+}
+
+const operation = (
+  spec: LoadedSpec,
+  tag: string,
+  method: string,
+  path: string,
+  httpMethod: string,
+  op: SpecOperation,
+  shared: ReadonlyArray<Parameter>
+): Operation => {
+  const refs = new Set<string>()
+  const ctx = (mode: Mode) => ({ spec, mode, refs, discriminators: new Set<string>() })
+  const parameters = [...shared, ...(op.parameters ?? [])].map((p) => spec.deref(p))
+  const Method = pascal(method)
+
+  const pathParams = parameters
+    .filter((p) => p.in === "path")
+    .map((p) => ({ name: p.name, arg: lowerCamel(p.name), description: p.description }))
+  const templateParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)
+  if (templateParams.join() !== pathParams.map((p) => p.name).join()) {
+    // keep the template's order
+    pathParams.sort((a, b) => templateParams.indexOf(a.name) - templateParams.indexOf(b.name))
+    if (templateParams.join() !== pathParams.map((p) => p.name).join()) {
+      throw new Error(`${op.operationId}: path parameters do not match ${path}`)
+    }
+  }
+
+  const queryParams = parameters.filter((p) => p.in === "query")
+  let query: Operation["query"]
+  if (queryParams.length > 0) {
+    const schema: SchemaObject = {
+      type: "object",
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        queryParams.map((p) => [
+          p.name,
+          {
+            ...p.schema,
+            ...(p.description ? { description: p.description } : {}),
+            ...(p.deprecated ? { deprecated: true } : {})
+          }
+        ])
+      ),
+      required: queryParams.filter((p) => p.required).map((p) => p.name)
+    }
+    query = {
+      typeName: `${Method}Params`,
+      inline: convert(schema, ctx("request")),
+      schema,
+      required: queryParams.some((p) => p.required),
+      csv: queryParams.filter((p) => p.schema.type === "array" && p.explode === false).map((p) => p.name),
+      parameters: queryParams
+    }
+  }
+
+  let body: Operation["body"]
+  if (op.requestBody) {
+    const [contentType, media] = Object.entries(op.requestBody.content)[0]!
+    const schema = media.schema ?? {}
+    const resolved = spec.deref(schema)
+    const inline = schema.$ref ? undefined : convert(schema, ctx("request"))
+    if (schema.$ref) convert(schema, ctx("request"))
+    body = {
+      typeName: schema.$ref ? pascal(refName(schema.$ref)) : `${Method}Body`,
+      inline,
+      schema,
+      // A body whose schema requires properties cannot be left out, whatever `required` says.
+      required: op.requestBody.required === true || (resolved.required?.length ?? 0) > 0,
+      multipart: contentType === "multipart/form-data"
+    }
+  }
+
+  const statuses = Object.keys(op.responses)
+    .map(Number)
+    .sort((a, b) => a - b)
+  const successStatus = statuses.find((s) => s >= 200 && s < 300)
+  if (successStatus === undefined) throw new Error(`${op.operationId}: no 2xx response`)
+  const okResponse = spec.deref<Response>(op.responses[String(successStatus)]!)
+  const okSchema = okResponse.content?.["application/json"]?.schema
+  let success: Operation["success"]
+  if (okSchema) {
+    const emitted = convert(okSchema, ctx("response"))
+    success = {
+      ...emitted,
+      schema: okSchema,
+      status: successStatus,
+      named: okSchema.$ref ? undefined : `${Method}Response`
+    }
+  }
+  const errors = statuses.filter((s) => s >= 400 && s < 500 && !ALWAYS.has(s))
+  for (const status of errors) {
+    if (!STATUS_CLASSES[status]) throw new Error(`${op.operationId}: no error class for status ${status}`)
+  }
+  for (const status of statuses) {
+    if (status >= 300 && status < 400) throw new Error(`${op.operationId}: 3xx responses are not supported`)
+  }
+
+  return {
+    operationId: op.operationId,
+    service: serviceName(tag),
+    tag,
+    method,
+    httpMethod,
+    path,
+    summary: op.summary,
+    description: op.description,
+    deprecated: op.deprecated === true,
+    pathParams,
+    query,
+    body,
+    success,
+    successStatus,
+    errors,
+    documented: statuses,
+    refs
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * OpenAPI 3.0 schema -> an Effect Schema expression and its written-out TypeScript type.
+ *
+ * Rules (the README's "schemas" section repeats them for users):
+ * - Requests are strict: enums are closed literals, integers are checked as integers, `minimum`,
+ *   `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems` are checked, and objects reject keys
+ *   the spec does not list unless it allows them (`additionalProperties`).
+ * - Responses are lenient where the server may move ahead of the spec: enums are open (a new value
+ *   decodes as a string, typed `"a" | "b" | (string & {})`), integers are numbers (int64 fits a JS
+ *   number for every value Clerk sends: timestamps in ms), constraints are not checked, and unknown
+ *   fields are kept (the decoder runs with `onExcessProperty: "preserve"`). Discriminator properties
+ *   stay closed literals, since they select the member of a union.
+ * - `nullable` -> `NullOr`, `allOf` -> one merged object, `oneOf`/`anyOf` -> `Union`,
+ *   `additionalProperties` -> an index signature (`Record`), `format: binary` -> a file (multipart only).
+ */
+import { propertyKey } from "./names.js"
+import { type LoadedSpec, refName, type SchemaObject } from "./spec.js"
+
+export type Mode = "request" | "response"
+
+export interface Emitted {
+  /** The TypeScript type, written out. */
+  readonly ts: string
+  /** The Schema expression. */
+  readonly expr: string
+}
+
+export interface Context {
+  readonly spec: LoadedSpec
+  readonly mode: Mode
+  /** Component schemas referenced (by spec name). */
+  readonly refs: Set<string>
+  /** `Component.property` pairs that discriminate a union: kept closed in responses. */
+  readonly discriminators: ReadonlySet<string>
+  /** The component being emitted, when it is one. */
+  readonly component?: string | undefined
+  /** Set while converting a discriminator property. */
+  readonly discriminatorProperty?: boolean | undefined
+}
+
+const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
+
+const literal = (value: unknown) => JSON.stringify(value)
+
+const docComment = (schema: SchemaObject): string => {
+  const lines: Array<string> = []
+  if (schema.description) lines.push(...schema.description.trim().split("\n"))
+  if (schema.deprecated) lines.push("@deprecated")
+  if (lines.length === 0) return ""
+  return `/**\n${lines.map((line) => ` * ${line.replace(/\*\//g, "*\\/")}`.trimEnd()).join("\n")}\n */\n`
+}
+
+export const convert = (schema: SchemaObject, ctx: Context): Emitted => {
+  if (schema.$ref) {
+    const name = refName(schema.$ref)
+    ctx.refs.add(name)
+    // A marker the module printer replaces with the local name of the import.
+    const id = `«${name}»`
+    return { ts: id, expr: id }
+  }
+  const inner = convertInner(schema, ctx)
+  return schema.nullable ? { ts: `${inner.ts} | null`, expr: pure("Schema.NullOr", inner.expr) } : inner
+}
+
+const convertInner = (schema: SchemaObject, ctx: Context): Emitted => {
+  if (schema.allOf) {
+    if (schema.allOf.length === 1 && !schema.properties) return convert(schema.allOf[0]!, ctx)
+    return convertObject(mergeAllOf(schema, ctx), ctx)
+  }
+  const members = alternatives(schema)
+  if (members) {
+    const emitted = members.map((member) => convert(member, ctx))
+    if (emitted.length === 1) return emitted[0]!
+    return { ts: emitted.map((e) => e.ts).join(" | "), expr: pure("Schema.Union", ...emitted.map((e) => e.expr)) }
+  }
+  switch (schema.type ?? (schema.properties ? "object" : undefined)) {
+    case "string":
+      return convertString(schema, ctx)
+    case "integer":
+    case "number":
+      return convertNumber(schema, ctx)
+    case "boolean":
+      return schema.enum && ctx.mode === "request"
+        ? { ts: schema.enum.map(literal).join(" | "), expr: pure("Schema.Literal", ...schema.enum.map(literal)) }
+        : { ts: "boolean", expr: "Schema.Boolean" }
+    case "array": {
+      const items = schema.items ? convert(schema.items, ctx) : { ts: "unknown", expr: "Schema.Unknown" }
+      let expr = pure("Schema.Array", items.expr)
+      if (ctx.mode === "request") {
+        const checks: Array<string> = []
+        if (schema.minItems !== undefined) checks.push(pure("Schema.minItems", String(schema.minItems)))
+        if (schema.maxItems !== undefined) checks.push(pure("Schema.maxItems", String(schema.maxItems)))
+        if (checks.length > 0) expr = `${expr}.pipe(${checks.join(", ")})`
+      }
+      return { ts: `ReadonlyArray<${parenthesize(items.ts)}>`, expr }
+    }
+    case "object":
+      return convertObject(schema, ctx)
+    default:
+      return { ts: "unknown", expr: "Schema.Unknown" }
+  }
+}
+
+const parenthesize = (ts: string) => (ts.includes("|") || ts.includes("&") ? `(${ts})` : ts)
+
+const convertString = (schema: SchemaObject, ctx: Context): Emitted => {
+  if (schema.enum) {
+    const values = schema.enum.filter((value) => value !== null)
+    const closed = ctx.mode === "request" || ctx.discriminatorProperty === true
+    if (closed) {
+      return { ts: values.map(literal).join(" | "), expr: pure("Schema.Literal", ...values.map(literal)) }
+    }
+    return { ts: `${values.map(literal).join(" | ")} | (string & {})`, expr: "Schema.String" }
+  }
+  if (schema.format === "binary") return { ts: "ClerkFile.ClerkFile", expr: "ClerkFile.ClerkFile" }
+  if (ctx.mode === "request") {
+    const checks: Array<string> = []
+    if (schema.minLength !== undefined) checks.push(pure("Schema.minLength", String(schema.minLength)))
+    if (schema.maxLength !== undefined) checks.push(pure("Schema.maxLength", String(schema.maxLength)))
+    if (checks.length > 0) return { ts: "string", expr: `Schema.String.pipe(${checks.join(", ")})` }
+  }
+  return { ts: "string", expr: "Schema.String" }
+}
+
+const convertNumber = (schema: SchemaObject, ctx: Context): Emitted => {
+  if (schema.enum) {
+    return { ts: schema.enum.map(literal).join(" | "), expr: pure("Schema.Literal", ...schema.enum.map(literal)) }
+  }
+  if (ctx.mode === "response") return { ts: "number", expr: "Schema.Number" }
+  const checks: Array<string> = []
+  if (schema.minimum !== undefined) checks.push(pure("Schema.greaterThanOrEqualTo", String(schema.minimum)))
+  if (schema.maximum !== undefined) checks.push(pure("Schema.lessThanOrEqualTo", String(schema.maximum)))
+  const base = schema.type === "integer" ? "Schema.Int" : "Schema.Number"
+  return { ts: "number", expr: checks.length > 0 ? `${base}.pipe(${checks.join(", ")})` : base }
+}
+
+/** `allOf` members (after following refs) merged into one object schema. */
+const mergeAllOf = (schema: SchemaObject, ctx: Context): SchemaObject => {
+  const properties: Record<string, SchemaObject> = {}
+  const required = new Set<string>(schema.required ?? [])
+  let additionalProperties: SchemaObject["additionalProperties"] = schema.additionalProperties
+  const visit = (member: SchemaObject) => {
+    const resolved = ctx.spec.deref(member)
+    if (resolved.allOf) resolved.allOf.forEach(visit)
+    Object.assign(properties, resolved.properties ?? {})
+    for (const name of resolved.required ?? []) required.add(name)
+    if (resolved.additionalProperties !== undefined && additionalProperties === undefined) {
+      additionalProperties = resolved.additionalProperties
+    }
+  }
+  schema.allOf!.forEach(visit)
+  Object.assign(properties, schema.properties ?? {})
+  return {
+    type: "object",
+    properties,
+    required: [...required].filter((name) => name in properties),
+    ...(additionalProperties !== undefined ? { additionalProperties } : {})
+  }
+}
+
+const convertObject = (schema: SchemaObject, ctx: Context): Emitted => {
+  const properties = Object.entries(schema.properties ?? {})
+  const required = new Set(schema.required ?? [])
+  const additional = schema.additionalProperties
+  const index =
+    additional === true || (additional === undefined && properties.length === 0)
+      ? { ts: "unknown", expr: "Schema.Unknown" }
+      : typeof additional === "object"
+        ? convert(additional, ctx)
+        : undefined
+  if (properties.length === 0) {
+    if (!index) return { ts: "{}", expr: pure("Schema.Struct", "{}") }
+    return {
+      ts: `{ readonly [key: string]: ${index.ts} }`,
+      expr: pure("Schema.Record", `{ key: Schema.String, value: ${index.expr} }`)
+    }
+  }
+  const tsFields: Array<string> = []
+  const exprFields: Array<string> = []
+  for (const [name, property] of properties) {
+    const key = propertyKey(name)
+    const isDiscriminator = ctx.component !== undefined && ctx.discriminators.has(`${ctx.component}.${name}`)
+    const emitted = convert(property, { ...ctx, discriminatorProperty: isDiscriminator })
+    const doc = docComment(ctx.spec.deref(property))
+    if (required.has(name)) {
+      tsFields.push(`${doc}readonly ${key}: ${emitted.ts}`)
+      exprFields.push(`${key}: ${emitted.expr}`)
+    } else {
+      tsFields.push(`${doc}readonly ${key}?: ${emitted.ts} | undefined`)
+      exprFields.push(`${key}: ${pure("Schema.optional", emitted.expr)}`)
+    }
+  }
+  if (index) tsFields.push(`readonly [key: string]: unknown`)
+  const struct = `{\n${exprFields.join(",\n")}\n}`
+  return {
+    ts: `{\n${tsFields.join("\n")}\n}`,
+    expr: index
+      ? pure("Schema.Struct", struct, pure("Schema.Record", `{ key: Schema.String, value: ${index.expr} }`))
+      : pure("Schema.Struct", struct)
+  }
+}
+
+/**
+ * The real alternatives of a `oneOf`/`anyOf`. Members that only add `required` (as in
+ * `anyOf: [{ required: [domain] }, { required: [domains] }]`) constrain the object they sit on
+ * rather than offer alternatives: they are left out, and the object is emitted as it is.
+ */
+export const alternatives = (schema: SchemaObject): ReadonlyArray<SchemaObject> | undefined => {
+  const members = (schema.oneOf ?? schema.anyOf)?.filter(
+    (member) => !(member.required && Object.keys(member).every((key) => key === "required" || key === "description"))
+  )
+  return members && members.length > 0 ? members : undefined
+}
