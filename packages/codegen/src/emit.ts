@@ -59,6 +59,8 @@ const declaration = (name: string, ts: string, expr: string, doc: string, identi
   return `${doc}${type}\n\n${doc}export const ${name}: Schema.Schema<${name}> = ${annotated}\n`
 }
 
+const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
+
 const usesFile = (text: string) => text.includes("ClerkFile.ClerkFile")
 
 // -----------------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ interface Arg {
 }
 
 const args = (op: Operation): ReadonlyArray<Arg> => {
-  const list: Array<Arg> = op.pathParams.map((p) => ({ name: p.arg, type: "string", optional: false }))
+  const list: Array<Arg> = op.pathParams.map((p) => ({ name: p.arg, type: p.emitted.ts, optional: false }))
   if (op.body) list.push({ name: "body", type: op.body.typeName, optional: !op.body.required })
   if (op.query) list.push({ name: "params", type: op.query.typeName, optional: !op.query.required })
   // Only trailing arguments may be optional.
@@ -246,6 +248,11 @@ export const serviceFile = (model: Model, service: Service): File => {
         `path: "${op.path}"`,
         ...(op.pathParams.length > 0
           ? [`pathParams: [${op.pathParams.map((p) => JSON.stringify(p.name)).join(", ")}]`]
+          : []),
+        ...(op.pathParams.some((p) => p.emitted.expr !== "Schema.String")
+          ? [
+              `pathSchema: ${pure("Schema.Struct", `{ ${op.pathParams.map((p) => `${p.name}: ${p.emitted.expr}`).join(", ")} }`)}`
+            ]
           : []),
         ...(op.query ? [`query: ${op.query.typeName}`] : []),
         ...(op.query && op.query.csv.length > 0

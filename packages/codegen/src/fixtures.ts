@@ -4,6 +4,7 @@
  * The hand-written runners in packages/backend/test read them (contract.test.ts against a mocked
  * HttpClient, prism.test.ts against Prism).
  */
+import RandExp from "randexp"
 import { type Model, type Operation, STATUS_CLASSES } from "./model.js"
 import { alternatives } from "./schema.js"
 import type { SchemaObject } from "./spec.js"
@@ -11,7 +12,30 @@ import type { SchemaObject } from "./spec.js"
 /** A file argument, in JSON: the runner turns it into a Blob. */
 export const FILE = { $file: "sample.png" } as const
 
+/**
+ * A deterministic string matching `pattern` and the length limits (randexp driven by a seeded
+ * generator, so the fixtures are the same on every run).
+ */
+const matching = (schema: SchemaObject & { readonly pattern: string }): string => {
+  let seed = 42
+  const fits = (value: string) =>
+    value.length >= (schema.minLength ?? 0) && value.length <= (schema.maxLength ?? Number.POSITIVE_INFINITY)
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const generator = new RandExp(schema.pattern)
+    generator.max = Math.max(4, schema.minLength ?? 0)
+    generator.randInt = (low: number, high: number) => {
+      // An LCG's low bits cycle fast: take the high ones.
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return low + ((seed >>> 16) % (high - low + 1))
+    }
+    const value = generator.gen()
+    if (fits(value)) return value
+  }
+  throw new Error(`no sample matches ${schema.pattern} within the length limits`)
+}
+
 const sampleString = (schema: SchemaObject, name: string): string => {
+  if (schema.pattern !== undefined) return matching({ ...schema, pattern: schema.pattern })
   let value: string
   switch (schema.format) {
     case "email":
@@ -59,8 +83,11 @@ export const sample = (model: Model, input: SchemaObject, name: string, options:
       return schema.format === "binary" ? FILE : sampleString(schema, name)
     case "integer":
     case "number": {
-      const low = schema.minimum ?? Math.min(1, schema.maximum ?? 1)
-      return schema.maximum !== undefined ? Math.min(low, schema.maximum) : low
+      const low =
+        schema.minimum === undefined
+          ? Math.min(1, schema.maximum ?? 1)
+          : schema.minimum + (schema.exclusiveMinimum ? 1 : 0)
+      return schema.maximum !== undefined ? Math.min(low, schema.maximum - (schema.exclusiveMaximum ? 1 : 0)) : low
     }
     case "boolean":
       return true
@@ -117,7 +144,11 @@ const queryPairs = (op: Operation, params: Record<string, unknown>): Array<reado
 
 const fixture = (model: Model, op: Operation): Fixture => {
   const request = { mode: "request", depth: 0 } as const
-  const args: Array<unknown> = op.pathParams.map((p) => `${p.name.replace(/_id$/, "")}_sample1`)
+  const args: Array<unknown> = op.pathParams.map((p) =>
+    p.schema.enum || p.schema.pattern
+      ? sample(model, p.schema, p.name, request)
+      : `${p.name.replace(/_id$/, "")}_sample1`
+  )
   let body: unknown
   if (op.body) {
     body = sample(model, op.body.schema, "body", request)

@@ -32,6 +32,9 @@ export interface PathParam {
   readonly name: string
   readonly arg: string
   readonly description: string | undefined
+  readonly schema: SchemaObject
+  /** The argument's type and schema (request rules: enums closed, patterns checked). */
+  readonly emitted: Emitted
 }
 
 export interface Input {
@@ -194,7 +197,13 @@ const operation = (
 
   const pathParams = parameters
     .filter((p) => p.in === "path")
-    .map((p) => ({ name: p.name, arg: lowerCamel(p.name), description: p.description }))
+    .map((p) => ({
+      name: p.name,
+      arg: lowerCamel(p.name),
+      description: p.description,
+      schema: p.schema,
+      emitted: convert(p.schema, ctx("request"))
+    }))
   const templateParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)
   if (templateParams.join() !== pathParams.map((p) => p.name).join()) {
     // keep the template's order

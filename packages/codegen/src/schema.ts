@@ -3,7 +3,7 @@
  *
  * Rules (the README's "schemas" section repeats them for users):
  * - Requests are strict: enums are closed literals, integers are checked as integers, `minimum`,
- *   `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems` are checked, and objects reject keys
+ *   `maximum`, `minLength`, `maxLength`, `pattern`, `minItems`, `maxItems` are checked, and objects reject keys
  *   the spec does not list unless it allows them (`additionalProperties`).
  * - Responses are lenient where the server may move ahead of the spec: enums are open (a new value
  *   decodes as a string, typed `"a" | "b" | (string & {})`), integers are numbers (int64 fits a JS
@@ -117,6 +117,9 @@ const convertString = (schema: SchemaObject, ctx: Context): Emitted => {
     const checks: Array<string> = []
     if (schema.minLength !== undefined) checks.push(pure("Schema.minLength", String(schema.minLength)))
     if (schema.maxLength !== undefined) checks.push(pure("Schema.maxLength", String(schema.maxLength)))
+    if (schema.pattern !== undefined) {
+      checks.push(pure("Schema.pattern", `/*#__PURE__*/ new RegExp(${JSON.stringify(schema.pattern)})`))
+    }
     if (checks.length > 0) return { ts: "string", expr: `Schema.String.pipe(${checks.join(", ")})` }
   }
   return { ts: "string", expr: "Schema.String" }
@@ -128,8 +131,14 @@ const convertNumber = (schema: SchemaObject, ctx: Context): Emitted => {
   }
   if (ctx.mode === "response") return { ts: "number", expr: "Schema.Number" }
   const checks: Array<string> = []
-  if (schema.minimum !== undefined) checks.push(pure("Schema.greaterThanOrEqualTo", String(schema.minimum)))
-  if (schema.maximum !== undefined) checks.push(pure("Schema.lessThanOrEqualTo", String(schema.maximum)))
+  if (schema.minimum !== undefined) {
+    const check = schema.exclusiveMinimum ? "Schema.greaterThan" : "Schema.greaterThanOrEqualTo"
+    checks.push(pure(check, String(schema.minimum)))
+  }
+  if (schema.maximum !== undefined) {
+    const check = schema.exclusiveMaximum ? "Schema.lessThan" : "Schema.lessThanOrEqualTo"
+    checks.push(pure(check, String(schema.maximum)))
+  }
   const base = schema.type === "integer" ? "Schema.Int" : "Schema.Number"
   return { ts: "number", expr: checks.length > 0 ? `${base}.pipe(${checks.join(", ")})` : base }
 }

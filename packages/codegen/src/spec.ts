@@ -25,8 +25,12 @@ export interface SchemaObject {
   readonly deprecated?: boolean
   readonly minimum?: number
   readonly maximum?: number
+  /** OpenAPI 3.0's boolean form: `minimum` itself is excluded. */
+  readonly exclusiveMinimum?: boolean
+  readonly exclusiveMaximum?: boolean
   readonly minLength?: number
   readonly maxLength?: number
+  readonly pattern?: string
   readonly minItems?: number
   readonly maxItems?: number
   readonly default?: unknown

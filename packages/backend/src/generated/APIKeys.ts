@@ -39,7 +39,9 @@ export interface GetApiKeysParams {
 export const GetApiKeysParams: Schema.Schema<GetApiKeysParams> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     type: /*#__PURE__*/ Schema.optional(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3))),
-    subject: Schema.String,
+    subject: Schema.String.pipe(
+      /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$"))
+    ),
     include_invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("true", "false")),
     limit: /*#__PURE__*/ Schema.optional(
       Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(100))
@@ -153,16 +155,25 @@ export const CreateApiKeyBody: Schema.Schema<CreateApiKeyBody> = /*#__PURE__*/ S
     type: /*#__PURE__*/ Schema.optional(
       Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))
     ),
-    name: Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3)),
+    name: Schema.String.pipe(
+      /*#__PURE__*/ Schema.minLength(3),
+      /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(\\S(.*\\S)?)?$"))
+    ),
     description: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.NullOr(Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(255)))
     ),
-    subject: Schema.String,
+    subject: Schema.String.pipe(
+      /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$"))
+    ),
     claims: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Unknown)),
     scopes: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-    created_by: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+    created_by: /*#__PURE__*/ Schema.optional(
+      /*#__PURE__*/ Schema.NullOr(
+        Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^user_\\w{27}$")))
+      )
+    ),
     seconds_until_expiration: /*#__PURE__*/ Schema.optional(
-      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0)))
+      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThan(0)))
     )
   }),
   { identifier: "APIKeys.CreateApiKeyBody" }
@@ -327,9 +338,11 @@ export const UpdateApiKeyBody: Schema.Schema<UpdateApiKeyBody> = /*#__PURE__*/ S
     description: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.NullOr(Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(255)))
     ),
-    subject: /*#__PURE__*/ Schema.optional(Schema.String),
+    subject: /*#__PURE__*/ Schema.optional(
+      Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$")))
+    ),
     seconds_until_expiration: /*#__PURE__*/ Schema.optional(
-      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0)))
+      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThan(0)))
     )
   }),
   { identifier: "APIKeys.UpdateApiKeyBody" }
@@ -809,6 +822,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     method: "GET",
     path: "/api_keys/{apiKeyID}",
     pathParams: ["apiKeyID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      apiKeyID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
+      )
+    }),
     success: GetApiKeyResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
@@ -818,6 +836,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     method: "PATCH",
     path: "/api_keys/{apiKeyID}",
     pathParams: ["apiKeyID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      apiKeyID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
+      )
+    }),
     body: UpdateApiKeyBody,
     success: UpdateApiKeyResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
@@ -828,6 +851,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     method: "DELETE",
     path: "/api_keys/{apiKeyID}",
     pathParams: ["apiKeyID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      apiKeyID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
+      )
+    }),
     success: DeleteApiKeyResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
@@ -837,6 +865,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     method: "GET",
     path: "/api_keys/{apiKeyID}/secret",
     pathParams: ["apiKeyID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      apiKeyID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
+      )
+    }),
     success: GetApiKeySecretResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
@@ -846,6 +879,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     method: "POST",
     path: "/api_keys/{apiKeyID}/revoke",
     pathParams: ["apiKeyID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      apiKeyID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
+      )
+    }),
     body: RevokeApiKeyBody,
     success: RevokeApiKeyResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }

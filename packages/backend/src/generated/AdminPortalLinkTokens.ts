@@ -37,13 +37,15 @@ export interface CreateAdminPortalLinkTokenBody {
 export const CreateAdminPortalLinkTokenBody: Schema.Schema<CreateAdminPortalLinkTokenBody> =
   /*#__PURE__*/ Schema.annotations(
     /*#__PURE__*/ Schema.Struct({
-      organization_id: /*#__PURE__*/ Schema.optional(Schema.String),
+      organization_id: /*#__PURE__*/ Schema.optional(
+        Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^org_\\w{27}$")))
+      ),
       it_contact_id: /*#__PURE__*/ Schema.optional(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1))),
       scopes: /*#__PURE__*/ Schema.optional(
         /*#__PURE__*/ Schema.Array(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)))
       ),
       seconds_until_expiration: /*#__PURE__*/ Schema.optional(
-        Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(86400))
+        Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThan(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(86400))
       )
     }),
     { identifier: "AdminPortalLinkTokens.CreateAdminPortalLinkTokenBody" }
@@ -296,6 +298,11 @@ export const make: Effect.Effect<AdminPortalLinkTokens.Service, never, ClerkClie
       method: "POST",
       path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
       pathParams: ["adminPortalLinkTokenID"],
+      pathSchema: /*#__PURE__*/ Schema.Struct({
+        adminPortalLinkTokenID: Schema.String.pipe(
+          /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^aplt_[0-9A-Fa-f]{32}$"))
+        )
+      }),
       body: RevokeAdminPortalLinkTokenBody,
       success: RevokeAdminPortalLinkTokenResponse,
       errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }

@@ -329,7 +329,7 @@ export declare namespace EmailSMSTemplates {
      * @param templateType The type of templates to list (email or SMS)
      * @deprecated
      */
-    readonly list: (templateType: string, params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: (templateType: "email" | "sms", params?: ListParams) => Effect.Effect<ListResponse, ListError>
     /**
      * Retrieve a template
      *
@@ -341,7 +341,7 @@ export declare namespace EmailSMSTemplates {
      * @param slug The slug (i.e. machine-friendly name) of the template to retrieve
      * @deprecated
      */
-    readonly get: (templateType: string, slug: string) => Effect.Effect<Template, GetError>
+    readonly get: (templateType: "email" | "sms", slug: string) => Effect.Effect<Template, GetError>
     /**
      * Update a template for a given type and slug
      *
@@ -353,7 +353,11 @@ export declare namespace EmailSMSTemplates {
      * @param slug The slug of the template to update
      * @deprecated
      */
-    readonly upsert: (templateType: string, slug: string, body?: UpsertBody) => Effect.Effect<Template, UpsertError>
+    readonly upsert: (
+      templateType: "email" | "sms",
+      slug: string,
+      body?: UpsertBody
+    ) => Effect.Effect<Template, UpsertError>
     /**
      * Revert a template
      *
@@ -365,7 +369,7 @@ export declare namespace EmailSMSTemplates {
      * @param slug The slug of the template to revert
      * @deprecated
      */
-    readonly revert: (templateType: string, slug: string) => Effect.Effect<Template, RevertError>
+    readonly revert: (templateType: "email" | "sms", slug: string) => Effect.Effect<Template, RevertError>
     /**
      * Preview changes to a template
      *
@@ -396,7 +400,7 @@ export declare namespace EmailSMSTemplates {
      * @deprecated
      */
     readonly toggleTemplateDelivery: (
-      templateType: string,
+      templateType: "email" | "sms",
       slug: string,
       body?: ToggleTemplateDeliveryBody
     ) => Effect.Effect<Template, ToggleTemplateDeliveryError>
@@ -414,6 +418,7 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     method: "GET",
     path: "/templates/{template_type}",
     pathParams: ["template_type"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({ template_type: /*#__PURE__*/ Schema.Literal("email", "sms") }),
     query: ListParams,
     success: ListResponse,
     errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
@@ -424,6 +429,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     method: "GET",
     path: "/templates/{template_type}/{slug}",
     pathParams: ["template_type", "slug"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      template_type: /*#__PURE__*/ Schema.Literal("email", "sms"),
+      slug: Schema.String
+    }),
     success: Template,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
@@ -433,6 +442,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     method: "PUT",
     path: "/templates/{template_type}/{slug}",
     pathParams: ["template_type", "slug"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      template_type: /*#__PURE__*/ Schema.Literal("email", "sms"),
+      slug: Schema.String
+    }),
     body: UpsertBody,
     optionalBody: true,
     success: Template,
@@ -451,6 +464,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     method: "POST",
     path: "/templates/{template_type}/{slug}/revert",
     pathParams: ["template_type", "slug"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      template_type: /*#__PURE__*/ Schema.Literal("email", "sms"),
+      slug: Schema.String
+    }),
     success: Template,
     errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
   })
@@ -471,6 +488,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     method: "POST",
     path: "/templates/{template_type}/{slug}/toggle_delivery",
     pathParams: ["template_type", "slug"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      template_type: /*#__PURE__*/ Schema.Literal("email", "sms"),
+      slug: Schema.String
+    }),
     body: ToggleTemplateDeliveryBody,
     optionalBody: true,
     success: Template,
@@ -508,7 +529,7 @@ export const layer: Layer.Layer<EmailSMSTemplates, never, ClerkClient> = /*#__PU
  * @deprecated
  */
 export const list = (
-  templateType: string,
+  templateType: "email" | "sms",
   params?: ListParams
 ): Effect.Effect<ListResponse, ListError, EmailSMSTemplates> =>
   Effect.flatMap(EmailSMSTemplates, (service) => service.list(templateType, params))
@@ -524,7 +545,10 @@ export const list = (
  * @param slug The slug (i.e. machine-friendly name) of the template to retrieve
  * @deprecated
  */
-export const get = (templateType: string, slug: string): Effect.Effect<Template, GetError, EmailSMSTemplates> =>
+export const get = (
+  templateType: "email" | "sms",
+  slug: string
+): Effect.Effect<Template, GetError, EmailSMSTemplates> =>
   Effect.flatMap(EmailSMSTemplates, (service) => service.get(templateType, slug))
 
 /**
@@ -539,7 +563,7 @@ export const get = (templateType: string, slug: string): Effect.Effect<Template,
  * @deprecated
  */
 export const upsert = (
-  templateType: string,
+  templateType: "email" | "sms",
   slug: string,
   body?: UpsertBody
 ): Effect.Effect<Template, UpsertError, EmailSMSTemplates> =>
@@ -556,7 +580,10 @@ export const upsert = (
  * @param slug The slug of the template to revert
  * @deprecated
  */
-export const revert = (templateType: string, slug: string): Effect.Effect<Template, RevertError, EmailSMSTemplates> =>
+export const revert = (
+  templateType: "email" | "sms",
+  slug: string
+): Effect.Effect<Template, RevertError, EmailSMSTemplates> =>
   Effect.flatMap(EmailSMSTemplates, (service) => service.revert(templateType, slug))
 
 /**
@@ -591,7 +618,7 @@ export const preview = (
  * @deprecated
  */
 export const toggleTemplateDelivery = (
-  templateType: string,
+  templateType: "email" | "sms",
   slug: string,
   body?: ToggleTemplateDeliveryBody
 ): Effect.Effect<Template, ToggleTemplateDeliveryError, EmailSMSTemplates> =>

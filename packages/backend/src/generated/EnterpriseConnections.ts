@@ -313,7 +313,10 @@ export const CreateBody: Schema.Schema<CreateBody> = /*#__PURE__*/ Schema.annota
       /*#__PURE__*/ Schema.Array(
         /*#__PURE__*/ Schema.Struct({
           name: Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)),
-          key: Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)),
+          key: Schema.String.pipe(
+            /*#__PURE__*/ Schema.minLength(1),
+            /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[^_][A-Za-z0-9_-]*$"))
+          ),
           sso_path: /*#__PURE__*/ Schema.optional(Schema.String),
           scim_path: /*#__PURE__*/ Schema.optional(Schema.String),
           directory_path: /*#__PURE__*/ Schema.optional(Schema.String),
@@ -561,7 +564,10 @@ export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annota
         /*#__PURE__*/ Schema.Array(
           /*#__PURE__*/ Schema.Struct({
             name: Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)),
-            key: Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)),
+            key: Schema.String.pipe(
+              /*#__PURE__*/ Schema.minLength(1),
+              /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[^_][A-Za-z0-9_-]*$"))
+            ),
             sso_path: /*#__PURE__*/ Schema.optional(Schema.String),
             scim_path: /*#__PURE__*/ Schema.optional(Schema.String),
             directory_path: /*#__PURE__*/ Schema.optional(Schema.String),

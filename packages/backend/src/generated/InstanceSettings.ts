@@ -170,7 +170,11 @@ export interface UpdateCommunicationBody {
 export const UpdateCommunicationBody: Schema.Schema<UpdateCommunicationBody> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     blocked_country_codes: /*#__PURE__*/ Schema.optional(
-      /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String).pipe(/*#__PURE__*/ Schema.maxItems(250)))
+      /*#__PURE__*/ Schema.NullOr(
+        /*#__PURE__*/ Schema.Array(
+          Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Z]{2}$")))
+        ).pipe(/*#__PURE__*/ Schema.maxItems(250))
+      )
     )
   }),
   { identifier: "InstanceSettings.UpdateCommunicationBody" }

@@ -37,7 +37,7 @@ export interface ListTokensParams {
  */
 export const ListTokensParams: Schema.Schema<ListTokensParams> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    subject: Schema.String,
+    subject: Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^mch_\\w{27}$"))),
     revoked: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Boolean)),
     expired: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Boolean)),
     limit: /*#__PURE__*/ Schema.optional(
@@ -147,7 +147,7 @@ export const CreateTokenBody: Schema.Schema<CreateTokenBody> = /*#__PURE__*/ Sch
   /*#__PURE__*/ Schema.Struct({
     token_format: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("opaque", "jwt")),
     seconds_until_expiration: /*#__PURE__*/ Schema.optional(
-      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0)))
+      /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThan(0)))
     ),
     claims: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Unknown)),
     min_remaining_ttl_seconds: /*#__PURE__*/ Schema.optional(
@@ -514,6 +514,9 @@ export const make: Effect.Effect<M2MTokens.Service, never, ClerkClient> = Effect
     method: "POST",
     path: "/m2m_tokens/{m2m_token_id}/revoke",
     pathParams: ["m2m_token_id"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      m2m_token_id: Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^mt_[0-9A-Fa-f]{32}$")))
+    }),
     body: RevokeTokenBody,
     success: RevokeTokenResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }

@@ -58,6 +58,8 @@ export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, 
   /** The spec's path template, e.g. `/actor_tokens/{actor_token_id}/revoke`. */
   readonly path: string
   readonly pathParams?: ReadonlyArray<Path>
+  /** Checks of path parameters beyond "a non-empty string" (enums, patterns). */
+  readonly pathSchema?: Schema.Schema<any, any>
   /** Encodes to an object of `QueryValue`s. */
   readonly query?: Schema.Schema<Query, any>
   /** Array query parameters sent comma-separated (`style: form`, `explode: false`). */
@@ -104,6 +106,9 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const encodeQuery = spec.query
     ? ParseResult.encodeUnknownEither(spec.query, { errors: "all", onExcessProperty: "error" })
     : undefined
+  const encodePath = spec.pathSchema
+    ? ParseResult.encodeUnknownEither(spec.pathSchema, { errors: "all", onExcessProperty: "error" })
+    : undefined
   const encodeBody = spec.body
     ? ParseResult.encodeUnknownEither(spec.body, { errors: "all", onExcessProperty: "error" })
     : undefined
@@ -130,6 +135,12 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       }
       url += encodeURIComponent(value) + pathParts[i + 1]!
     }
+    if (encodePath) {
+      const checked = encodePath(input.path)
+      if (Either.isLeft(checked)) {
+        return Either.left(invalid("path", ParseResult.TreeFormatter.formatIssueSync(checked.left)))
+      }
+    }
     let request = HttpClientRequest.make(spec.method)(url)
     if (encodeQuery && input.query !== undefined) {
       const encoded = encodeQuery(input.query)
@@ -149,7 +160,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       if (spec.multipart) {
         const withBody = request
         return Effect.map(formData(client, spec.name, encoded.right), (form) =>
-          HttpClientRequest.bodyFormData(withBody, form)
+          HttpClientRequest.bodyUint8Array(withBody, form.bytes, form.contentType)
         )
       }
       request = HttpClientRequest.bodyUnsafeJson(request, encoded.right)
@@ -294,12 +305,16 @@ const CONTENT_TYPES: Record<string, string> = {
   svg: "image/svg+xml"
 }
 
-/** A multipart form from an encoded body: files become Blobs, other values strings (objects JSON). */
+/**
+ * A multipart form from an encoded body: files become Blobs, other values strings (objects JSON).
+ * The form is serialized here (by the platform's own `Response`), so every HttpClient sends the same
+ * bytes: undici 7 cannot send a `FormData` made by Node 20's built-in fetch.
+ */
 const formData = (
   client: ClerkClient.Service,
   operation: string,
   body: unknown
-): Effect.Effect<FormData, ClerkError.InvalidInput> =>
+): Effect.Effect<{ readonly bytes: Uint8Array; readonly contentType: string }, ClerkError.InvalidInput> =>
   Effect.gen(function* () {
     const form = new FormData()
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
@@ -316,7 +331,9 @@ const formData = (
       } else if (Array.isArray(value)) for (const item of value) form.append(key, String(item))
       else form.append(key, typeof value === "object" ? JSON.stringify(value) : String(value))
     }
-    return form
+    const encoded = new Response(form)
+    const bytes = yield* Effect.promise(() => encoded.arrayBuffer())
+    return { bytes: new Uint8Array(bytes), contentType: encoded.headers.get("content-type")! }
   })
 
 const readPath = (

@@ -14,12 +14,11 @@
  *   formats are not validated (`ajv-formats` is not resolvable from packages/backend), ajv runs with
  *   `strict: false`.
  *
- * `yaml` is not a dependency of packages/backend: it is loaded from packages/codegen's dependencies.
  */
 import { readFileSync } from "node:fs"
-import { createRequire } from "node:module"
 import { Ajv } from "ajv"
 import type { ErrorObject, ValidateFunction } from "ajv"
+import { parse as parseYaml } from "yaml"
 import { specPath } from "./Prism.js"
 
 export type ValidationResult = { readonly valid: true } | { readonly valid: false; readonly errors: string }
@@ -58,18 +57,6 @@ const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null 
 const SPEC_ID = "openapi.json"
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 const DROPPED = new Set(["example", "examples", "xml", "externalDocs", "deprecated", "readOnly", "writeOnly"])
-
-const loadYaml = (): { readonly parse: (source: string) => unknown } => {
-  const candidates = [import.meta.url, new URL("../../../codegen/package.json", import.meta.url).href]
-  for (const from of candidates) {
-    try {
-      return createRequire(from)("yaml") as { readonly parse: (source: string) => unknown }
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error("SpecValidator: cannot load the `yaml` package (expected in packages/codegen/node_modules)")
-}
 
 /** OpenAPI 3.0 schema object → draft-07 JSON Schema (see the module comment). */
 const convertSchema = (schema: unknown, withDiscriminator: boolean): unknown => {
@@ -172,7 +159,7 @@ const pickMedia = (content: Json): unknown => {
 }
 
 export const make = (path: string = specPath()): SpecValidator => {
-  const spec = loadYaml().parse(readFileSync(path, "utf8")) as Json
+  const spec = parseYaml(readFileSync(path, "utf8")) as Json
   const components = isObject(spec["components"]) ? spec["components"] : {}
   const paths = isObject(spec["paths"]) ? spec["paths"] : {}
   const globalSecurity = spec["security"]
