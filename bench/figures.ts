@@ -28,7 +28,7 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc")
 const TSCONFIG_BASE = join(ROOT, "tsconfig.base.json")
 
 /** Modules re-exported from the barrel that are not API groups. */
-const NON_GROUPS: ReadonlySet<string> = new Set(["ClerkClient", "ClerkError", "ClerkTest", "Clerk"])
+const NON_GROUPS: ReadonlySet<string> = new Set(["ClerkFile", "ClerkClient", "ClerkError", "ClerkTest", "Clerk"])
 /** The group the single-group figures use (its `create` is called by the bundle programs). */
 const ONE_GROUP = "ActorTokens"
 
@@ -91,13 +91,21 @@ const step = (message: string): void => {
 // ---------------------------------------------------------------------------------------------
 
 const discoverGroups = (): ReadonlyArray<Group> => {
-  const srcDir = join(BACKEND, "src")
-  const index = readFileSync(join(srcDir, "index.ts"), "utf8")
   const groups: Array<Group> = []
-  for (const match of index.matchAll(/^export \* as (\w+) from "(\.\/[^"]+)"/gm)) {
+  // The barrel re-exports the hand-written modules and `export * from "./generated/index.js"`,
+  // the generated barrel of every group: read both.
+  const barrels = [join(BACKEND, "src"), join(BACKEND, "src/generated")].filter((dir) =>
+    existsSync(join(dir, "index.ts"))
+  )
+  const entries = barrels.flatMap((dir) =>
+    [...readFileSync(join(dir, "index.ts"), "utf8").matchAll(/^export \* as (\w+) from "(\.\/[^"]+)"/gm)].map(
+      (match) => [dir, match] as const
+    )
+  )
+  for (const [dir, match] of entries) {
     const name = match[1]!
     if (NON_GROUPS.has(name)) continue
-    const source = join(srcDir, match[2]!.replace(/\.js$/, ".ts"))
+    const source = join(dir, match[2]!.replace(/\.js$/, ".ts"))
     if (!existsSync(source)) throw new Error(`group ${name}: ${source} does not exist`)
     const accessor = /^export const (\w+) = \(/m.exec(readFileSync(source, "utf8"))?.[1]
     groups.push({ name, source, accessor })

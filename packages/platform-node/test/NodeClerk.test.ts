@@ -1,4 +1,7 @@
 import { ActorTokens, Users } from "@effect-clerk/backend"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { NodeClerk } from "@effect-clerk/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -31,7 +34,7 @@ const server = (reply: (seen: Seen, res: ServerResponse) => void) =>
             method: req.method!,
             url: req.url!,
             headers: req.headers,
-            body: Buffer.concat(chunks).toString()
+            body: Buffer.concat(chunks).toString("latin1")
           }
           seen.push(entry)
           reply(entry, res)
@@ -167,6 +170,34 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
         Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
       )
       expect(error._tag).toBe("TransportError")
+    })
+  )
+
+  it.scoped("an upload given as a path is read from disk and sent as multipart through undici", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "effect-clerk-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+      const path = join(dir, "avatar.png")
+      writeFileSync(path, Buffer.from([0x89, 0x50, 0x4e, 0x47, 9, 9, 9]))
+      const { url, seen } = yield* server((_, res) => json(res, 500, { errors: [] }))
+      const error = yield* Effect.flip(Users.setProfileImage("user_1", { file: { path } })).pipe(
+        Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
+      )
+      // The server's 500 proves the request went out; its body is what matters here.
+      expect(error._tag).toBe("ServerError")
+      const [request] = seen
+      expect(`${request!.method} ${request!.url}`).toBe("POST /v1/users/user_1/profile_image")
+      const form = yield* Effect.promise(() =>
+        new Response(Buffer.from(request!.body, "latin1"), {
+          headers: { "content-type": String(request!.headers["content-type"]) }
+        }).formData()
+      )
+      const file = form.get("file") as File
+      expect(file.name).toBe("avatar.png")
+      expect(file.type).toBe("image/png")
+      expect([...new Uint8Array(yield* Effect.promise(() => file.arrayBuffer()))]).toEqual([
+        0x89, 0x50, 0x4e, 0x47, 9, 9, 9
+      ])
     })
   )
 })

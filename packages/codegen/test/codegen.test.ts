@@ -1,0 +1,162 @@
+import { describe, expect, it } from "@effect/vitest"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { stringify } from "yaml"
+import { serviceFile } from "../src/emit.js"
+import { build } from "../src/model.js"
+import { lowerCamel, pascal } from "../src/names.js"
+import { convert } from "../src/schema.js"
+import { load } from "../src/spec.js"
+
+/** Writes a small OpenAPI document (plus the components the overrides expect) and loads it. */
+const loadSpec = (paths: Record<string, unknown>, schemas: Record<string, unknown> = {}) => {
+  const dir = mkdtempSync(join(tmpdir(), "codegen-"))
+  const file = join(dir, "spec.yml")
+  const withOverrideTargets = {
+    SAMLConnection: { type: "object", properties: {}, required: ["authenticatable", "disable_jit_provisioning"] },
+    EnterpriseConnection: { type: "object", properties: {}, required: ["authenticatable", "disable_jit_provisioning"] },
+    "JWKS.rsa.PrivateKey": { type: "object", properties: {}, required: ["crv"] },
+    ...schemas
+  }
+  writeFileSync(
+    file,
+    stringify({
+      openapi: "3.0.3",
+      info: { title: "Test", version: "1" },
+      paths,
+      components: { schemas: withOverrideTargets, responses: {} }
+    })
+  )
+  return load(file)
+}
+
+const ok = { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } }
+
+describe("names", () => {
+  it("services are the tag in PascalCase, word by word", () => {
+    expect(pascal("Actor Tokens")).toBe("ActorTokens")
+    expect(pascal("Allow-list / Block-list")).toBe("AllowListBlockList")
+    expect(pascal("Email & SMS Templates")).toBe("EmailSMSTemplates")
+    expect(pascal("M2M Tokens")).toBe("M2MTokens")
+    expect(pascal("JWKS.rsa.PrivateKey")).toBe("JWKSRsaPrivateKey")
+    expect(lowerCamel("actor_token_id")).toBe("actorTokenId")
+  })
+
+  it("methods use Clerk's override when unique in the service, else the operationId", async () => {
+    const spec = await loadSpec({
+      "/a": {
+        get: { operationId: "ListAllowlist", tags: ["Lists"], "x-speakeasy-name-override": "list", responses: ok }
+      },
+      "/b": {
+        get: { operationId: "ListBlocklist", tags: ["Lists"], "x-speakeasy-name-override": "list", responses: ok }
+      },
+      "/c": {
+        post: { operationId: "CreateThing", tags: ["Lists"], "x-speakeasy-name-override": "create", responses: ok }
+      }
+    })
+    const model = build(spec)
+    expect(model.services.map((s) => s.name)).toEqual(["Lists"])
+    expect(model.operations.map((op) => op.method)).toEqual(["listAllowlist", "listBlocklist", "create"])
+  })
+})
+
+describe("overrides", () => {
+  it("a new required-but-undefined property fails the generation, naming it", async () => {
+    await expect(
+      loadSpec({}, { Broken: { type: "object", properties: { a: { type: "string" } }, required: ["a", "ghost"] } })
+    ).rejects.toThrow(/Broken: requires undefined property ghost/)
+  })
+
+  it("an override whose defect was fixed upstream fails loudly instead of applying twice", async () => {
+    await expect(
+      loadSpec(
+        {},
+        { "JWKS.rsa.PrivateKey": { type: "object", properties: { crv: { type: "string" } }, required: ["crv"] } }
+      )
+    ).rejects.toThrow(/now defines crv: drop the override/)
+  })
+})
+
+describe("schemas", () => {
+  const schemas = {
+    Token: {
+      type: "object",
+      properties: {
+        status: { type: "string", enum: ["pending", "revoked"] },
+        count: { type: "integer", minimum: 1, maximum: 500 },
+        note: { type: "string", nullable: true }
+      },
+      required: ["status"]
+    }
+  }
+  const context = async (mode: "request" | "response") => ({
+    spec: await loadSpec({}, schemas),
+    mode,
+    refs: new Set<string>(),
+    discriminators: new Set<string>()
+  })
+
+  it("response enums are open, integers plain numbers; nullable is NullOr", async () => {
+    const emitted = convert(schemas.Token as never, await context("response"))
+    expect(emitted.ts).toContain(`readonly status: "pending" | "revoked" | (string & {})`)
+    expect(emitted.ts).toContain("readonly count?: number | undefined")
+    expect(emitted.ts).toContain("readonly note?: string | null | undefined")
+    expect(emitted.expr).toContain("status: Schema.String")
+    expect(emitted.expr).toContain("count: /*#__PURE__*/ Schema.optional(Schema.Number)")
+  })
+
+  it("request enums are closed and ranges checked", async () => {
+    const emitted = convert(schemas.Token as never, await context("request"))
+    expect(emitted.ts).toContain(`readonly status: "pending" | "revoked"\n`)
+    expect(emitted.expr).toContain(`Schema.Literal("pending", "revoked")`)
+    expect(emitted.expr).toContain(
+      "Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))"
+    )
+  })
+
+  it("allOf merges into one object; constraint-only anyOf members are not alternatives", async () => {
+    const ctx = await context("response")
+    const merged = convert(
+      {
+        allOf: [{ $ref: "#/components/schemas/Token" }, { type: "object", properties: { extra: { type: "boolean" } } }]
+      },
+      ctx
+    )
+    expect(merged.ts).toContain("readonly status:")
+    expect(merged.ts).toContain("readonly extra?: boolean | undefined")
+    const constrained = convert(
+      {
+        type: "object",
+        properties: { domain: { type: "string" }, domains: { type: "array", items: { type: "string" } } },
+        anyOf: [{ required: ["domain"] }, { required: ["domains"] }]
+      },
+      ctx
+    )
+    expect(constrained.expr).not.toContain("Schema.Union")
+    expect(constrained.ts).toContain("readonly domains?: ReadonlyArray<string> | undefined")
+  })
+})
+
+describe("service modules", () => {
+  it("a reserved method name gets an aliased accessor; path ids are arguments", async () => {
+    const spec = await loadSpec({
+      "/things/{thing_id}": {
+        delete: {
+          operationId: "DeleteThing",
+          tags: ["Things"],
+          "x-speakeasy-name-override": "delete",
+          parameters: [{ name: "thing_id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": ok["200"], "404": { description: "missing" } }
+        }
+      }
+    })
+    const file = serviceFile(build(spec), build(spec).services[0]!)
+    expect(file.path).toBe("Things.ts")
+    expect(file.content).toContain("readonly delete: (thingId: string) => Effect.Effect<DeleteResponse, DeleteError>")
+    expect(file.content).toContain("export { delete_ as delete }")
+    expect(file.content).toContain(
+      "export type DeleteError = ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always"
+    )
+  })
+})
