@@ -32,26 +32,18 @@ const dropRequired = (target: Mutable<SchemaObject>, names: ReadonlyArray<string
 
 export const overrides: ReadonlyArray<Override> = [
   {
-    name: "saml-connection-undefined-required",
+    name: "connections-undefined-required",
     why:
-      "SAMLConnection lists `authenticatable` and `disable_jit_provisioning` as required but never defines " +
-      "them. Clerk's responses carry both as booleans; we define them as optional booleans, so a response " +
-      "without them still decodes.",
+      "SAMLConnection and EnterpriseConnection list `authenticatable` and `disable_jit_provisioning` as " +
+      "required but never define them. Clerk's responses carry both as booleans; we define them as optional " +
+      "booleans, so a response without them (Prism leaves them out) still decodes.",
     apply: (document) => {
-      const target = schema(document, "SAMLConnection")
-      dropRequired(target, ["authenticatable", "disable_jit_provisioning"], "SAMLConnection")
-      target.properties!["authenticatable"] = { type: "boolean" }
-      target.properties!["disable_jit_provisioning"] = { type: "boolean" }
-    }
-  },
-  {
-    name: "enterprise-connection-undefined-required",
-    why: "EnterpriseConnection has the same defect as SAMLConnection; the same fix.",
-    apply: (document) => {
-      const target = schema(document, "EnterpriseConnection")
-      dropRequired(target, ["authenticatable", "disable_jit_provisioning"], "EnterpriseConnection")
-      target.properties!["authenticatable"] = { type: "boolean" }
-      target.properties!["disable_jit_provisioning"] = { type: "boolean" }
+      for (const name of ["SAMLConnection", "EnterpriseConnection"]) {
+        const target = schema(document, name)
+        dropRequired(target, ["authenticatable", "disable_jit_provisioning"], name)
+        target.properties!["authenticatable"] = { type: "boolean" }
+        target.properties!["disable_jit_provisioning"] = { type: "boolean" }
+      }
     }
   },
   {
