@@ -5,6 +5,8 @@
  *   is not a letter or digit, each word's first letter is upper-cased and the rest kept as written
  *   ("Actor Tokens" -> ActorTokens, "Allow-list / Block-list" -> AllowListBlockList,
  *   "Email & SMS Templates" -> EmailSMSTemplates, "M2M Tokens" -> M2MTokens).
+ * - An operation with several tags (the six billing operations of users and organizations) belongs
+ *   to its first tag's service.
  * - A method is Clerk's own `x-speakeasy-name-override` when present and unique in its service,
  *   else the lowerCamel of its `operationId` (CreateActorToken -> createActorToken).
  * - A component schema keeps its spec name in PascalCase by the same word rule
