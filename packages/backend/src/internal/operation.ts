@@ -92,7 +92,10 @@ export type Run<A, E, Path extends string, Query, Body> = (
 
 const BODY_SNIPPET = 4096
 
-const parseOptions = { errors: "all", onExcessProperty: "preserve" } as const
+/** Responses keep fields the spec does not declare. */
+const decodeOptions = { errors: "all", onExcessProperty: "preserve" } as const
+/** Inputs reject keys the spec does not declare. */
+const encodeOptions = { errors: "all", onExcessProperty: "error" } as const
 
 /**
  * Prepares one operation for a client: compiles its schemas once, splits its path template once.
@@ -103,16 +106,10 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
 ): Run<A, ErrorOf<Errors>, Path, Query, Body> => {
   type E = ErrorOf<Errors>
   const pathParts = spec.path.split(/\{([^}]+)\}/)
-  const encodeQuery = spec.query
-    ? ParseResult.encodeUnknownEither(spec.query, { errors: "all", onExcessProperty: "error" })
-    : undefined
-  const encodePath = spec.pathSchema
-    ? ParseResult.encodeUnknownEither(spec.pathSchema, { errors: "all", onExcessProperty: "error" })
-    : undefined
-  const encodeBody = spec.body
-    ? ParseResult.encodeUnknownEither(spec.body, { errors: "all", onExcessProperty: "error" })
-    : undefined
-  const decodeSuccess = spec.success ? ParseResult.decodeUnknownEither(spec.success, parseOptions) : undefined
+  const encodeQuery = spec.query ? ParseResult.encodeUnknownEither(spec.query, encodeOptions) : undefined
+  const encodePath = spec.pathSchema ? ParseResult.encodeUnknownEither(spec.pathSchema, encodeOptions) : undefined
+  const encodeBody = spec.body ? ParseResult.encodeUnknownEither(spec.body, encodeOptions) : undefined
+  const decodeSuccess = spec.success ? ParseResult.decodeUnknownEither(spec.success, decodeOptions) : undefined
   const spanOptions = {
     kind: "client",
     attributes: { "clerk.operation_id": spec.operationId, "http.request.method": spec.method, "http.route": spec.path }
