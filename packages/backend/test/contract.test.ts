@@ -8,15 +8,11 @@ import { ClerkTest } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { type Fixture, fixtures, groupOf, materialize, PNG } from "./fixtures.js"
+import { callOperation, type Fixture, fixtures, groupOf, PNG } from "./fixtures.js"
 
-/** Calls the fixture's operation through its service, with the given mocked answer. */
-const call = (fixture: Fixture, handler: ClerkTest.Handler) => {
-  const { layer, tag } = groupOf(fixture)
-  return Effect.flatMap(tag, (service) => service[fixture.method]!(...fixture.args.map(materialize))).pipe(
-    Effect.provide(layer.pipe(Layer.provideMerge(ClerkTest.layer(handler))))
-  )
-}
+/** The fixture's group over a mocked HttpClient answering with `handler`. */
+const mocked = (fixture: Fixture, handler: ClerkTest.Handler) =>
+  groupOf(fixture).layer.pipe(Layer.provideMerge(ClerkTest.layer(handler)))
 
 const answer = (fixture: Fixture) => () =>
   fixture.response.body === undefined
@@ -33,13 +29,11 @@ for (const fixture of fixtures) {
   describe(`${fixture.service}.${fixture.method} (${fixture.operationId})`, () => {
     it.effect("builds the request and decodes a spec-valid 2xx body", () =>
       Effect.gen(function* () {
-        const recorded = yield* Effect.gen(function* () {
-          const result = yield* Effect.flatMap(groupOf(fixture).tag, (service) =>
-            service[fixture.method]!(...fixture.args.map(materialize))
-          )
-          expect(result).toEqual(fixture.response.body)
-          return yield* ClerkTest.requests
-        }).pipe(Effect.provide(groupOf(fixture).layer.pipe(Layer.provideMerge(ClerkTest.layer(answer(fixture))))))
+        const [result, recorded] = yield* callOperation(fixture).pipe(
+          Effect.zip(ClerkTest.requests),
+          Effect.provide(mocked(fixture, answer(fixture)))
+        )
+        expect(result).toEqual(fixture.response.body)
         expect(recorded).toHaveLength(1)
         const request = recorded[0]!
         expect(request.method).toBe(fixture.request.method)
@@ -74,8 +68,12 @@ for (const fixture of fixtures) {
       Effect.gen(function* () {
         for (const [status, tag] of Object.entries(fixture.errors)) {
           const error = yield* Effect.flip(
-            call(fixture, () =>
-              ClerkTest.clerkError(Number(status), "sample_code", "sample message", { traceId: "trace_1" })
+            callOperation(fixture).pipe(
+              Effect.provide(
+                mocked(fixture, () =>
+                  ClerkTest.clerkError(Number(status), "sample_code", "sample message", { traceId: "trace_1" })
+                )
+              )
             )
           )
           expect({ status, tag: error._tag }).toEqual({ status, tag })

@@ -4,7 +4,7 @@
  */
 import * as Backend from "@effect-clerk/backend"
 import type * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import { readFileSync } from "node:fs"
 
@@ -52,3 +52,7 @@ export const groupOf = (fixture: Fixture) => {
     layer: module["layer"] as Layer.Layer<unknown, never, Backend.ClerkClient.ClerkClient>
   }
 }
+
+/** The fixture's operation, called through its service (which the caller provides). */
+export const callOperation = (fixture: Fixture) =>
+  Effect.flatMap(groupOf(fixture).tag, (service) => service[fixture.method]!(...fixture.args.map(materialize)))

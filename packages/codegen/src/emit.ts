@@ -5,8 +5,8 @@
  */
 import { type Model, type Operation, type Service, STATUS_CLASSES } from "./model.js"
 import { pascal, RESERVED, schemaName } from "./names.js"
-import { convert } from "./schema.js"
-import type { SchemaObject } from "./spec.js"
+import { convert, pure } from "./schema.js"
+import { refName, type SchemaObject } from "./spec.js"
 
 export interface File {
   readonly path: string
@@ -58,8 +58,6 @@ const declaration = (name: string, ts: string, expr: string, doc: string, identi
   const annotated = `/*#__PURE__*/ Schema.annotations(${expr}, { identifier: ${JSON.stringify(identifier)} })`
   return `${doc}${type}\n\n${doc}export const ${name}: Schema.Schema<${name}> = ${annotated}\n`
 }
-
-const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
 
 const usesFile = (text: string) => text.includes("ClerkFile.ClerkFile")
 
@@ -258,7 +256,7 @@ export const serviceFile = (model: Model, service: Service): File => {
         ...(op.query && op.query.csv.length > 0
           ? [`queryCsv: [${op.query.csv.map((c) => JSON.stringify(c)).join(", ")}]`]
           : []),
-        ...(op.body ? [`body: ${sub(op.body.inline ? op.body.typeName : `«${bodyRef(op)}»`)}`] : []),
+        ...(op.body ? [`body: ${sub(op.body.inline ? op.body.typeName : `«${refName(op.body.schema.$ref!)}»`)}`] : []),
         ...(op.body?.multipart ? ["multipart: true"] : []),
         ...(op.body && !op.body.required ? ["optionalBody: true"] : []),
         `success: ${op.success ? sub(op.success.named ?? op.success.expr) : "undefined"}`,
@@ -320,11 +318,6 @@ export const serviceFile = (model: Model, service: Service): File => {
     sub(body)
   )
   return { path: `${name}.ts`, content: parts.join("\n") }
-}
-
-const bodyRef = (op: Operation) => {
-  const ref = op.body!.schema.$ref!
-  return ref.slice(ref.lastIndexOf("/") + 1)
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ const sampleString = (schema: SchemaObject, name: string): string => {
 }
 
 interface SampleOptions {
-  readonly mode: "request" | "response"
+  /** How deep in the object tree: optional properties stop being filled in past 4 levels. */
   readonly depth: number
 }
 
@@ -142,39 +142,30 @@ const queryPairs = (op: Operation, params: Record<string, unknown>): Array<reado
   return pairs
 }
 
+const ALWAYS_TAGS: Record<number, string> = { 401: "Unauthorized", 429: "TooManyRequests" }
+
 const fixture = (model: Model, op: Operation): Fixture => {
-  const request = { mode: "request", depth: 0 } as const
+  const top = { depth: 0 }
   const args: Array<unknown> = op.pathParams.map((p) =>
-    p.schema.enum || p.schema.pattern
-      ? sample(model, p.schema, p.name, request)
-      : `${p.name.replace(/_id$/, "")}_sample1`
+    p.schema.enum || p.schema.pattern ? sample(model, p.schema, p.name, top) : `${p.name.replace(/_id$/, "")}_sample1`
   )
   let body: unknown
   if (op.body) {
-    body = sample(model, op.body.schema, "body", request)
+    body = sample(model, op.body.schema, "body", top)
     args.push(body)
   }
   let params: Record<string, unknown> | undefined
   if (op.query) {
-    params = sample(model, op.query.schema, "params", { mode: "request", depth: 0 }) as Record<string, unknown>
+    params = sample(model, op.query.schema, "params", top) as Record<string, unknown>
     args.push(params)
   }
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
     encodeURIComponent(String(args[op.pathParams.findIndex((p) => p.name === name)]))
   )
+  // Every documented error status, plus the ones any call can meet.
   const errors: Record<string, string> = {}
-  for (const status of op.documented) {
-    if (status >= 400) {
-      errors[status] =
-        STATUS_CLASSES[status] ?? (status === 401 ? "Unauthorized" : status === 429 ? "TooManyRequests" : "ServerError")
-    }
-  }
-  for (const [status, tag] of [
-    [401, "Unauthorized"],
-    [429, "TooManyRequests"],
-    [503, "ServerError"]
-  ] as const) {
-    errors[status] ??= tag
+  for (const status of [...op.documented.filter((s) => s >= 400), 401, 429, 503]) {
+    errors[status] = STATUS_CLASSES[status] ?? ALWAYS_TAGS[status] ?? "ServerError"
   }
   return {
     operationId: op.operationId,
@@ -190,7 +181,7 @@ const fixture = (model: Model, op: Operation): Fixture => {
     },
     response: {
       status: op.successStatus,
-      ...(op.success ? { body: sample(model, op.success.schema, "response", { mode: "response", depth: 0 }) } : {})
+      ...(op.success ? { body: sample(model, op.success.schema, "response", top) } : {})
     },
     errors
   }

@@ -38,7 +38,7 @@ export interface Context {
   readonly discriminatorProperty?: boolean | undefined
 }
 
-const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
+export const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
 
 const literal = (value: unknown) => JSON.stringify(value)
 

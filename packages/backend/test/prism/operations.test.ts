@@ -15,7 +15,7 @@ import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { fixtures, groupOf, materialize } from "../fixtures.js"
+import { callOperation, fixtures, groupOf } from "../fixtures.js"
 import * as Prism from "./Prism.js"
 import * as SpecValidator from "./SpecValidator.js"
 
@@ -72,11 +72,8 @@ layer(Prism.layer({ seed: 20260512 }), { timeout: "120 seconds", excludeTestServ
               )
             )
           }).pipe(Layer.provide(NodeHttpClient.layerUndici))
-          const { layer: group, tag } = groupOf(fixture)
-          const outcome = yield* Effect.flatMap(tag, (service) =>
-            service[fixture.method]!(...fixture.args.map(materialize))
-          ).pipe(
-            Effect.provide(group.pipe(Layer.provide(client))),
+          const outcome = yield* callOperation(fixture).pipe(
+            Effect.provide(groupOf(fixture).layer.pipe(Layer.provide(client))),
             // Prism never answers some malformed requests: bound every call.
             Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("Prism did not answer") }),
             Effect.either
