@@ -2,7 +2,7 @@
  * The spec turned into the model the emitters print: services, operations, their inputs, their
  * success schema and their documented errors.
  */
-import { lowerCamel, pascal, serviceName } from "./names.js"
+import { lowerCamel, pascal, serviceName, trimServiceNoun } from "./names.js"
 import { convert, type Emitted, type Mode } from "./schema.js"
 import {
   type LoadedSpec,
@@ -157,13 +157,19 @@ export const build = (spec: LoadedSpec): Model => {
   const services: Array<Service> = []
   for (const [tag, entries] of byService) {
     const overrides = entries.map((entry) => entry.op["x-speakeasy-name-override"])
-    const serviceOps: Array<Operation> = []
-    for (const entry of entries) {
+    const first = entries.map((entry) => {
       const override = entry.op["x-speakeasy-name-override"]
       const unique = override !== undefined && overrides.filter((name) => name === override).length === 1
-      const method = unique ? override : lowerCamel(entry.op.operationId)
-      serviceOps.push(operation(spec, tag, method, entry.path, entry.httpMethod, entry.op, entry.shared))
-    }
+      return unique ? override : lowerCamel(entry.op.operationId)
+    })
+    // A method does not repeat its service's noun when the shorter name stays unique (names.ts).
+    const trimmed = first.map((method) => trimServiceNoun(serviceName(tag), method))
+    const candidates = first.map((method, i) => trimmed[i] ?? method)
+    const serviceOps = entries.map((entry, i) => {
+      const short = trimmed[i]
+      const method = short !== undefined && candidates.filter((name) => name === short).length === 1 ? short : first[i]!
+      return operation(spec, tag, method, entry.path, entry.httpMethod, entry.op, entry.shared)
+    })
     const names = serviceOps.map((op) => op.method)
     const duplicate = names.find((name, i) => names.indexOf(name) !== i)
     if (duplicate) throw new Error(`${tag}: two operations are named ${duplicate}`)

@@ -9,6 +9,11 @@
  *   to its first tag's service.
  * - A method is Clerk's own `x-speakeasy-name-override` when present and unique in its service,
  *   else the lowerCamel of its `operationId` (CreateActorToken -> createActorToken).
+ * - A method does not repeat its service's noun (the service name, plural or singular, matched
+ *   word by word, case aside): APIKeys.createApiKey -> create, APIKeys.getApiKeySecret -> getSecret,
+ *   JWKS.getJWKS -> get. A `get` of the plural noun lists: APIKeys.getApiKeys -> list,
+ *   OrganizationMemberships.getInstanceOrganizationMemberships -> listInstance. The shorter name is
+ *   taken only when it is unique in the service; otherwise the name stays as it was.
  * - A component schema keeps its spec name in PascalCase by the same word rule
  *   (`JWKS.rsa.PrivateKey` -> JWKSRsaPrivateKey, `verification_otp` -> VerificationOtp).
  * - Path parameters become lowerCamel arguments (`actor_token_id` -> actorTokenId).
@@ -22,6 +27,34 @@ const lowerFirst = (word: string) => word.charAt(0).toLowerCase() + word.slice(1
 export const pascal = (text: string): string => words(text).map(upperFirst).join("")
 
 export const lowerCamel = (text: string): string => lowerFirst(pascal(text))
+
+/**
+ * The method name without its service's noun, or `undefined` when it does not contain it (see the
+ * rule above). Uniqueness in the service is checked by the caller.
+ */
+export const trimServiceNoun = (service: string, method: string): string | undefined => {
+  // A noun is plural when it ends in a lower-case s (APIKeys); an acronym's S is not (JWKS).
+  const isPlural = service.endsWith("s")
+  const plural = service.toLowerCase()
+  const forms = isPlural ? [plural, plural.slice(0, -1)] : [plural]
+  const lower = method.toLowerCase()
+  for (const form of forms) {
+    for (let at = lower.indexOf(form); at !== -1; at = lower.indexOf(form, at + 1)) {
+      const end = at + form.length
+      // the noun must be whole words: it starts the name or a word, and ends the name or a word
+      const starts = at === 0 || /[A-Z]/.test(method.charAt(at))
+      const ends = end === method.length || /[A-Z]/.test(method.charAt(end))
+      if (!starts || !ends) continue
+      let trimmed = method.slice(0, at) + method.slice(end)
+      if (trimmed === "") return undefined
+      if (isPlural && form === plural && trimmed.startsWith("get")) {
+        trimmed = "list" + trimmed.slice(3)
+      }
+      return lowerFirst(trimmed)
+    }
+  }
+  return undefined
+}
 
 export const serviceName = pascal
 export const schemaName = pascal

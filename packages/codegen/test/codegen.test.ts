@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { stringify } from "yaml"
 import { serviceFile } from "../src/emit.js"
 import { build } from "../src/model.js"
-import { lowerCamel, pascal } from "../src/names.js"
+import { lowerCamel, pascal, trimServiceNoun } from "../src/names.js"
 import { convert } from "../src/schema.js"
 import { load } from "../src/spec.js"
 
@@ -46,18 +46,57 @@ describe("names", () => {
   it("methods use Clerk's override when unique in the service, else the operationId", async () => {
     const spec = await loadSpec({
       "/a": {
-        get: { operationId: "ListAllowlist", tags: ["Lists"], "x-speakeasy-name-override": "list", responses: ok }
+        get: { operationId: "ListAllowlist", tags: ["Identifiers"], "x-speakeasy-name-override": "list", responses: ok }
       },
       "/b": {
-        get: { operationId: "ListBlocklist", tags: ["Lists"], "x-speakeasy-name-override": "list", responses: ok }
+        get: { operationId: "ListBlocklist", tags: ["Identifiers"], "x-speakeasy-name-override": "list", responses: ok }
       },
       "/c": {
-        post: { operationId: "CreateThing", tags: ["Lists"], "x-speakeasy-name-override": "create", responses: ok }
+        post: {
+          operationId: "CreateThing",
+          tags: ["Identifiers"],
+          "x-speakeasy-name-override": "create",
+          responses: ok
+        }
       }
     })
     const model = build(spec)
-    expect(model.services.map((s) => s.name)).toEqual(["Lists"])
+    expect(model.services.map((s) => s.name)).toEqual(["Identifiers"])
     expect(model.operations.map((op) => op.method)).toEqual(["listAllowlist", "listBlocklist", "create"])
+  })
+})
+
+describe("a method does not repeat its service's noun", () => {
+  it("drops the noun, singular or plural, as whole words; a get of the plural lists", () => {
+    expect(trimServiceNoun("APIKeys", "createApiKey")).toBe("create")
+    expect(trimServiceNoun("APIKeys", "getApiKeySecret")).toBe("getSecret")
+    expect(trimServiceNoun("APIKeys", "getApiKeys")).toBe("list")
+    expect(trimServiceNoun("JWKS", "getJWKS")).toBe("get")
+    expect(trimServiceNoun("OrganizationMemberships", "getInstanceOrganizationMemberships")).toBe("listInstance")
+    // not whole words, or nothing would remain: unchanged
+    expect(trimServiceNoun("Users", "getUserSomething")).toBe("getSomething")
+    expect(trimServiceNoun("Users", "getUsername")).toBeUndefined()
+    expect(trimServiceNoun("ActorTokens", "create")).toBeUndefined()
+    expect(trimServiceNoun("JWKS", "jwks")).toBeUndefined()
+  })
+
+  it("keeps the long name when the short one would not be unique in the service", async () => {
+    const spec = await loadSpec({
+      "/keys": { get: { operationId: "GetKeys", tags: ["Keys"], responses: ok } },
+      "/keys/{id}": {
+        get: {
+          operationId: "GetKey",
+          tags: ["Keys"],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: ok
+        }
+      },
+      "/keys/x": { post: { operationId: "CreateKey", tags: ["Keys"], responses: ok } },
+      "/keys/y": { post: { operationId: "Create", tags: ["Keys"], responses: ok } }
+    })
+    const model = build(spec)
+    // GetKeys -> list, GetKey -> get; CreateKey would clash with Create, so it keeps its name
+    expect(model.operations.map((op) => op.method)).toEqual(["list", "get", "createKey", "create"])
   })
 })
 

@@ -16,12 +16,12 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 
 /**
- * The query of `getApiKeys`.
+ * The query of `list`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface GetApiKeysParams {
+export interface ListParams {
   readonly type?: string | undefined
   readonly subject: string
   readonly include_invalid?: "true" | "false" | undefined
@@ -31,12 +31,12 @@ export interface GetApiKeysParams {
 }
 
 /**
- * The query of `getApiKeys`.
+ * The query of `list`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GetApiKeysParams: Schema.Schema<GetApiKeysParams> = /*#__PURE__*/ Schema.annotations(
+export const ListParams: Schema.Schema<ListParams> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     type: /*#__PURE__*/ Schema.optional(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3))),
     subject: Schema.String.pipe(
@@ -51,16 +51,16 @@ export const GetApiKeysParams: Schema.Schema<GetApiKeysParams> = /*#__PURE__*/ S
     ),
     query: /*#__PURE__*/ Schema.optional(Schema.String)
   }),
-  { identifier: "APIKeys.GetApiKeysParams" }
+  { identifier: "APIKeys.ListParams" }
 )
 
 /**
- * The 200 body of `getApiKeys`.
+ * The 200 body of `list`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface GetApiKeysResponse {
+export interface ListResponse {
   readonly data: ReadonlyArray<{
     readonly object: "api_key" | (string & {})
     readonly id: string
@@ -95,12 +95,12 @@ export interface GetApiKeysResponse {
 }
 
 /**
- * The 200 body of `getApiKeys`.
+ * The 200 body of `list`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GetApiKeysResponse: Schema.Schema<GetApiKeysResponse> = /*#__PURE__*/ Schema.annotations(
+export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     data: /*#__PURE__*/ Schema.Array(
       /*#__PURE__*/ Schema.Struct({
@@ -124,16 +124,16 @@ export const GetApiKeysResponse: Schema.Schema<GetApiKeysResponse> = /*#__PURE__
     ),
     total_count: Schema.Number
   }),
-  { identifier: "APIKeys.GetApiKeysResponse" }
+  { identifier: "APIKeys.ListResponse" }
 )
 
 /**
- * The JSON body of `createApiKey`.
+ * The JSON body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface CreateApiKeyBody {
+export interface CreateBody {
   readonly type?: string | undefined
   readonly name: string
   readonly description?: string | null | undefined
@@ -145,12 +145,12 @@ export interface CreateApiKeyBody {
 }
 
 /**
- * The JSON body of `createApiKey`.
+ * The JSON body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const CreateApiKeyBody: Schema.Schema<CreateApiKeyBody> = /*#__PURE__*/ Schema.annotations(
+export const CreateBody: Schema.Schema<CreateBody> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     type: /*#__PURE__*/ Schema.optional(
       Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))
@@ -176,16 +176,16 @@ export const CreateApiKeyBody: Schema.Schema<CreateApiKeyBody> = /*#__PURE__*/ S
       /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThan(0)))
     )
   }),
-  { identifier: "APIKeys.CreateApiKeyBody" }
+  { identifier: "APIKeys.CreateBody" }
 )
 
 /**
- * The 200 body of `createApiKey`.
+ * The 200 body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface CreateApiKeyResponse {
+export interface CreateResponse {
   readonly object: "api_key" | (string & {})
   readonly id: string
   readonly type: string
@@ -218,12 +218,12 @@ export interface CreateApiKeyResponse {
 }
 
 /**
- * The 200 body of `createApiKey`.
+ * The 200 body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const CreateApiKeyResponse: Schema.Schema<CreateApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const CreateResponse: Schema.Schema<CreateResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     object: Schema.String,
     id: Schema.String,
@@ -243,16 +243,16 @@ export const CreateApiKeyResponse: Schema.Schema<CreateApiKeyResponse> = /*#__PU
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
-  { identifier: "APIKeys.CreateApiKeyResponse" }
+  { identifier: "APIKeys.CreateResponse" }
 )
 
 /**
- * The 200 body of `getApiKey`.
+ * The 200 body of `get`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface GetApiKeyResponse {
+export interface GetResponse {
   readonly object: "api_key" | (string & {})
   readonly id: string
   readonly type: string
@@ -284,12 +284,12 @@ export interface GetApiKeyResponse {
 }
 
 /**
- * The 200 body of `getApiKey`.
+ * The 200 body of `get`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GetApiKeyResponse: Schema.Schema<GetApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const GetResponse: Schema.Schema<GetResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     object: Schema.String,
     id: Schema.String,
@@ -308,16 +308,16 @@ export const GetApiKeyResponse: Schema.Schema<GetApiKeyResponse> = /*#__PURE__*/
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
-  { identifier: "APIKeys.GetApiKeyResponse" }
+  { identifier: "APIKeys.GetResponse" }
 )
 
 /**
- * The JSON body of `updateApiKey`.
+ * The JSON body of `update`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface UpdateApiKeyBody {
+export interface UpdateBody {
   readonly claims?: unknown | null | undefined
   readonly scopes?: ReadonlyArray<string> | undefined
   readonly description?: string | null | undefined
@@ -326,12 +326,12 @@ export interface UpdateApiKeyBody {
 }
 
 /**
- * The JSON body of `updateApiKey`.
+ * The JSON body of `update`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateApiKeyBody: Schema.Schema<UpdateApiKeyBody> = /*#__PURE__*/ Schema.annotations(
+export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     claims: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Unknown)),
     scopes: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)),
@@ -345,16 +345,16 @@ export const UpdateApiKeyBody: Schema.Schema<UpdateApiKeyBody> = /*#__PURE__*/ S
       /*#__PURE__*/ Schema.NullOr(Schema.Number.pipe(/*#__PURE__*/ Schema.greaterThan(0)))
     )
   }),
-  { identifier: "APIKeys.UpdateApiKeyBody" }
+  { identifier: "APIKeys.UpdateBody" }
 )
 
 /**
- * The 200 body of `updateApiKey`.
+ * The 200 body of `update`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface UpdateApiKeyResponse {
+export interface UpdateResponse {
   readonly object: "api_key" | (string & {})
   readonly id: string
   readonly type: string
@@ -386,12 +386,12 @@ export interface UpdateApiKeyResponse {
 }
 
 /**
- * The 200 body of `updateApiKey`.
+ * The 200 body of `update`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateApiKeyResponse: Schema.Schema<UpdateApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const UpdateResponse: Schema.Schema<UpdateResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     object: Schema.String,
     id: Schema.String,
@@ -410,89 +410,89 @@ export const UpdateApiKeyResponse: Schema.Schema<UpdateApiKeyResponse> = /*#__PU
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
-  { identifier: "APIKeys.UpdateApiKeyResponse" }
+  { identifier: "APIKeys.UpdateResponse" }
 )
 
 /**
- * The 200 body of `deleteApiKey`.
+ * The 200 body of `delete`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface DeleteApiKeyResponse {
+export interface DeleteResponse {
   readonly id: string
   readonly object: "api_key" | (string & {})
   readonly deleted: boolean
 }
 
 /**
- * The 200 body of `deleteApiKey`.
+ * The 200 body of `delete`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteApiKeyResponse: Schema.Schema<DeleteApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const DeleteResponse: Schema.Schema<DeleteResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     id: Schema.String,
     object: Schema.String,
     deleted: Schema.Boolean
   }),
-  { identifier: "APIKeys.DeleteApiKeyResponse" }
+  { identifier: "APIKeys.DeleteResponse" }
 )
 
 /**
- * The 200 body of `getApiKeySecret`.
+ * The 200 body of `getSecret`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface GetApiKeySecretResponse {
+export interface GetSecretResponse {
   readonly secret: string
 }
 
 /**
- * The 200 body of `getApiKeySecret`.
+ * The 200 body of `getSecret`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GetApiKeySecretResponse: Schema.Schema<GetApiKeySecretResponse> = /*#__PURE__*/ Schema.annotations(
+export const GetSecretResponse: Schema.Schema<GetSecretResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     secret: Schema.String
   }),
-  { identifier: "APIKeys.GetApiKeySecretResponse" }
+  { identifier: "APIKeys.GetSecretResponse" }
 )
 
 /**
- * The JSON body of `revokeApiKey`.
+ * The JSON body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface RevokeApiKeyBody {
+export interface RevokeBody {
   readonly revocation_reason?: string | null | undefined
 }
 
 /**
- * The JSON body of `revokeApiKey`.
+ * The JSON body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RevokeApiKeyBody: Schema.Schema<RevokeApiKeyBody> = /*#__PURE__*/ Schema.annotations(
+export const RevokeBody: Schema.Schema<RevokeBody> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     revocation_reason: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String))
   }),
-  { identifier: "APIKeys.RevokeApiKeyBody" }
+  { identifier: "APIKeys.RevokeBody" }
 )
 
 /**
- * The 200 body of `revokeApiKey`.
+ * The 200 body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface RevokeApiKeyResponse {
+export interface RevokeResponse {
   readonly object: "api_key" | (string & {})
   readonly id: string
   readonly type: string
@@ -524,12 +524,12 @@ export interface RevokeApiKeyResponse {
 }
 
 /**
- * The 200 body of `revokeApiKey`.
+ * The 200 body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RevokeApiKeyResponse: Schema.Schema<RevokeApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const RevokeResponse: Schema.Schema<RevokeResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     object: Schema.String,
     id: Schema.String,
@@ -548,39 +548,39 @@ export const RevokeApiKeyResponse: Schema.Schema<RevokeApiKeyResponse> = /*#__PU
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
-  { identifier: "APIKeys.RevokeApiKeyResponse" }
+  { identifier: "APIKeys.RevokeResponse" }
 )
 
 /**
- * The JSON body of `verifyApiKey`.
+ * The JSON body of `verify`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface VerifyApiKeyBody {
+export interface VerifyBody {
   readonly secret: string
 }
 
 /**
- * The JSON body of `verifyApiKey`.
+ * The JSON body of `verify`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyApiKeyBody: Schema.Schema<VerifyApiKeyBody> = /*#__PURE__*/ Schema.annotations(
+export const VerifyBody: Schema.Schema<VerifyBody> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     secret: Schema.String
   }),
-  { identifier: "APIKeys.VerifyApiKeyBody" }
+  { identifier: "APIKeys.VerifyBody" }
 )
 
 /**
- * The 200 body of `verifyApiKey`.
+ * The 200 body of `verify`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface VerifyApiKeyResponse {
+export interface VerifyResponse {
   readonly object: "api_key" | (string & {})
   readonly id: string
   readonly type: string
@@ -612,12 +612,12 @@ export interface VerifyApiKeyResponse {
 }
 
 /**
- * The 200 body of `verifyApiKey`.
+ * The 200 body of `verify`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyApiKeyResponse: Schema.Schema<VerifyApiKeyResponse> = /*#__PURE__*/ Schema.annotations(
+export const VerifyResponse: Schema.Schema<VerifyResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     object: Schema.String,
     id: Schema.String,
@@ -636,78 +636,72 @@ export const VerifyApiKeyResponse: Schema.Schema<VerifyApiKeyResponse> = /*#__PU
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
-  { identifier: "APIKeys.VerifyApiKeyResponse" }
+  { identifier: "APIKeys.VerifyResponse" }
 )
 
 /**
- * What `getApiKeys` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `list` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetApiKeysError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type ListError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `createApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `create` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CreateApiKeyError =
-  ClerkError.BadRequest | ClerkError.Conflict | ClerkError.InvalidInput | ClerkError.Always
+export type CreateError = ClerkError.BadRequest | ClerkError.Conflict | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `getApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `get` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetApiKeyError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type GetError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `updateApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `update` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type UpdateApiKeyError =
-  ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type UpdateError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `deleteApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `delete` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteApiKeyError =
-  ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type DeleteError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `getApiKeySecret` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `getSecret` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetApiKeySecretError =
-  ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type GetSecretError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `revokeApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `revoke` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type RevokeApiKeyError =
-  ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type RevokeError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `verifyApiKey` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `verify` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type VerifyApiKeyError =
-  ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
+export type VerifyError = ClerkError.BadRequest | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
  * Endpoints for managing API Keys
@@ -731,13 +725,13 @@ export declare namespace APIKeys {
      *
      * `GET /api_keys` (`getApiKeys`)
      */
-    readonly getApiKeys: (params: GetApiKeysParams) => Effect.Effect<GetApiKeysResponse, GetApiKeysError>
+    readonly list: (params: ListParams) => Effect.Effect<ListResponse, ListError>
     /**
      * Create an API Key
      *
      * `POST /api_keys` (`createApiKey`)
      */
-    readonly createApiKey: (body: CreateApiKeyBody) => Effect.Effect<CreateApiKeyResponse, CreateApiKeyError>
+    readonly create: (body: CreateBody) => Effect.Effect<CreateResponse, CreateError>
     /**
      * Get an API Key by ID
      *
@@ -745,7 +739,7 @@ export declare namespace APIKeys {
      *
      * @param apiKeyID `apiKeyID`
      */
-    readonly getApiKey: (apiKeyID: string) => Effect.Effect<GetApiKeyResponse, GetApiKeyError>
+    readonly get: (apiKeyID: string) => Effect.Effect<GetResponse, GetError>
     /**
      * Update an API Key
      *
@@ -753,10 +747,7 @@ export declare namespace APIKeys {
      *
      * @param apiKeyID `apiKeyID`
      */
-    readonly updateApiKey: (
-      apiKeyID: string,
-      body: UpdateApiKeyBody
-    ) => Effect.Effect<UpdateApiKeyResponse, UpdateApiKeyError>
+    readonly update: (apiKeyID: string, body: UpdateBody) => Effect.Effect<UpdateResponse, UpdateError>
     /**
      * Delete an API Key
      *
@@ -764,7 +755,7 @@ export declare namespace APIKeys {
      *
      * @param apiKeyID `apiKeyID`
      */
-    readonly deleteApiKey: (apiKeyID: string) => Effect.Effect<DeleteApiKeyResponse, DeleteApiKeyError>
+    readonly delete: (apiKeyID: string) => Effect.Effect<DeleteResponse, DeleteError>
     /**
      * Get an API Key Secret
      *
@@ -772,7 +763,7 @@ export declare namespace APIKeys {
      *
      * @param apiKeyID `apiKeyID`
      */
-    readonly getApiKeySecret: (apiKeyID: string) => Effect.Effect<GetApiKeySecretResponse, GetApiKeySecretError>
+    readonly getSecret: (apiKeyID: string) => Effect.Effect<GetSecretResponse, GetSecretError>
     /**
      * Revoke an API Key
      *
@@ -780,16 +771,13 @@ export declare namespace APIKeys {
      *
      * @param apiKeyID `apiKeyID`
      */
-    readonly revokeApiKey: (
-      apiKeyID: string,
-      body: RevokeApiKeyBody
-    ) => Effect.Effect<RevokeApiKeyResponse, RevokeApiKeyError>
+    readonly revoke: (apiKeyID: string, body: RevokeBody) => Effect.Effect<RevokeResponse, RevokeError>
     /**
      * Verify an API Key
      *
      * `POST /api_keys/verify` (`verifyApiKey`)
      */
-    readonly verifyApiKey: (body: VerifyApiKeyBody) => Effect.Effect<VerifyApiKeyResponse, VerifyApiKeyError>
+    readonly verify: (body: VerifyBody) => Effect.Effect<VerifyResponse, VerifyError>
   }
 }
 
@@ -798,26 +786,26 @@ export declare namespace APIKeys {
  * @category constructors
  */
 export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $getApiKeys = Operation.make(client, {
-    name: "APIKeys.getApiKeys",
+  const $list = Operation.make(client, {
+    name: "APIKeys.list",
     operationId: "getApiKeys",
     method: "GET",
     path: "/api_keys",
-    query: GetApiKeysParams,
-    success: GetApiKeysResponse,
+    query: ListParams,
+    success: ListResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $createApiKey = Operation.make(client, {
-    name: "APIKeys.createApiKey",
+  const $create = Operation.make(client, {
+    name: "APIKeys.create",
     operationId: "createApiKey",
     method: "POST",
     path: "/api_keys",
-    body: CreateApiKeyBody,
-    success: CreateApiKeyResponse,
+    body: CreateBody,
+    success: CreateResponse,
     errors: { 400: ClerkError.BadRequest, 409: ClerkError.Conflict }
   })
-  const $getApiKey = Operation.make(client, {
-    name: "APIKeys.getApiKey",
+  const $get = Operation.make(client, {
+    name: "APIKeys.get",
     operationId: "getApiKey",
     method: "GET",
     path: "/api_keys/{apiKeyID}",
@@ -827,11 +815,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
         /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
       )
     }),
-    success: GetApiKeyResponse,
+    success: GetResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $updateApiKey = Operation.make(client, {
-    name: "APIKeys.updateApiKey",
+  const $update = Operation.make(client, {
+    name: "APIKeys.update",
     operationId: "updateApiKey",
     method: "PATCH",
     path: "/api_keys/{apiKeyID}",
@@ -841,12 +829,12 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
         /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
       )
     }),
-    body: UpdateApiKeyBody,
-    success: UpdateApiKeyResponse,
+    body: UpdateBody,
+    success: UpdateResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $deleteApiKey = Operation.make(client, {
-    name: "APIKeys.deleteApiKey",
+  const $delete = Operation.make(client, {
+    name: "APIKeys.delete",
     operationId: "deleteApiKey",
     method: "DELETE",
     path: "/api_keys/{apiKeyID}",
@@ -856,11 +844,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
         /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
       )
     }),
-    success: DeleteApiKeyResponse,
+    success: DeleteResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $getApiKeySecret = Operation.make(client, {
-    name: "APIKeys.getApiKeySecret",
+  const $getSecret = Operation.make(client, {
+    name: "APIKeys.getSecret",
     operationId: "getApiKeySecret",
     method: "GET",
     path: "/api_keys/{apiKeyID}/secret",
@@ -870,11 +858,11 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
         /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
       )
     }),
-    success: GetApiKeySecretResponse,
+    success: GetSecretResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $revokeApiKey = Operation.make(client, {
-    name: "APIKeys.revokeApiKey",
+  const $revoke = Operation.make(client, {
+    name: "APIKeys.revoke",
     operationId: "revokeApiKey",
     method: "POST",
     path: "/api_keys/{apiKeyID}/revoke",
@@ -884,28 +872,28 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
         /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^(ak|api_key)_[0-9A-Fa-f]{32}$"))
       )
     }),
-    body: RevokeApiKeyBody,
-    success: RevokeApiKeyResponse,
+    body: RevokeBody,
+    success: RevokeResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
-  const $verifyApiKey = Operation.make(client, {
-    name: "APIKeys.verifyApiKey",
+  const $verify = Operation.make(client, {
+    name: "APIKeys.verify",
     operationId: "verifyApiKey",
     method: "POST",
     path: "/api_keys/verify",
-    body: VerifyApiKeyBody,
-    success: VerifyApiKeyResponse,
+    body: VerifyBody,
+    success: VerifyResponse,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
   return APIKeys.of({
-    getApiKeys: (params) => $getApiKeys({ query: params }),
-    createApiKey: (body) => $createApiKey({ body }),
-    getApiKey: (apiKeyID) => $getApiKey({ path: { apiKeyID: apiKeyID } }),
-    updateApiKey: (apiKeyID, body) => $updateApiKey({ path: { apiKeyID: apiKeyID }, body }),
-    deleteApiKey: (apiKeyID) => $deleteApiKey({ path: { apiKeyID: apiKeyID } }),
-    getApiKeySecret: (apiKeyID) => $getApiKeySecret({ path: { apiKeyID: apiKeyID } }),
-    revokeApiKey: (apiKeyID, body) => $revokeApiKey({ path: { apiKeyID: apiKeyID }, body }),
-    verifyApiKey: (body) => $verifyApiKey({ body })
+    list: (params) => $list({ query: params }),
+    create: (body) => $create({ body }),
+    get: (apiKeyID) => $get({ path: { apiKeyID: apiKeyID } }),
+    update: (apiKeyID, body) => $update({ path: { apiKeyID: apiKeyID }, body }),
+    delete: (apiKeyID) => $delete({ path: { apiKeyID: apiKeyID } }),
+    getSecret: (apiKeyID) => $getSecret({ path: { apiKeyID: apiKeyID } }),
+    revoke: (apiKeyID, body) => $revoke({ path: { apiKeyID: apiKeyID }, body }),
+    verify: (body) => $verify({ body })
   })
 })
 
@@ -920,16 +908,16 @@ export const layer: Layer.Layer<APIKeys, never, ClerkClient> = /*#__PURE__*/ Lay
  *
  * `GET /api_keys` (`getApiKeys`)
  */
-export const getApiKeys = (params: GetApiKeysParams): Effect.Effect<GetApiKeysResponse, GetApiKeysError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.getApiKeys(params))
+export const list = (params: ListParams): Effect.Effect<ListResponse, ListError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.list(params))
 
 /**
  * Create an API Key
  *
  * `POST /api_keys` (`createApiKey`)
  */
-export const createApiKey = (body: CreateApiKeyBody): Effect.Effect<CreateApiKeyResponse, CreateApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.createApiKey(body))
+export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.create(body))
 
 /**
  * Get an API Key by ID
@@ -938,8 +926,8 @@ export const createApiKey = (body: CreateApiKeyBody): Effect.Effect<CreateApiKey
  *
  * @param apiKeyID `apiKeyID`
  */
-export const getApiKey = (apiKeyID: string): Effect.Effect<GetApiKeyResponse, GetApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.getApiKey(apiKeyID))
+export const get = (apiKeyID: string): Effect.Effect<GetResponse, GetError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.get(apiKeyID))
 
 /**
  * Update an API Key
@@ -948,11 +936,8 @@ export const getApiKey = (apiKeyID: string): Effect.Effect<GetApiKeyResponse, Ge
  *
  * @param apiKeyID `apiKeyID`
  */
-export const updateApiKey = (
-  apiKeyID: string,
-  body: UpdateApiKeyBody
-): Effect.Effect<UpdateApiKeyResponse, UpdateApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.updateApiKey(apiKeyID, body))
+export const update = (apiKeyID: string, body: UpdateBody): Effect.Effect<UpdateResponse, UpdateError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.update(apiKeyID, body))
 
 /**
  * Delete an API Key
@@ -961,8 +946,8 @@ export const updateApiKey = (
  *
  * @param apiKeyID `apiKeyID`
  */
-export const deleteApiKey = (apiKeyID: string): Effect.Effect<DeleteApiKeyResponse, DeleteApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.deleteApiKey(apiKeyID))
+export const delete_ = (apiKeyID: string): Effect.Effect<DeleteResponse, DeleteError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.delete(apiKeyID))
 
 /**
  * Get an API Key Secret
@@ -971,10 +956,8 @@ export const deleteApiKey = (apiKeyID: string): Effect.Effect<DeleteApiKeyRespon
  *
  * @param apiKeyID `apiKeyID`
  */
-export const getApiKeySecret = (
-  apiKeyID: string
-): Effect.Effect<GetApiKeySecretResponse, GetApiKeySecretError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.getApiKeySecret(apiKeyID))
+export const getSecret = (apiKeyID: string): Effect.Effect<GetSecretResponse, GetSecretError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.getSecret(apiKeyID))
 
 /**
  * Revoke an API Key
@@ -983,16 +966,15 @@ export const getApiKeySecret = (
  *
  * @param apiKeyID `apiKeyID`
  */
-export const revokeApiKey = (
-  apiKeyID: string,
-  body: RevokeApiKeyBody
-): Effect.Effect<RevokeApiKeyResponse, RevokeApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.revokeApiKey(apiKeyID, body))
+export const revoke = (apiKeyID: string, body: RevokeBody): Effect.Effect<RevokeResponse, RevokeError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.revoke(apiKeyID, body))
 
 /**
  * Verify an API Key
  *
  * `POST /api_keys/verify` (`verifyApiKey`)
  */
-export const verifyApiKey = (body: VerifyApiKeyBody): Effect.Effect<VerifyApiKeyResponse, VerifyApiKeyError, APIKeys> =>
-  Effect.flatMap(APIKeys, (service) => service.verifyApiKey(body))
+export const verify = (body: VerifyBody): Effect.Effect<VerifyResponse, VerifyError, APIKeys> =>
+  Effect.flatMap(APIKeys, (service) => service.verify(body))
+
+export { delete_ as delete }

@@ -16,12 +16,12 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 
 /**
- * The JSON body of `createAdminPortalLinkToken`.
+ * The JSON body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface CreateAdminPortalLinkTokenBody {
+export interface CreateBody {
   readonly organization_id?: string | undefined
   readonly it_contact_id?: string | undefined
   readonly scopes?: ReadonlyArray<string> | undefined
@@ -29,35 +29,34 @@ export interface CreateAdminPortalLinkTokenBody {
 }
 
 /**
- * The JSON body of `createAdminPortalLinkToken`.
+ * The JSON body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const CreateAdminPortalLinkTokenBody: Schema.Schema<CreateAdminPortalLinkTokenBody> =
-  /*#__PURE__*/ Schema.annotations(
-    /*#__PURE__*/ Schema.Struct({
-      organization_id: /*#__PURE__*/ Schema.optional(
-        Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^org_\\w{27}$")))
-      ),
-      it_contact_id: /*#__PURE__*/ Schema.optional(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1))),
-      scopes: /*#__PURE__*/ Schema.optional(
-        /*#__PURE__*/ Schema.Array(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)))
-      ),
-      seconds_until_expiration: /*#__PURE__*/ Schema.optional(
-        Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThan(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(86400))
-      )
-    }),
-    { identifier: "AdminPortalLinkTokens.CreateAdminPortalLinkTokenBody" }
-  )
+export const CreateBody: Schema.Schema<CreateBody> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    organization_id: /*#__PURE__*/ Schema.optional(
+      Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^org_\\w{27}$")))
+    ),
+    it_contact_id: /*#__PURE__*/ Schema.optional(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1))),
+    scopes: /*#__PURE__*/ Schema.optional(
+      /*#__PURE__*/ Schema.Array(Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1)))
+    ),
+    seconds_until_expiration: /*#__PURE__*/ Schema.optional(
+      Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThan(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(86400))
+    )
+  }),
+  { identifier: "AdminPortalLinkTokens.CreateBody" }
+)
 
 /**
- * The 201 body of `createAdminPortalLinkToken`.
+ * The 201 body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface CreateAdminPortalLinkTokenResponse {
+export interface CreateResponse {
   readonly object: "admin_portal_link_token" | (string & {})
   readonly id: string
   /**
@@ -99,63 +98,61 @@ export interface CreateAdminPortalLinkTokenResponse {
 }
 
 /**
- * The 201 body of `createAdminPortalLinkToken`.
+ * The 201 body of `create`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const CreateAdminPortalLinkTokenResponse: Schema.Schema<CreateAdminPortalLinkTokenResponse> =
-  /*#__PURE__*/ Schema.annotations(
-    /*#__PURE__*/ Schema.Struct({
-      object: Schema.String,
-      id: Schema.String,
-      admin_portal_link_id: Schema.String,
-      instance_id: Schema.String,
-      organization_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      it_contact_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      scopes: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String)),
-      token: Schema.String,
-      revoked: Schema.Boolean,
-      revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      expired: Schema.Boolean,
-      expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-      created_at: Schema.Number,
-      updated_at: Schema.Number
-    }),
-    { identifier: "AdminPortalLinkTokens.CreateAdminPortalLinkTokenResponse" }
-  )
+export const CreateResponse: Schema.Schema<CreateResponse> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    object: Schema.String,
+    id: Schema.String,
+    admin_portal_link_id: Schema.String,
+    instance_id: Schema.String,
+    organization_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    it_contact_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    scopes: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String)),
+    token: Schema.String,
+    revoked: Schema.Boolean,
+    revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    expired: Schema.Boolean,
+    expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    created_at: Schema.Number,
+    updated_at: Schema.Number
+  }),
+  { identifier: "AdminPortalLinkTokens.CreateResponse" }
+)
 
 /**
- * The JSON body of `revokeAdminPortalLinkToken`.
+ * The JSON body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface RevokeAdminPortalLinkTokenBody {
+export interface RevokeBody {
   readonly revocation_reason?: string | null | undefined
 }
 
 /**
- * The JSON body of `revokeAdminPortalLinkToken`.
+ * The JSON body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RevokeAdminPortalLinkTokenBody: Schema.Schema<RevokeAdminPortalLinkTokenBody> =
-  /*#__PURE__*/ Schema.annotations(
-    /*#__PURE__*/ Schema.Struct({
-      revocation_reason: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String))
-    }),
-    { identifier: "AdminPortalLinkTokens.RevokeAdminPortalLinkTokenBody" }
-  )
+export const RevokeBody: Schema.Schema<RevokeBody> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    revocation_reason: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String))
+  }),
+  { identifier: "AdminPortalLinkTokens.RevokeBody" }
+)
 
 /**
- * The 200 body of `revokeAdminPortalLinkToken`.
+ * The 200 body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface RevokeAdminPortalLinkTokenResponse {
+export interface RevokeResponse {
   readonly object: "admin_portal_link_token" | (string & {})
   readonly id: string
   /**
@@ -193,47 +190,46 @@ export interface RevokeAdminPortalLinkTokenResponse {
 }
 
 /**
- * The 200 body of `revokeAdminPortalLinkToken`.
+ * The 200 body of `revoke`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RevokeAdminPortalLinkTokenResponse: Schema.Schema<RevokeAdminPortalLinkTokenResponse> =
-  /*#__PURE__*/ Schema.annotations(
-    /*#__PURE__*/ Schema.Struct({
-      object: Schema.String,
-      id: Schema.String,
-      admin_portal_link_id: Schema.String,
-      instance_id: Schema.String,
-      organization_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      it_contact_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      scopes: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String)),
-      revoked: Schema.Boolean,
-      revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      expired: Schema.Boolean,
-      expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-      created_at: Schema.Number,
-      updated_at: Schema.Number
-    }),
-    { identifier: "AdminPortalLinkTokens.RevokeAdminPortalLinkTokenResponse" }
-  )
+export const RevokeResponse: Schema.Schema<RevokeResponse> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    object: Schema.String,
+    id: Schema.String,
+    admin_portal_link_id: Schema.String,
+    instance_id: Schema.String,
+    organization_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    it_contact_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    scopes: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String)),
+    revoked: Schema.Boolean,
+    revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
+    expired: Schema.Boolean,
+    expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    created_at: Schema.Number,
+    updated_at: Schema.Number
+  }),
+  { identifier: "AdminPortalLinkTokens.RevokeResponse" }
+)
 
 /**
- * What `createAdminPortalLinkToken` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `create` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CreateAdminPortalLinkTokenError =
+export type CreateError =
   ClerkError.BadRequest | ClerkError.Forbidden | ClerkError.Conflict | ClerkError.InvalidInput | ClerkError.Always
 
 /**
- * What `revokeAdminPortalLinkToken` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `revoke` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type RevokeAdminPortalLinkTokenError =
+export type RevokeError =
   ClerkError.BadRequest | ClerkError.Forbidden | ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always
 
 /**
@@ -259,9 +255,7 @@ export declare namespace AdminPortalLinkTokens {
      *
      * `POST /admin_portal_link_tokens` (`createAdminPortalLinkToken`)
      */
-    readonly createAdminPortalLinkToken: (
-      body: CreateAdminPortalLinkTokenBody
-    ) => Effect.Effect<CreateAdminPortalLinkTokenResponse, CreateAdminPortalLinkTokenError>
+    readonly create: (body: CreateBody) => Effect.Effect<CreateResponse, CreateError>
     /**
      * Revoke an Admin Portal Link Token
      *
@@ -269,10 +263,7 @@ export declare namespace AdminPortalLinkTokens {
      *
      * @param adminPortalLinkTokenID `adminPortalLinkTokenID`
      */
-    readonly revokeAdminPortalLinkToken: (
-      adminPortalLinkTokenID: string,
-      body: RevokeAdminPortalLinkTokenBody
-    ) => Effect.Effect<RevokeAdminPortalLinkTokenResponse, RevokeAdminPortalLinkTokenError>
+    readonly revoke: (adminPortalLinkTokenID: string, body: RevokeBody) => Effect.Effect<RevokeResponse, RevokeError>
   }
 }
 
@@ -283,17 +274,17 @@ export declare namespace AdminPortalLinkTokens {
 export const make: Effect.Effect<AdminPortalLinkTokens.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $createAdminPortalLinkToken = Operation.make(client, {
-      name: "AdminPortalLinkTokens.createAdminPortalLinkToken",
+    const $create = Operation.make(client, {
+      name: "AdminPortalLinkTokens.create",
       operationId: "createAdminPortalLinkToken",
       method: "POST",
       path: "/admin_portal_link_tokens",
-      body: CreateAdminPortalLinkTokenBody,
-      success: CreateAdminPortalLinkTokenResponse,
+      body: CreateBody,
+      success: CreateResponse,
       errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 409: ClerkError.Conflict }
     })
-    const $revokeAdminPortalLinkToken = Operation.make(client, {
-      name: "AdminPortalLinkTokens.revokeAdminPortalLinkToken",
+    const $revoke = Operation.make(client, {
+      name: "AdminPortalLinkTokens.revoke",
       operationId: "revokeAdminPortalLinkToken",
       method: "POST",
       path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
@@ -303,14 +294,14 @@ export const make: Effect.Effect<AdminPortalLinkTokens.Service, never, ClerkClie
           /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^aplt_[0-9A-Fa-f]{32}$"))
         )
       }),
-      body: RevokeAdminPortalLinkTokenBody,
-      success: RevokeAdminPortalLinkTokenResponse,
+      body: RevokeBody,
+      success: RevokeResponse,
       errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
     })
     return AdminPortalLinkTokens.of({
-      createAdminPortalLinkToken: (body) => $createAdminPortalLinkToken({ body }),
-      revokeAdminPortalLinkToken: (adminPortalLinkTokenID, body) =>
-        $revokeAdminPortalLinkToken({ path: { adminPortalLinkTokenID: adminPortalLinkTokenID }, body })
+      create: (body) => $create({ body }),
+      revoke: (adminPortalLinkTokenID, body) =>
+        $revoke({ path: { adminPortalLinkTokenID: adminPortalLinkTokenID }, body })
     })
   }
 )
@@ -329,10 +320,8 @@ export const layer: Layer.Layer<AdminPortalLinkTokens, never, ClerkClient> = /*#
  *
  * `POST /admin_portal_link_tokens` (`createAdminPortalLinkToken`)
  */
-export const createAdminPortalLinkToken = (
-  body: CreateAdminPortalLinkTokenBody
-): Effect.Effect<CreateAdminPortalLinkTokenResponse, CreateAdminPortalLinkTokenError, AdminPortalLinkTokens> =>
-  Effect.flatMap(AdminPortalLinkTokens, (service) => service.createAdminPortalLinkToken(body))
+export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, AdminPortalLinkTokens> =>
+  Effect.flatMap(AdminPortalLinkTokens, (service) => service.create(body))
 
 /**
  * Revoke an Admin Portal Link Token
@@ -341,8 +330,8 @@ export const createAdminPortalLinkToken = (
  *
  * @param adminPortalLinkTokenID `adminPortalLinkTokenID`
  */
-export const revokeAdminPortalLinkToken = (
+export const revoke = (
   adminPortalLinkTokenID: string,
-  body: RevokeAdminPortalLinkTokenBody
-): Effect.Effect<RevokeAdminPortalLinkTokenResponse, RevokeAdminPortalLinkTokenError, AdminPortalLinkTokens> =>
-  Effect.flatMap(AdminPortalLinkTokens, (service) => service.revokeAdminPortalLinkToken(adminPortalLinkTokenID, body))
+  body: RevokeBody
+): Effect.Effect<RevokeResponse, RevokeError, AdminPortalLinkTokens> =>
+  Effect.flatMap(AdminPortalLinkTokens, (service) => service.revoke(adminPortalLinkTokenID, body))

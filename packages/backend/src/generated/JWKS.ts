@@ -18,12 +18,12 @@ import { JWKS as JWKSSchema } from "./schemas/JWKS.js"
 export { JWKSSchema }
 
 /**
- * What `getJWKS` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `get` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetJWKSError = ClerkError.Always
+export type GetError = ClerkError.Always
 
 /**
  * Retrieve the JSON Web Key Set which can be used to verify the token signatures of the instance.
@@ -47,7 +47,7 @@ export declare namespace JWKS {
      *
      * `GET /jwks` (`GetJWKS`)
      */
-    readonly getJWKS: () => Effect.Effect<JWKSSchema, GetJWKSError>
+    readonly get: () => Effect.Effect<JWKSSchema, GetError>
   }
 }
 
@@ -56,8 +56,8 @@ export declare namespace JWKS {
  * @category constructors
  */
 export const make: Effect.Effect<JWKS.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $getJWKS = Operation.make(client, {
-    name: "JWKS.getJWKS",
+  const $get = Operation.make(client, {
+    name: "JWKS.get",
     operationId: "GetJWKS",
     method: "GET",
     path: "/jwks",
@@ -65,7 +65,7 @@ export const make: Effect.Effect<JWKS.Service, never, ClerkClient> = Effect.map(
     errors: {}
   })
   return JWKS.of({
-    getJWKS: () => $getJWKS({})
+    get: () => $get({})
   })
 })
 
@@ -80,5 +80,4 @@ export const layer: Layer.Layer<JWKS, never, ClerkClient> = /*#__PURE__*/ Layer.
  *
  * `GET /jwks` (`GetJWKS`)
  */
-export const getJWKS = (): Effect.Effect<JWKSSchema, GetJWKSError, JWKS> =>
-  Effect.flatMap(JWKS, (service) => service.getJWKS())
+export const get = (): Effect.Effect<JWKSSchema, GetError, JWKS> => Effect.flatMap(JWKS, (service) => service.get())

@@ -261,12 +261,12 @@ export const UpdateMetadataBody: Schema.Schema<UpdateMetadataBody> = /*#__PURE__
 )
 
 /**
- * The query of `getInstanceOrganizationMemberships`.
+ * The query of `listInstance`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface GetInstanceOrganizationMembershipsParams {
+export interface ListInstanceParams {
   /**
    * Sorts organizations memberships by phone_number, email_address, created_at, first_name, last_name or username.
    * By prepending one of those values with + or -,
@@ -287,22 +287,21 @@ export interface GetInstanceOrganizationMembershipsParams {
 }
 
 /**
- * The query of `getInstanceOrganizationMemberships`.
+ * The query of `listInstance`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GetInstanceOrganizationMembershipsParams: Schema.Schema<GetInstanceOrganizationMembershipsParams> =
-  /*#__PURE__*/ Schema.annotations(
-    /*#__PURE__*/ Schema.Struct({
-      order_by: /*#__PURE__*/ Schema.optional(Schema.String),
-      limit: /*#__PURE__*/ Schema.optional(
-        Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))
-      ),
-      offset: /*#__PURE__*/ Schema.optional(Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0)))
-    }),
-    { identifier: "OrganizationMemberships.GetInstanceOrganizationMembershipsParams" }
-  )
+export const ListInstanceParams: Schema.Schema<ListInstanceParams> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    order_by: /*#__PURE__*/ Schema.optional(Schema.String),
+    limit: /*#__PURE__*/ Schema.optional(
+      Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))
+    ),
+    offset: /*#__PURE__*/ Schema.optional(Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0)))
+  }),
+  { identifier: "OrganizationMemberships.ListInstanceParams" }
+)
 
 /**
  * What `list` can fail with: the statuses the spec documents for it, then what any call can meet.
@@ -358,12 +357,12 @@ export type UpdateMetadataError =
   | ClerkError.Always
 
 /**
- * What `getInstanceOrganizationMemberships` can fail with: the statuses the spec documents for it, then what any call can meet.
+ * What `listInstance` can fail with: the statuses the spec documents for it, then what any call can meet.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetInstanceOrganizationMembershipsError =
+export type ListInstanceError =
   ClerkError.BadRequest | ClerkError.UnprocessableEntity | ClerkError.InvalidInput | ClerkError.Always
 
 /**
@@ -464,9 +463,9 @@ export declare namespace OrganizationMemberships {
      *
      * Retrieves all organization user memberships for the given instance.
      */
-    readonly getInstanceOrganizationMemberships: (
-      params?: GetInstanceOrganizationMembershipsParams
-    ) => Effect.Effect<OrganizationMembershipsSchema, GetInstanceOrganizationMembershipsError>
+    readonly listInstance: (
+      params?: ListInstanceParams
+    ) => Effect.Effect<OrganizationMembershipsSchema, ListInstanceError>
   }
 }
 
@@ -532,12 +531,12 @@ export const make: Effect.Effect<OrganizationMemberships.Service, never, ClerkCl
       success: OrganizationMembership,
       errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
     })
-    const $getInstanceOrganizationMemberships = Operation.make(client, {
-      name: "OrganizationMemberships.getInstanceOrganizationMemberships",
+    const $listInstance = Operation.make(client, {
+      name: "OrganizationMemberships.listInstance",
       operationId: "InstanceGetOrganizationMemberships",
       method: "GET",
       path: "/organization_memberships",
-      query: GetInstanceOrganizationMembershipsParams,
+      query: ListInstanceParams,
       success: OrganizationMembershipsSchema,
       errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
     })
@@ -549,7 +548,7 @@ export const make: Effect.Effect<OrganizationMemberships.Service, never, ClerkCl
       delete: (organizationId, userId) => $delete({ path: { organization_id: organizationId, user_id: userId } }),
       updateMetadata: (organizationId, userId, body) =>
         $updateMetadata({ path: { organization_id: organizationId, user_id: userId }, body }),
-      getInstanceOrganizationMemberships: (params) => $getInstanceOrganizationMemberships({ query: params })
+      listInstance: (params) => $listInstance({ query: params })
     })
   }
 )
@@ -657,9 +656,9 @@ export const updateMetadata = (
  *
  * Retrieves all organization user memberships for the given instance.
  */
-export const getInstanceOrganizationMemberships = (
-  params?: GetInstanceOrganizationMembershipsParams
-): Effect.Effect<OrganizationMembershipsSchema, GetInstanceOrganizationMembershipsError, OrganizationMemberships> =>
-  Effect.flatMap(OrganizationMemberships, (service) => service.getInstanceOrganizationMemberships(params))
+export const listInstance = (
+  params?: ListInstanceParams
+): Effect.Effect<OrganizationMembershipsSchema, ListInstanceError, OrganizationMemberships> =>
+  Effect.flatMap(OrganizationMemberships, (service) => service.listInstance(params))
 
 export { delete_ as delete }
