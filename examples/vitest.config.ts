@@ -1,9 +1,10 @@
 import { defineProject } from "vitest/config"
+import { testFiles } from "../vitest.shared.js"
 
 export default defineProject({
   test: {
     name: "examples",
-    include: ["test/**/*.test.ts"],
+    ...testFiles,
     testTimeout: 60_000
   }
 })

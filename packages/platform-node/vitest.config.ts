@@ -1,8 +1,9 @@
 import { defineProject } from "vitest/config"
+import { testFiles } from "../../vitest.shared.js"
 
 export default defineProject({
   test: {
     name: "platform-node",
-    include: ["test/**/*.test.ts"]
+    ...testFiles
   }
 })
