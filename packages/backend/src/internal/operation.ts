@@ -130,7 +130,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       if (typeof value !== "string" || value.length === 0) {
         return Either.left(invalid("path", `${name} must be a non-empty string`))
       }
-      url += encodeURIComponent(value) + pathParts[i + 1]!
+      // Encoding leaves dots alone, and the URL parser resolves a "." or ".." segment: the request
+      // would reach another endpoint (`ActorTokens.revoke("..")` as `POST /v1/revoke`).
+      if (value === "." || value === "..") {
+        return Either.left(invalid("path", `${name} must not be "." or ".." (it would change the request's path)`))
+      }
+      const encoded = encodePathSegment(value)
+      if (encoded === undefined) {
+        return Either.left(invalid("path", `${name} is not well-formed Unicode (it holds a lone surrogate)`))
+      }
+      url += encoded + pathParts[i + 1]!
     }
     if (encodePath) {
       const checked = encodePath(input.path)
@@ -234,6 +243,15 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         Effect.flatMap(onResponse)
       )
     }).pipe(Effect.withSpan(spec.name, spanOptions)) as Effect.Effect<A, Failure<E, Path, Query, Body>>
+}
+
+/** `encodeURIComponent`, which throws on a lone surrogate: then `undefined`. */
+const encodePathSegment = (value: string): string | undefined => {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    return undefined
+  }
 }
 
 const readText = (
