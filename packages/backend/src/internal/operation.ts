@@ -10,12 +10,16 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
 import type * as Schema from "effect/Schema"
-import type { ClerkClient } from "../ClerkClient.js"
+import * as Stream from "effect/Stream"
+import { type ClerkClient, CurrentRequestOptions, mergeRequestOptions, type RequestOptions } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 
 /** The classes an operation documents besides the ones every call can meet (401, 429, 5xx). */
@@ -91,6 +95,51 @@ export type Run<A, E, Path extends string, Query, Body> = (
 ) => Effect.Effect<A, Failure<E, Path, Query, Body>>
 
 const BODY_SNIPPET = 4096
+/** Error bodies, and the bodies of operations without content, are read up to this, then dropped. */
+const ERROR_BODY_CAP = 64 * 1024
+
+/**
+ * The settings of one call: the defaults, under the client's options, under the call's.
+ */
+interface Settings {
+  readonly timeout: Duration.Duration
+  readonly maxResponseBytes: number
+  readonly retry:
+    | {
+        readonly maxAttempts: number
+        readonly initialDelay: number
+        readonly factor: number
+        readonly maxDelay: number
+        readonly maxRetryAfter: number
+        readonly budget: number
+      }
+    | undefined
+}
+
+const millis = (value: Duration.DurationInput | undefined, fallback: number): number =>
+  value === undefined ? fallback : Duration.toMillis(value)
+
+const resolveSettings = (options: RequestOptions): Settings => {
+  const retry = options.retry
+  return {
+    timeout: Duration.decode(options.timeout ?? "30 seconds"),
+    maxResponseBytes: options.maxResponseBytes ?? 32 * 1024 * 1024,
+    retry:
+      retry === false
+        ? undefined
+        : {
+            maxAttempts: retry?.maxAttempts ?? 4,
+            initialDelay: millis(retry?.initialDelay, 500),
+            factor: retry?.factor ?? 1.5,
+            maxDelay: millis(retry?.maxDelay, 10_000),
+            maxRetryAfter: millis(retry?.maxRetryAfter, 30_000),
+            budget: millis(retry?.budget, 60_000)
+          }
+  }
+}
+
+/** Methods that may be sent twice: the spec's GET, PUT and DELETE (and HEAD, OPTIONS). */
+const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
 /** Responses keep fields the spec does not declare. */
 const decodeOptions = { errors: "all", onExcessProperty: "preserve" } as const
@@ -174,13 +223,36 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     return Either.right(request)
   }
 
-  const onResponse = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, Failure<E>> => {
+  const onResponse = (
+    response: HttpClientResponse.HttpClientResponse,
+    settings: Settings,
+    attempt: number
+  ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
     if (status >= 200 && status < 300) {
-      if (decodeSuccess === undefined) return Effect.void as Effect.Effect<A>
-      return Effect.flatMap(readText(spec.name, response), (text) => decodeBody(text, status))
+      // No content documented (or HTML, for getPublicInterstitial): read a little and drop it, so
+      // the connection goes back to the pool; a failure to read it does not undo the status.
+      if (decodeSuccess === undefined) {
+        return Effect.ignore(readCapped(spec.name, response, ERROR_BODY_CAP, attempt)) as Effect.Effect<A>
+      }
+      return Effect.flatMap(readCapped(spec.name, response, settings.maxResponseBytes, attempt), (body) =>
+        body.complete
+          ? Effect.mapError(decodeBody(utf8.decode(body.bytes), status), (error) => withAttempts(error, attempt))
+          : Effect.fail(
+              new ClerkError.UnexpectedResponse({
+                operation: spec.name,
+                status,
+                reason: "TooLarge",
+                description: `the body is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was not read`,
+                errors: [],
+                attempts: attempt
+              })
+            )
+      )
     }
-    return Effect.flatMap(readText(spec.name, response), (text) => Effect.fail(statusError(response, text)))
+    return Effect.flatMap(readCapped(spec.name, response, ERROR_BODY_CAP, attempt), (body) =>
+      Effect.fail(statusError(response, utf8.decode(body.bytes), attempt))
+    )
   }
 
   const decodeBody = (text: string, status: number): Effect.Effect<A, ClerkError.UnexpectedResponse> => {
@@ -214,12 +286,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         )
   }
 
-  const statusError = (response: HttpClientResponse.HttpClientResponse, text: string): Failure<E> => {
+  const statusError = (response: HttpClientResponse.HttpClientResponse, text: string, attempts: number): Failure<E> => {
     const status = response.status
     const clerk = parseClerkErrors(text)
-    const details = clerk
-      ? { errors: clerk.errors, clerk_trace_id: clerk.clerk_trace_id }
-      : { errors: [], body: text.slice(0, BODY_SNIPPET) }
+    const details = {
+      operation: spec.name,
+      attempts,
+      ...(clerk
+        ? { errors: clerk.errors, clerk_trace_id: clerk.clerk_trace_id }
+        : { errors: [], body: text.slice(0, BODY_SNIPPET) })
+    }
     const Documented = spec.errors[status]
     if (Documented) return new Documented({ status, ...details }, true) as E
     if (status === 401) return new ClerkError.Unauthorized({ status, ...details }, true)
@@ -230,19 +306,232 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       )
     }
     if (status >= 500 && status < 600) return new ClerkError.ServerError({ status, ...details }, true)
-    return new ClerkError.UnexpectedResponse({ operation: spec.name, status, reason: "UnexpectedStatus", ...details })
+    const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
+    return new ClerkError.UnexpectedResponse({
+      status,
+      reason: "UnexpectedStatus",
+      ...details,
+      ...(location !== undefined ? { location } : {})
+    })
+  }
+
+  const retryable = IDEMPOTENT.has(spec.method)
+  const url = (request: HttpClientRequest.HttpClientRequest) => client.baseUrl + request.url
+
+  /** One attempt: send, read, decode, within the timeout. */
+  const attemptOnce = (
+    request: HttpClientRequest.HttpClientRequest,
+    settings: Settings,
+    attempt: number
+  ): Effect.Effect<A, Failure<E>> =>
+    client.httpClient.execute(request).pipe(
+      Effect.catchTag("RequestError", "ResponseError", (error) =>
+        Effect.fail(transportError(spec.name, error, attempt))
+      ),
+      Effect.flatMap((response) => onResponse(response, settings, attempt)),
+      // Interrupting the attempt aborts the request: the connection is closed, not left to the GC.
+      Effect.timeoutFail({
+        duration: settings.timeout,
+        onTimeout: () =>
+          new ClerkError.TransportError({
+            operation: spec.name,
+            method: spec.method,
+            url: url(request),
+            reason: "Timeout",
+            description: `no complete response within ${Duration.format(settings.timeout)}; the connection was closed`,
+            attempts: attempt
+          })
+      })
+    )
+
+  /**
+   * How long to wait before the next attempt, or `undefined` to stop. Decided by the typed error:
+   * a 429 for any method (Clerk refused it before running it), a 5xx or a broken connection only
+   * for idempotent methods, unless nothing was sent (refused, DNS).
+   */
+  const nextDelay = (
+    error: Failure<E>,
+    retry: NonNullable<Settings["retry"]>,
+    attempt: number
+  ): Effect.Effect<number | undefined> => {
+    if (attempt >= retry.maxAttempts) return Effect.succeed(undefined)
+    const failure = error as ClerkError.ClerkError
+    const backoff = () =>
+      Effect.map(
+        Random.nextRange(0.8, 1.2),
+        (jitter) => Math.min(retry.maxDelay, retry.initialDelay * retry.factor ** (attempt - 1)) * jitter
+      )
+    switch (failure._tag) {
+      case "TooManyRequests": {
+        const retryAfter = failure.retryAfter
+        if (retryAfter === undefined) return backoff()
+        const wait = retryAfter * 1000
+        if (wait > retry.maxRetryAfter) return Effect.succeed(undefined)
+        // never before Retry-After; spread a storm of waiting callers over the next 10%
+        return Effect.map(Random.next, (r) => wait + Math.min(1000, wait * 0.1) * r)
+      }
+      case "ServerError":
+        return retryable ? backoff() : Effect.succeed(undefined)
+      case "TransportError": {
+        const reason = failure.reason
+        if (reason === "ConnectionRefused" || reason === "DnsFailure") return backoff()
+        if (reason === "InvalidRequest") return Effect.succeed(undefined)
+        return retryable ? backoff() : Effect.succeed(undefined)
+      }
+      default:
+        return Effect.succeed(undefined)
+    }
+  }
+
+  const send = (request: HttpClientRequest.HttpClientRequest, settings: Settings): Effect.Effect<A, Failure<E>> => {
+    const retry = settings.retry
+    if (retry === undefined) {
+      return Effect.tap(
+        Effect.tapError(attemptOnce(request, settings, 1), () => annotateAttempts(1)),
+        () => annotateAttempts(1)
+      )
+    }
+    return Effect.flatMap(Clock.currentTimeMillis, (started) => {
+      const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
+        attemptOnce(request, settings, attempt).pipe(
+          Effect.tap(() => annotateAttempts(attempt)),
+          Effect.catchAll((error) =>
+            Effect.flatMap(nextDelay(error, retry, attempt), (delay) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                if (delay === undefined || now - started + delay > retry.budget) {
+                  return Effect.zipRight(annotateAttempts(attempt), Effect.fail(error))
+                }
+                return retryEvent(attempt, delay, error as ClerkError.ClerkError).pipe(
+                  Effect.zipRight(Effect.sleep(Duration.millis(delay))),
+                  Effect.zipRight(loop(attempt + 1))
+                )
+              })
+            )
+          )
+        )
+      return loop(1)
+    })
   }
 
   // InvalidInput only arises from a path parameter, a query or a body: an operation without
   // any has none of them, which `Failure` states at the type level.
+  const clientOptions = client.requestOptions ?? {}
+  const clientSettings = resolveSettings(clientOptions)
   return (input) =>
     Effect.suspend(() => {
       return buildRequest(input).pipe(
-        Effect.flatMap((request) => client.httpClient.execute(request)),
-        Effect.catchTag("RequestError", "ResponseError", (error) => Effect.fail(transportError(spec.name, error))),
-        Effect.flatMap(onResponse)
+        Effect.flatMap((request) =>
+          Effect.flatMap(CurrentRequestOptions, (options) =>
+            send(
+              request,
+              options.timeout === undefined && options.retry === undefined && options.maxResponseBytes === undefined
+                ? clientSettings
+                : resolveSettings(mergeRequestOptions(clientOptions, options))
+            )
+          )
+        )
       )
     }).pipe(Effect.withSpan(spec.name, spanOptions)) as Effect.Effect<A, Failure<E, Path, Query, Body>>
+}
+
+const utf8 = new TextDecoder()
+
+const annotateAttempts = (attempts: number) => Effect.annotateCurrentSpan("clerk.attempts", attempts)
+
+/** A span event per retry: which attempt failed, how, and how long the wait is. */
+const retryEvent = (attempt: number, delay: number, error: ClerkError.ClerkError) =>
+  Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+    Option.match(span, {
+      onNone: () => Effect.void,
+      onSome: (span) =>
+        Effect.map(Clock.currentTimeNanos, (now) =>
+          span.event("clerk.retry", now, {
+            "clerk.attempt": attempt,
+            "clerk.retry.delay_ms": Math.round(delay),
+            "error.type": error._tag === "TransportError" ? `TransportError.${error.reason}` : error._tag
+          })
+        )
+    })
+  )
+
+/** The same error, saying how many attempts were made (decoding errors are built without it). */
+const withAttempts = (error: ClerkError.UnexpectedResponse, attempts: number): ClerkError.UnexpectedResponse =>
+  error.attempts === attempts
+    ? error
+    : new ClerkError.UnexpectedResponse({
+        operation: error.operation,
+        status: error.status,
+        reason: error.reason,
+        errors: error.errors,
+        attempts,
+        ...(error.description !== undefined ? { description: error.description } : {}),
+        ...(error.clerk_trace_id !== undefined ? { clerk_trace_id: error.clerk_trace_id } : {}),
+        ...(error.body !== undefined ? { body: error.body } : {})
+      })
+
+interface Body {
+  readonly bytes: Uint8Array
+  /** `false` when the body was longer than the cap: `bytes` then holds only the first `cap`. */
+  readonly complete: boolean
+}
+
+const EMPTY: Body = { bytes: new Uint8Array(0), complete: true }
+
+/**
+ * Reads at most `cap` bytes of the body. Stopping early ends the stream, which aborts the request
+ * (the platform's client does on the end of `stream`): the rest is never read, the socket is closed.
+ * A body announced longer than the cap is not read at all.
+ */
+const readCapped = (
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse,
+  cap: number,
+  attempts: number
+): Effect.Effect<Body, ClerkError.TransportError> => {
+  const status = response.status
+  // no body by definition (fetch gives none, and `stream` would fail)
+  if (status === 204 || status === 205 || status === 304 || response.request.method === "HEAD") {
+    return Effect.succeed(EMPTY)
+  }
+  const length = Number(response.headers["content-length"])
+  const stream = response.stream
+  if (Number.isFinite(length) && length > cap) {
+    return Effect.as(Effect.ignore(Stream.runDrain(Stream.take(stream, 0))), {
+      bytes: new Uint8Array(0),
+      complete: false
+    })
+  }
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  return stream.pipe(
+    Stream.runForEachWhile((chunk) =>
+      Effect.sync(() => {
+        chunks.push(chunk)
+        size += chunk.length
+        return size <= cap
+      })
+    ),
+    // fetch's `Response` has no body at all for some answers: that is an empty body
+    Effect.catchIf(
+      (error) => error.reason === "EmptyBody",
+      () => Effect.void
+    ),
+    Effect.mapError((error) => transportError(operation, error, attempts)),
+    Effect.map((): Body => {
+      const complete = size <= cap
+      const total = Math.min(size, cap)
+      if (chunks.length === 1 && complete) return { bytes: chunks[0]!, complete }
+      const bytes = new Uint8Array(total)
+      let offset = 0
+      for (const chunk of chunks) {
+        if (offset >= total) break
+        const part = chunk.length > total - offset ? chunk.subarray(0, total - offset) : chunk
+        bytes.set(part, offset)
+        offset += part.length
+      }
+      return { bytes, complete }
+    })
+  )
 }
 
 /** `encodeURIComponent`, which throws on a lone surrogate: then `undefined`. */
@@ -254,23 +543,87 @@ const encodePathSegment = (value: string): string | undefined => {
   }
 }
 
-const readText = (
-  operation: string,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, ClerkError.TransportError> =>
-  Effect.catchAll(response.text, (error) => Effect.fail(transportError(operation, error)))
+/** Node's and undici's error codes, on the error or anywhere down its `cause` chain. */
+const errorCodes = (cause: unknown): Array<string> => {
+  const codes: Array<string> = []
+  const seen = new Set<unknown>()
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 5 || value === null || typeof value !== "object" || seen.has(value)) return
+    seen.add(value)
+    const code = (value as { code?: unknown }).code
+    if (typeof code === "string") codes.push(code)
+    const name = (value as { name?: unknown }).name
+    if (typeof name === "string") codes.push(name)
+    visit((value as { cause?: unknown }).cause, depth + 1)
+    const errors = (value as { errors?: unknown }).errors
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1)
+  }
+  visit(cause, 0)
+  return codes
+}
 
-const transportError = (operation: string, error: HttpClientError.HttpClientError): ClerkError.TransportError =>
-  new ClerkError.TransportError({
-    operation,
-    method: error.request.method,
-    url: error.request.url,
-    description:
-      error._tag === "RequestError"
-        ? `${error.reason}${error.description ? `: ${error.description}` : ""}`
-        : `reading the response body failed (${error.reason})`,
+const REASONS: ReadonlyArray<readonly [ClerkError.TransportReason, ReadonlySet<string>, string]> = [
+  ["ConnectionRefused", new Set(["ECONNREFUSED"]), "connection refused (nothing was sent)"],
+  ["DnsFailure", new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]), "DNS lookup failed (nothing was sent)"],
+  [
+    "Timeout",
+    new Set([
+      "ETIMEDOUT",
+      "UND_ERR_CONNECT_TIMEOUT",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "UND_ERR_BODY_TIMEOUT",
+      "TimeoutError"
+    ]),
+    "the connection timed out"
+  ],
+  [
+    "ConnectionReset",
+    new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_ABORTED"]),
+    "the connection was reset before the response was complete"
+  ],
+  [
+    "InvalidRequest",
+    new Set(["ERR_INVALID_CHAR", "ERR_INVALID_HTTP_TOKEN", "UND_ERR_INVALID_ARG", "ERR_INVALID_URL"]),
+    "the HTTP stack refused to send the request (nothing was sent)"
+  ]
+]
+
+/**
+ * A failed exchange as a `TransportError` that says what happened. A request the stack refused
+ * keeps no `cause`: Node's message quotes the offending header value.
+ */
+const transportError = (
+  operation: string,
+  error: HttpClientError.HttpClientError,
+  attempts: number
+): ClerkError.TransportError => {
+  const base = { operation, method: error.request.method, url: error.request.url, attempts }
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    return new ClerkError.TransportError({
+      ...base,
+      reason: "InvalidRequest",
+      description: `the request could not be built (${error.reason}); nothing was sent`
+    })
+  }
+  const codes = errorCodes(error.cause)
+  const found = REASONS.find(([, set]) => codes.some((code) => set.has(code)))
+  const headerValue = codes.includes("TypeError") && /header/i.test(String((error.cause as Error)?.message))
+  if (found?.[0] === "InvalidRequest" || headerValue) {
+    return new ClerkError.TransportError({
+      ...base,
+      reason: "InvalidRequest",
+      description: "the HTTP stack refused to send the request (nothing was sent)"
+    })
+  }
+  const code = codes.find((c) => /^[A-Z_]+$/.test(c))
+  const during = error._tag === "ResponseError" ? " while reading the response body" : ""
+  return new ClerkError.TransportError({
+    ...base,
+    reason: found?.[0] ?? (error._tag === "ResponseError" ? "ConnectionReset" : "Other"),
+    description: `${found?.[2] ?? "the connection failed"}${during}${code ? ` (${code})` : ""}`,
     cause: error.cause
   })
+}
 
 const decodeClerkErrors = ParseResult.decodeUnknownOption(ClerkError.ClerkErrorBody)
 
