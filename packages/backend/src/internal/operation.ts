@@ -496,7 +496,8 @@ const readCapped = (
   const length = Number(response.headers["content-length"])
   const stream = response.stream
   if (Number.isFinite(length) && length > cap) {
-    return Effect.as(Effect.ignore(Stream.runDrain(Stream.take(stream, 0))), {
+    // pulling one chunk, then stopping, ends the stream and so aborts the request
+    return Effect.as(Effect.ignore(Stream.runForEachWhile(stream, () => Effect.succeed(false))), {
       bytes: new Uint8Array(0),
       complete: false
     })
