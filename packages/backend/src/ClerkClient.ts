@@ -8,13 +8,14 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { dual, flow } from "effect/Function"
+import { dual, flow, identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -272,6 +273,13 @@ const validateBaseUrl = (url: string): Either.Either<string, string> => {
   return Either.right(parsed.href.replace(/\/+$/, ""))
 }
 
+/** W3C and B3 headers of the current span (the operation's), for `tracerPropagation: true`. */
+const propagateTrace = HttpClient.mapRequestEffect((request: HttpClientRequest.HttpClientRequest) =>
+  Effect.map(Effect.option(Effect.currentSpan), (span) =>
+    Option.isSome(span) ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value)) : request
+  )
+)
+
 /** The fetch layer follows redirects unless told not to; Clerk's API does not redirect. */
 const noRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   HttpClient.transform(client, (effect) =>
@@ -316,7 +324,10 @@ export const make = (
           HttpClientRequest.acceptJson
         )
       ),
-      HttpClient.withTracerPropagation(options.tracerPropagation ?? false)
+      // The operation's own span (`Users.get`) records the call. The platform's inner span would
+      // record its failures with the request, headers included: the key would reach the tracer.
+      HttpClient.withTracerDisabledWhen(() => true),
+      options.tracerPropagation ? propagateTrace : identity
     )
     const httpClient = options.transformClient ? options.transformClient(configured) : configured
     const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)

@@ -229,6 +229,18 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     attempt: number
   ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
+    return Effect.zipRight(
+      Effect.annotateCurrentSpan("http.response.status_code", status),
+      readResponse(response, settings, attempt)
+    )
+  }
+
+  const readResponse = (
+    response: HttpClientResponse.HttpClientResponse,
+    settings: Settings,
+    attempt: number
+  ): Effect.Effect<A, Failure<E>> => {
+    const status = response.status
     if (status >= 200 && status < 300) {
       // No content documented (or HTML, for getPublicInterstitial): read a little and drop it, so
       // the connection goes back to the pool; a failure to read it does not undo the status.
