@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import { inspect } from "node:util"
+import { gzipSync } from "node:zlib"
 import { type FaultServer, type Handler, json, refusedUrl, responsesDone, serve, settled } from "./faultServer.js"
 
 const SECRET = "sk_test_FAULTcanary0123456789"
@@ -435,6 +436,46 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             // the server never got to send the whole body: the client stopped reading and closed
             expect(yield* responsesDone(server)).toEqual(["aborted", "aborted"])
             record("12.5 MiB body, maxResponseBytes 64 KiB", layer, announced)
+          })
+      )
+    )
+
+    it.live("a gzip body nobody asked for decodes the same on both layers (fetch decodes it, undici does not)", () =>
+      withServer(
+        (_req, res) => {
+          const body = gzipSync(JSON.stringify({ keys: [], note: "x".repeat(500) }))
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "content-encoding": "gzip",
+            "content-length": String(body.length)
+          })
+          res.end(body)
+        },
+        (server) =>
+          Effect.gen(function* () {
+            const exit = yield* run(layer, server.url, JWKS.get())
+            expect(exit).toMatchObject({ _tag: "Success", value: { keys: [] } })
+            record("unrequested gzip JSON", layer, exit)
+          })
+      )
+    )
+
+    it.live("a gzip body that inflates beyond maxResponseBytes is TooLarge", () =>
+      withServer(
+        (_req, res) => {
+          const body = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20))
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "content-encoding": "gzip",
+            "content-length": String(body.length)
+          })
+          res.end(body)
+        },
+        (server) =>
+          Effect.gen(function* () {
+            const exit = yield* run(layer, server.url, JWKS.get())
+            expect(failureOf(exit)).toMatchObject({ _tag: "UnexpectedResponse", reason: "TooLarge" })
+            record("gzip inflating to 10 MiB (cap 64 KiB)", layer, exit)
           })
       )
     )
