@@ -11,6 +11,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 
 const RETRY: ClerkClient.RetryOptions = { maxAttempts: 4, initialDelay: "500 millis", factor: 1.5 }
 
@@ -114,6 +115,59 @@ describe("retries", () => {
     }).pipe(Effect.provide(layerOf(script(unavailable, jwks), { retry: false })))
   )
 })
+
+it.effect("the span records the attempts, and an event per retry with its delay and cause", () =>
+  Effect.gen(function* () {
+    const spans: Array<{ name: string; attributes: Map<string, unknown>; events: Array<[string, unknown]> }> = []
+    const tracer = Tracer.make({
+      span(name, parent, context, links, startTime, kind) {
+        const record = { name, attributes: new Map<string, unknown>(), events: [] as Array<[string, unknown]> }
+        spans.push(record)
+        return {
+          _tag: "Span",
+          name,
+          spanId: `s${spans.length}`,
+          traceId: "t",
+          parent,
+          context,
+          status: { _tag: "Started", startTime },
+          attributes: record.attributes,
+          links,
+          sampled: true,
+          kind,
+          end() {},
+          attribute: (key, value) => record.attributes.set(key, value),
+          event: (eventName, _time, attributes) => record.events.push([eventName, attributes]),
+          addLinks() {}
+        }
+      },
+      context: (f) => f()
+    })
+    const fiber = yield* Effect.fork(JWKS.get().pipe(Effect.withTracer(tracer)))
+    yield* TestClock.adjust("1 minute")
+    yield* Fiber.join(fiber)
+    const span = spans.find((s) => s.name === "JWKS.get")!
+    expect(span.attributes.get("clerk.attempts")).toBe(3)
+    expect(span.attributes.get("http.response.status_code")).toBe(200)
+    expect(span.events.map(([name]) => name)).toEqual(["clerk.retry", "clerk.retry"])
+    expect(span.events[0]![1]).toMatchObject({ "clerk.attempt": 1, "error.type": "ServerError" })
+    expect(span.events[1]![1]).toMatchObject({ "clerk.attempt": 2, "error.type": "TransportError.ConnectionReset" })
+    // the platform's inner span is off: its failures would hold the request, key included
+    expect(spans.map((s) => s.name)).toEqual(["JWKS.get"])
+  }).pipe(
+    Effect.provide(
+      layerOf(
+        script(
+          unavailable,
+          () => {
+            throw new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) })
+          },
+          jwks
+        )
+      )
+    )
+  )
+)
 
 describe("timeouts", () => {
   it.effect(
