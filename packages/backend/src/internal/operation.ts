@@ -398,10 +398,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const send = (request: HttpClientRequest.HttpClientRequest, settings: Settings): Effect.Effect<A, Failure<E>> => {
     const retry = settings.retry
     if (retry === undefined) {
-      return Effect.tap(
-        Effect.tapError(attemptOnce(request, settings, 1), () => annotateAttempts(1)),
-        () => annotateAttempts(1)
-      )
+      return Effect.ensuring(attemptOnce(request, settings, 1), annotateAttempts(1))
     }
     return Effect.flatMap(Clock.currentTimeMillis, (started) => {
       const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
@@ -414,7 +411,8 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
                   return Effect.zipRight(annotateAttempts(attempt), Effect.fail(error))
                 }
                 return retryEvent(attempt, delay, error as ClerkError.ClerkError).pipe(
-                  Effect.zipRight(Effect.sleep(Duration.millis(delay))),
+                  // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
+                  Effect.zipRight(Effect.sleep(Duration.millis(Math.ceil(delay)))),
                   Effect.zipRight(loop(attempt + 1))
                 )
               })
