@@ -194,6 +194,8 @@ const isFresh = (state: CacheState, now: number, ttl: number) =>
 
 const lookup = (state: CacheState, kid: string | undefined) => (kid === undefined ? undefined : state.keys.get(kid))
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/
+
 // Only RSA signature keys for RS256 are imported: Clerk signs session tokens with RS256
 // (packages/backend/src/jwt/algorithms.ts lists the RSA family; Clerk's JWKS holds RS256 keys).
 const importAll = (keys: ReadonlyArray<Record<string, unknown> | object>) =>
@@ -203,7 +205,8 @@ const importAll = (keys: ReadonlyArray<Record<string, unknown> | object>) =>
       if (jwk["kty"] !== "RSA" || typeof jwk["kid"] !== "string") continue
       if (jwk["use"] !== undefined && jwk["use"] !== "sig") continue
       if (jwk["alg"] !== undefined && jwk["alg"] !== "RS256") continue
-      if (typeof jwk["n"] !== "string" || typeof jwk["e"] !== "string") continue
+      if (typeof jwk["n"] !== "string" || !BASE64URL.test(jwk["n"])) continue
+      if (typeof jwk["e"] !== "string" || !BASE64URL.test(jwk["e"])) continue
       try {
         const key = await Jose.importJWK({ kty: "RSA", n: jwk["n"], e: jwk["e"] }, "RS256")
         if (typeof key !== "object" || key instanceof Uint8Array) continue

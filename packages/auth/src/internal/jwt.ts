@@ -13,7 +13,9 @@ import { TokenVerificationError } from "../TokenError.js"
 /** Clerk's session tokens are a few hundred bytes to ~2 KB (a cookie holds 4 KB); beyond this, nothing is parsed. */
 export const MAX_TOKEN_LENGTH = 16 * 1024
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+// The signature may be empty so that an unsecured (`alg: none`) token is read far enough to be
+// rejected for its algorithm.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 export const isCompactJws = (token: string): boolean => token.length <= MAX_TOKEN_LENGTH && COMPACT_JWS.test(token)
 
