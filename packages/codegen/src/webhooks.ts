@@ -13,7 +13,7 @@ import { dirname, join } from "node:path"
 import { parse } from "yaml"
 import { pascal, schemaName } from "./names.js"
 import { type Context, convert, pure } from "./schema.js"
-import { type LoadedSpec, refName, type SchemaObject } from "./spec.js"
+import type { LoadedSpec, SchemaObject } from "./spec.js"
 
 interface WebhooksDocument {
   readonly info: { readonly title: string }
