@@ -43,19 +43,101 @@ const nullableRefs = (node: unknown): unknown => {
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, nullableRefs(value)]))
 }
 
+type Mutable<A> = { -readonly [K in keyof A]: Mutable<A[K]> }
+
+/** A local JSON pointer (`#/components/schemas/User`) resolved in the document itself. */
+const pointer = (document: unknown, ref: string): unknown => {
+  if (!ref.startsWith("#/")) throw new Error(`only local $refs are supported: ${ref}`)
+  let node: unknown = document
+  for (const part of ref.slice(2).split("/")) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~")
+    node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined
+    if (node === undefined) throw new Error(`unresolved $ref ${ref}`)
+  }
+  return node
+}
+
+/**
+ * Where the spec contradicts its own examples, the examples win: a webhook receiver that rejects
+ * an event Clerk really sends gets it retried until Svix disables the endpoint. For each event's
+ * example (inline, or `examples.default` -> `#/components/examples/...`), a property the schema
+ * requires but the example leaves out becomes optional, and a `null` where the schema has no
+ * `nullable` becomes nullable. Returns what was relaxed, for the generated file's header.
+ */
+const relaxToExamples = (document: Mutable<WebhooksDocument>): ReadonlyArray<string> => {
+  const relaxed = new Set<string>()
+  const deref = (schema: Mutable<SchemaObject>): { schema: Mutable<SchemaObject>; name: string | undefined } => {
+    let name: string | undefined
+    while (schema.$ref) {
+      name = schema.$ref.slice(schema.$ref.lastIndexOf("/") + 1)
+      schema = pointer(document, schema.$ref) as Mutable<SchemaObject>
+    }
+    return { schema, name }
+  }
+  const walk = (input: Mutable<SchemaObject>, value: unknown, where: string): void => {
+    const { schema, name } = deref(input)
+    const here = name ?? where
+    if (Array.isArray(value)) {
+      if (schema.items) for (const item of value) walk(schema.items, item, `${here}[]`)
+      return
+    }
+    if (typeof value !== "object" || value === null) return
+    const members = schema.anyOf ?? schema.oneOf
+    if (members?.length === 1) return walk(members[0]!, value, here)
+    for (const member of schema.allOf ?? []) walk(member, value, here)
+    const object = value as Record<string, unknown>
+    if (schema.required) {
+      const missing = schema.required.filter((key) => !(key in object))
+      if (missing.length > 0) {
+        schema.required = schema.required.filter((key) => !missing.includes(key))
+        for (const key of missing) relaxed.add(`${here}.${key} optional`)
+      }
+    }
+    for (const [key, property] of Object.entries(schema.properties ?? {})) {
+      if (!(key in object)) continue
+      if (object[key] === null && !deref(property).schema.nullable && !property.nullable) {
+        schema.properties![key] = property.$ref
+          ? { anyOf: [{ $ref: property.$ref }], nullable: true }
+          : { ...property, nullable: true }
+        relaxed.add(`${here}.${key} nullable`)
+        continue
+      }
+      walk(property, object[key], `${here}.${key}`)
+    }
+  }
+  for (const [type, entry] of Object.entries(document["x-webhooks"])) {
+    const content = entry.post.requestBody.content["application/json"] as Mutable<{
+      schema: SchemaObject
+      example?: unknown
+      examples?: Record<string, { $ref?: string; value?: unknown }>
+    }>
+    const examples: Array<unknown> = content.example !== undefined ? [content.example] : []
+    for (const example of Object.values(content.examples ?? {})) {
+      const resolved = (example.$ref ? pointer(document, example.$ref) : example) as { value?: unknown }
+      if (resolved.value !== undefined) examples.push(resolved.value)
+    }
+    for (const example of examples) walk(content.schema, example, type)
+  }
+  return [...relaxed].sort()
+}
+
 export const loadWebhooks = async (
   path: string
-): Promise<{ readonly spec: LoadedSpec; readonly document: WebhooksDocument }> => {
-  const document = nullableRefs(parse(readFileSync(path, "utf8"))) as WebhooksDocument
-  const refs = await $RefParser.resolve(structuredClone(document) as never)
-  const resolve = <A>(ref: string): A => {
-    if (!ref.startsWith("#/")) throw new Error(`only local $refs are supported: ${ref}`)
-    return refs.get(ref) as A
-  }
+): Promise<{
+  readonly spec: LoadedSpec
+  readonly document: WebhooksDocument
+  readonly relaxed: ReadonlyArray<string>
+}> => {
+  const document = nullableRefs(parse(readFileSync(path, "utf8"))) as Mutable<WebhooksDocument>
+  // Every $ref must resolve (the parser checks); they are then followed in the document itself,
+  // which relaxToExamples has adjusted.
+  await $RefParser.resolve(structuredClone(document) as never)
+  const relaxed = relaxToExamples(document)
+  const resolve = <A>(ref: string): A => pointer(document, ref) as A
   const deref = <A extends { readonly $ref?: string }>(value: A): A =>
     value.$ref ? deref(resolve<A>(value.$ref)) : value
   const spec: LoadedSpec = { document: document as never, resolve, deref, fileName: path.split("/").pop()! }
-  return { spec, document }
+  return { spec, document, relaxed }
 }
 
 /** The event's body schema with its `allOf` flattened one level and `type` made the event's literal. */
@@ -79,7 +161,11 @@ const eventName = (type: string) => `${pascal(type.replace(/\./g, " "))}Event`
 const doc = (lines: ReadonlyArray<string>) =>
   `/**\n${lines.map((line) => ` * ${line.replace(/\*\//g, "*\\/")}`.trimEnd()).join("\n")}\n */\n`
 
-export const webhookEventsFile = (spec: LoadedSpec, document: WebhooksDocument): string => {
+export const webhookEventsFile = (
+  spec: LoadedSpec,
+  document: WebhooksDocument,
+  relaxed: ReadonlyArray<string>
+): string => {
   const events = Object.entries(document["x-webhooks"]).map(([type, entry]) => ({
     type,
     name: eventName(type),
@@ -150,6 +236,10 @@ export const webhookEventsFile = (spec: LoadedSpec, document: WebhooksDocument):
  *
  * Generated by @effect-clerk/codegen from ${spec.fileName} (${document.info.title}).
  * Do not edit: change the generator (packages/codegen/src/webhooks.ts) and run \`pnpm codegen\`.
+ *
+ * Where the spec's schemas contradict its own examples, the examples win (a receiver must not
+ * reject what Clerk sends):
+${relaxed.map((line) => ` * - ${line}`).join("\n")}
  *
  * @since 0.1.0
  */
@@ -251,11 +341,11 @@ export const writeWebhooks = async (
   format: (content: string, filepath: string) => Promise<string>
 ): Promise<string> => {
   const path = process.env["CLERK_WEBHOOKS_SPEC"] ?? join(dirname(bapiSpecPath), "webhooks-2025-04-15.yml")
-  const { spec, document } = await loadWebhooks(path)
+  const { spec, document, relaxed } = await loadWebhooks(path)
   const outDir = join(root, "packages/auth/src/generated")
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   const file = join(outDir, "WebhookEvents.ts")
-  writeFileSync(file, await format(webhookEventsFile(spec, document), file))
+  writeFileSync(file, await format(webhookEventsFile(spec, document, relaxed), file))
   return `${Object.keys(document["x-webhooks"]).length} webhook event types from ${spec.fileName}`
 }
