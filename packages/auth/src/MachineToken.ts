@@ -9,6 +9,7 @@
 import { APIKeys, type ClerkError, M2MTokens, OAuthAccessTokens } from "@effect-clerk/backend"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Jwt from "./internal/jwt.js"
 import { Keys } from "./Keys.js"
@@ -115,12 +116,12 @@ export const machineTokenType = (token: string): MachineTokenType | undefined =>
 }
 
 const jwtKind = (token: string): MachineTokenType | undefined => {
-  if (token.length > Jwt.MAX_TOKEN_LENGTH) return undefined
-  const header = Effect.runSync(Effect.option(Jwt.readHeader(token)))
-  if (header._tag === "None") return undefined
+  const header = Jwt.parseHeader(token)
+  if (header instanceof TokenVerificationError) return undefined
+  // Clerk's order (getMachineTokenType): M2M by `sub`, then OAuth by `typ`.
   const payload = Jwt.peekPayload(token)
   if (typeof payload?.["sub"] === "string" && payload["sub"].startsWith(M2M_SUBJECT_PREFIX)) return "m2m_token"
-  if (header.value.typ !== undefined && OAUTH_JWT_TYPES.has(header.value.typ)) return "oauth_token"
+  if (header.typ !== undefined && OAUTH_JWT_TYPES.has(header.typ)) return "oauth_token"
   return undefined
 }
 
@@ -339,48 +340,48 @@ const verifyJwt = (
   keys: Keys.Service,
   token: string,
   type: MachineTokenType,
-  skew: Duration.Duration
+  clockSkew: Duration.Duration
 ): Effect.Effect<MachineIdentity, MachineTokenError> =>
-  Effect.gen(function* () {
-    const header = yield* Jwt.readHeader(token)
-    if (type === "m2m_token" && header.cat !== undefined && header.cat !== M2M_CATEGORY) {
-      return yield* new TokenVerificationError({ reason: "wrong-token-kind", message: "invalid M2M JWT category" })
-    }
-    if (type === "oauth_token" && (header.typ === undefined || !OAUTH_JWT_TYPES.has(header.typ))) {
-      return yield* new TokenVerificationError({ reason: "wrong-token-kind", message: "not an OAuth access token JWT" })
-    }
-    const payload = yield* Jwt.verifySignature(token, header, keys, ["RS256"])
-    const claims = yield* decodeMachineClaims(payload).pipe(
-      Effect.mapError(
-        () =>
-          new TokenVerificationError({
+  Jwt.verify(keys, token, {
+    algorithms: ["RS256"],
+    clockSkew,
+    checkHeader: (header) =>
+      type === "m2m_token" && header.cat !== undefined && header.cat !== M2M_CATEGORY
+        ? new TokenVerificationError({ reason: "wrong-token-kind", message: "invalid M2M JWT category" })
+        : type === "oauth_token" && (header.typ === undefined || !OAUTH_JWT_TYPES.has(header.typ))
+          ? new TokenVerificationError({ reason: "wrong-token-kind", message: "not an OAuth access token JWT" })
+          : undefined,
+    decode: (payload) => {
+      const result = decodeMachineClaims(payload)
+      return Either.isRight(result)
+        ? result.right
+        : new TokenVerificationError({
             reason: "malformed",
             message: "the machine JWT's claims do not have Clerk's shape"
           })
-      )
-    )
-    yield* Jwt.checkTime(claims, skew)
-    const custom: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(claims)) if (!STANDARD_CLAIMS.has(key)) custom[key] = value
-    const aud = claims.aud === undefined ? [] : typeof claims.aud === "string" ? [claims.aud] : claims.aud
-    const scopes =
-      type === "m2m_token"
-        ? (claims.scopes?.split(" ").filter((s) => s !== "") ?? aud)
-        : (claims.scp ?? claims.scope?.split(" ").filter((s) => s !== "") ?? [])
-    const identity: MachineIdentity = {
-      tokenType: type,
-      id: claims.jti ?? "",
-      subject: claims.sub,
-      scopes,
-      claims: Object.keys(custom).length > 0 ? custom : null,
-      ...(claims.client_id !== undefined ? { clientId: claims.client_id } : {}),
-      expiresAt: claims.exp * 1000,
-      format: "jwt"
     }
-    return identity
   }).pipe(
-    Effect.catchTag("TokenVerificationError", (cause) =>
-      Effect.fail(
+    Effect.map((claims): MachineIdentity => {
+      const custom: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(claims)) if (!STANDARD_CLAIMS.has(key)) custom[key] = value
+      const aud = claims.aud === undefined ? [] : typeof claims.aud === "string" ? [claims.aud] : claims.aud
+      const scopes =
+        type === "m2m_token"
+          ? (claims.scopes?.split(" ").filter((s) => s !== "") ?? aud)
+          : (claims.scp ?? claims.scope?.split(" ").filter((s) => s !== "") ?? [])
+      return {
+        tokenType: type,
+        id: claims.jti ?? "",
+        subject: claims.sub,
+        scopes,
+        claims: Object.keys(custom).length > 0 ? custom : null,
+        ...(claims.client_id !== undefined ? { clientId: claims.client_id } : {}),
+        expiresAt: claims.exp * 1000,
+        format: "jwt"
+      }
+    }),
+    Effect.mapError(
+      (cause) =>
         new MachineTokenError({
           reason:
             cause.reason === "expired" ? "expired" : cause.reason === "jwks-unavailable" ? "unavailable" : "invalid",
@@ -388,6 +389,5 @@ const verifyJwt = (
           message: `the ${type} JWT was rejected: ${cause.message}`,
           cause
         })
-      )
     )
   )
