@@ -101,6 +101,8 @@ export interface JwksOptions {
   readonly ttl?: Duration.DurationInput | undefined
   /** At most one fetch per this interval, whatever tokens come in (unknown `kid`s). Default 5 seconds. */
   readonly minRefetchInterval?: Duration.DurationInput | undefined
+  /** A fetch taking longer counts as failed (requests waiting on it are not held longer). Default 5 seconds. */
+  readonly fetchTimeout?: Duration.DurationInput | undefined
 }
 
 interface CacheState {
@@ -134,9 +136,11 @@ export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service,
     const state = yield* Ref.make<CacheState>({ keys: new Map(), fetchedAt: undefined, attemptedAt: undefined })
     const lock = yield* Effect.makeSemaphore(1)
 
+    const timeout = options.fetchTimeout ?? Duration.seconds(5)
     const fetchKeys = (now: number) =>
       jwks.get().pipe(
         Effect.flatMap((set) => importAll(set.keys ?? [])),
+        Effect.timeout(timeout),
         Effect.matchEffect({
           onFailure: () => Ref.update(state, (s) => ({ ...s, attemptedAt: now })),
           onSuccess: (keys) => Ref.set(state, { keys, fetchedAt: now, attemptedAt: now })

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
@@ -13,6 +14,7 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -229,14 +231,28 @@ export const make = (options: Options): Effect.Effect<Verifier, InvalidSecret> =
  */
 export const verifyRequest = (
   verifier: Verifier,
-  request: HttpServerRequest.HttpServerRequest
-): Effect.Effect<VerifiedEvent, WebhookVerificationError> =>
-  request.arrayBuffer.pipe(
+  request: HttpServerRequest.HttpServerRequest,
+  maxBodySize: number = MAX_BODY_SIZE
+): Effect.Effect<VerifiedEvent, WebhookVerificationError> => {
+  const tooLarge = new WebhookVerificationError({
+    reason: "invalid-body",
+    message: `the webhook body is larger than ${maxBodySize} bytes`
+  })
+  const declared = Number(request.headers["content-length"] ?? "0")
+  if (!(declared <= maxBodySize)) return Effect.fail(tooLarge)
+  return request.arrayBuffer.pipe(
+    HttpIncomingMessage.withMaxBodySize(Option.some(maxBodySize)),
     Effect.mapError(
       () => new WebhookVerificationError({ reason: "invalid-body", message: "the webhook body could not be read" })
     ),
-    Effect.flatMap((buffer) => verifier.verify(new Uint8Array(buffer), request.headers))
+    Effect.flatMap((buffer) =>
+      buffer.byteLength > maxBodySize ? Effect.fail(tooLarge) : verifier.verify(new Uint8Array(buffer), request.headers)
+    )
   )
+}
+
+/** Clerk's events are a few KB; a body past 1 MiB is refused before it is verified. */
+const MAX_BODY_SIZE = 1024 * 1024
 
 /**
  * One handler per event type: without `orElse`, every type must be handled (the compiler checks

@@ -1,6 +1,7 @@
 import { ClerkTest, JWKS } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as Keys from "../src/Keys.js"
@@ -128,6 +129,23 @@ describe("Keys.layerJwks: the JWKS cache", () => {
       expect(yield* jwksCalls).toBe(2)
     }).pipe(Effect.provide(api.layer))
   })
+
+  it.effect("a JWKS fetch that hangs times out: jwks-unavailable after fetchTimeout, nothing held longer", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(NOW)
+      const fiber = yield* Effect.fork(Effect.flip(verify(yield* token(k1))))
+      yield* TestClock.adjust("5 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect(error.reason).toBe("jwks-unavailable")
+    }).pipe(
+      Effect.provide(
+        Keys.layerJwks({ fetchTimeout: "5 seconds" }).pipe(
+          Layer.provideMerge(JWKS.layer),
+          Layer.provideMerge(ClerkTest.layer(() => new Promise<Response>(() => {})))
+        )
+      )
+    )
+  )
 
   it.effect("a JWKS that is not JSON, or holds no usable RSA key, caches nothing usable", () =>
     Effect.gen(function* () {

@@ -225,6 +225,16 @@ describe("Webhook.handler", () => {
     })
   )
 
+  it.live("a body over 1 MiB is refused before verification (declared or not)", () =>
+    Effect.gen(function* () {
+      const big = `{"pad":"${"x".repeat(1024 * 1024)}"}`
+      expect(yield* post(big, signed(big))).toEqual({ status: 400, text: JSON.stringify({ error: "invalid-body" }) })
+      expect(yield* post(body, { ...signed(body), "content-length": String(2 * 1024 * 1024) })).toMatchObject({
+        status: 400
+      })
+    })
+  )
+
   it.live("a known event type that does not decode -> 400 invalid-event, its handler does not run", () =>
     Effect.gen(function* () {
       const user = body.replace("organization.deleted", "user.created")
