@@ -1,5 +1,6 @@
 import { ClerkTest, JWKS } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -182,6 +183,26 @@ describe("Keys.layerPem", () => {
       expect(error._tag).toBe("InvalidKey")
       expect(error.message).not.toContain("secretish")
     }).pipe(Effect.scoped)
+  )
+
+  it.effect("layerPemConfig reads CLERK_JWT_KEY; without it, a ConfigError naming the variable", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(NOW)
+      const t = yield* token(k1)
+      const claims = yield* SessionToken.verify(t).pipe(
+        Effect.provide(Keys.layerPemConfig()),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CLERK_JWT_KEY", k1.pem]])))
+      )
+      expect(claims.sub).toBe("user_2abc")
+      const missing = yield* Effect.flip(
+        SessionToken.verify(t).pipe(
+          Effect.provide(Keys.layerPemConfig()),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+        )
+      )
+      expect(missing._tag).toBe("ConfigError")
+      expect(String(missing)).toContain("CLERK_JWT_KEY")
+    })
   )
 
   it.effect("a PEM with escaped newlines (a one-line env var) imports", () =>

@@ -1,5 +1,6 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { createHmac } from "node:crypto"
@@ -172,6 +173,19 @@ describe("Webhook.verify: signed by the svix package", () => {
       if (event.type !== "unknown") return
       expect(event.eventType).toBe("agent.created")
       expect(event.payload).toEqual(JSON.parse(future))
+    })
+  )
+
+  it.live("makeConfig reads CLERK_WEBHOOK_SIGNING_SECRET", () =>
+    Effect.gen(function* () {
+      const fromEnv = yield* Webhook.makeConfig().pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CLERK_WEBHOOK_SIGNING_SECRET", SECRET]])))
+      )
+      expect((yield* fromEnv.verify(body, signed(body))).id).toBe("msg_2abc")
+      const missing = yield* Effect.flip(
+        Webhook.makeConfig().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map())))
+      )
+      expect(String(missing)).toContain("CLERK_WEBHOOK_SIGNING_SECRET")
     })
   )
 
