@@ -74,9 +74,24 @@ const router = HttpRouter.empty.pipe(
 )
 const routerHandler = HttpApp.toWebHandlerLayer(router, authenticator)
 
+// The whole router behind requireSignedIn, as a router-wide middleware.
+const privateRouter = HttpRouter.empty.pipe(
+  HttpRouter.get(
+    "/a",
+    Effect.flatMap(Auth.CurrentUser, (user) => HttpServerResponse.text(`a:${user.userId}`))
+  ),
+  HttpRouter.get(
+    "/b",
+    Effect.flatMap(Auth.CurrentAuth, (auth) => HttpServerResponse.text(`b:${auth._tag}`))
+  ),
+  HttpRouter.use(HttpAuth.requireSignedIn)
+)
+const privateHandler = HttpApp.toWebHandlerLayer(privateRouter, authenticator)
+
 afterAll(async () => {
   await api.dispose()
   await routerHandler.dispose()
+  await privateHandler.dispose()
 })
 
 const call = (handler: (r: Request) => Promise<Response>, path: string, headers: Record<string, string> = {}) =>
@@ -156,6 +171,23 @@ describe("HttpAuth middlewares (HttpRouter)", () => {
         status: 401,
         body: { error: "unauthorized", reason: "session-token-invalid" }
       })
+    })
+  )
+
+  it.live("HttpRouter.use(requireSignedIn) protects every route of a router", () =>
+    Effect.gen(function* () {
+      const token = yield* Effect.promise(() => validToken())
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        Effect.promise(async () => {
+          const response = await privateHandler.handler(new Request(`http://127.0.0.1${path}`, { headers }))
+          return `${response.status} ${await response.text()}`
+        })
+      expect(yield* get("/a", { authorization: `Bearer ${token}` })).toBe("200 a:user_1")
+      expect(yield* get("/b", { authorization: `Bearer ${token}` })).toBe("200 b:SignedIn")
+      expect(yield* get("/a")).toBe('401 {"error":"unauthorized","reason":"no-token"}')
+      expect(yield* get("/b", { authorization: "Bearer nope" })).toBe(
+        '401 {"error":"unauthorized","reason":"session-token-invalid"}'
+      )
     })
   )
 
