@@ -93,6 +93,29 @@ describe("Auth.authenticateRequest", () => {
     }).pipe(Effect.provide(full({})))
   )
 
+  it.effect("branches not covered are SignedOut, never SignedIn: dev-browser, handshake, suffixed cookies", () =>
+    Effect.gen(function* () {
+      const t = yield* token()
+      yield* TestClock.setTime(NOW)
+      const cases: ReadonlyArray<{ readonly url?: string; readonly headers: Record<string, string> }> = [
+        // a development instance's dev-browser token, in the query and in a cookie, with __client_uat
+        {
+          url: "https://api.example.com/me?__clerk_db_jwt=dvb_2abc",
+          headers: { cookie: "__clerk_db_jwt=dvb_2abc; __client_uat=1764410000" }
+        },
+        // a handshake payload (what Clerk's SDK would redirect through)
+        { url: `https://api.example.com/me?__clerk_handshake=${t}`, headers: {} },
+        { headers: { cookie: `__clerk_handshake=${t}` } },
+        // a multi-app suffixed session cookie
+        { headers: { cookie: `__session_Xy12abCd=${t}` } }
+      ]
+      for (const c of cases) {
+        const auth = yield* Auth.authenticateRequest(request(c.headers, c.url))
+        expect(auth).toMatchObject({ _tag: "SignedOut", reason: "no-token" })
+      }
+    }).pipe(Effect.provide(full({})))
+  )
+
   it.effect("an impersonated session is visible as such (act)", () =>
     Effect.gen(function* () {
       const auth = yield* authenticate({ authorization: `Bearer ${yield* token({ act: { sub: "user_admin" } })}` })
