@@ -12,6 +12,7 @@ import { fixturesFile } from "./fixtures.js"
 import { build } from "./model.js"
 import { schemaName } from "./names.js"
 import { load } from "./spec.js"
+import { writeWebhooks } from "./webhooks.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const specPath = resolve(
@@ -55,9 +56,11 @@ const main = async () => {
   mkdirSync(dirname(docPath), { recursive: true })
   writeFileSync(docPath, await format(operationsDoc(model), docPath))
 
+  const webhooks = await writeWebhooks(root, specPath, format)
+
   console.log(
     `${model.operations.length} operations in ${model.services.length} services, ` +
-      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}`
+      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}; ${webhooks}`
   )
 }
 
