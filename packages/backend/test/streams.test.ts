@@ -64,7 +64,12 @@ const prepare = (s: StreamFixture) => {
    */
   const server = (
     count: number,
-    options: { readonly total?: number; readonly fail?: { readonly offset: number; readonly status: number } } = {}
+    options: {
+      readonly total?: number
+      readonly fail?: { readonly offset: number; readonly status: number }
+      /** Items answered beyond `limit` (a server that ignores it). */
+      readonly overflow?: number
+    } = {}
   ) => {
     const log = { pages: 0 }
     const handler: ClerkTest.Handler = (request) => {
@@ -74,7 +79,8 @@ const prepare = (s: StreamFixture) => {
       if (options.fail && options.fail.offset === offset) {
         return ClerkTest.clerkError(options.fail.status, "sample_code", "sample message")
       }
-      const items = Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, i) => ({
+      const size = limit + (options.overflow ?? 0)
+      const items = Array.from({ length: Math.max(0, Math.min(size, count - offset)) }, (_, i) => ({
         ...sample,
         n: offset + i
       }))
@@ -189,6 +195,21 @@ for (const s of streams) {
         })
       )
     }
+
+    it.effect("a server that answers more than limit: the next offset follows the items read, none twice", () =>
+      Effect.gen(function* () {
+        const { handler } = t.server(9, { overflow: 1 })
+        const [items, requests] = yield* t.run(handler, Stream.runCollect(t.open({ pageSize: 2 })))
+        expect(t.indices(items)).toEqual(t.range(9))
+        // 3 + 3 + 3 items: total_count ends an envelope there; a bare array needs the empty page
+        expect(t.pages(requests)).toEqual([
+          ["0", "2"],
+          ["3", "2"],
+          ["6", "2"],
+          ...(envelope ? [] : [["9", "2"]])
+        ])
+      })
+    )
 
     // A documented 4xx of the list when it has one, else 401: statuses no retry policy resends.
     const documented = Object.keys(t.list.errors).find((status) => STATUS_TAGS[status] !== undefined)
