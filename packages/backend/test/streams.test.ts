@@ -27,6 +27,8 @@ interface StreamFixture {
   /** The query keys the stream sets itself. */
   readonly omitted: ReadonlyArray<string>
   readonly paramsRequired: boolean
+  /** Whether each page is asked with `paginated=true` (then `field` is its envelope's array). */
+  readonly paginated: boolean
 }
 
 const streams: ReadonlyArray<StreamFixture> = JSON.parse(
@@ -132,9 +134,9 @@ for (const s of streams) {
         for (const request of requests) {
           expect(request.method).toBe("GET")
           expect(request.url.origin + request.url.pathname).toBe(`https://api.clerk.com/v1${t.list.request.path}`)
-          const sent = [...request.url.searchParams].filter(([key]) => key !== "offset" && key !== "limit")
+          const sent = [...request.url.searchParams].filter(([key]) => !s.omitted.includes(key))
           expect(sent).toEqual(t.query)
-          expect(request.url.searchParams.has("paginated")).toBe(false)
+          expect(request.url.searchParams.getAll("paginated")).toEqual(s.paginated ? ["true"] : [])
           expect(request.url.searchParams.has("pageSize")).toBe(false)
         }
       })
@@ -202,12 +204,7 @@ for (const s of streams) {
         const [items, requests] = yield* t.run(handler, Stream.runCollect(t.open({ pageSize: 2 })))
         expect(t.indices(items)).toEqual(t.range(9))
         // 3 + 3 + 3 items: total_count ends an envelope there; a bare array needs the empty page
-        expect(t.pages(requests)).toEqual([
-          ["0", "2"],
-          ["3", "2"],
-          ["6", "2"],
-          ...(envelope ? [] : [["9", "2"]])
-        ])
+        expect(t.pages(requests)).toEqual([["0", "2"], ["3", "2"], ["6", "2"], ...(envelope ? [] : [["9", "2"]])])
       })
     )
 

@@ -24,9 +24,19 @@ export interface ListStream {
   readonly omitted: ReadonlyArray<string>
   /** Whether the stream's params are required (the list has a required query parameter besides these). */
   readonly paramsRequired: boolean
+  /** Whether each page is asked with `paginated: true` (then it is a `{ data, total_count }` envelope). */
+  readonly paginated: boolean
 }
 
-/** Query parameters the stream owns. `paginated` is left unset: today's decoders expect its absence. */
+/**
+ * Whether the lists that answer a bare array, and `{ data, total_count }` only with `paginated: true`
+ * (Clients.list, Sessions.list and six more), decode that envelope. Until they do, their streams
+ * leave `paginated` unset and read bare arrays; once they do, set this to `true` and regenerate: their
+ * streams then send `paginated: true` and stop at `total_count` (the runtime reads both shapes).
+ */
+export const PAGINATED_ENVELOPE_DECODED = false
+
+/** Query parameters the stream owns (`paginated`: see PAGINATED_ENVELOPE_DECODED). */
 const OWN = ["limit", "offset", "paginated"]
 
 /**
@@ -62,15 +72,19 @@ export const listStream = (model: Model, op: Operation): ListStream | undefined 
   const access = field === undefined ? "" : `[${JSON.stringify(field)}]`
   const itemType = items.$ref ? `«${refName(items.$ref)}»` : `${successType}${access}[number]`
   const omitted = OWN.filter((name) => parameters.some((p) => p.name === name))
+  // A list that decodes an envelope anyway (Billing's) is asked to paginate; a bare-array one only
+  // once its envelope decodes.
+  const paginated = omitted.includes("paginated") && (field !== undefined || PAGINATED_ENVELOPE_DECODED)
   return {
     op,
     method: streamName(op.method),
     paramsType: `${pascal(streamName(op.method))}Params`,
     maxPageSize,
-    field,
+    field: paginated ? (field ?? "data") : field,
     itemType,
     omitted,
-    paramsRequired: parameters.some((p) => p.required && !OWN.includes(p.name))
+    paramsRequired: parameters.some((p) => p.required && !OWN.includes(p.name)),
+    paginated
   }
 }
 
@@ -121,7 +135,8 @@ export const streamSections = (
     )
     const pathArgs = op.pathParams.map((p) => `${p.arg}: ${p.emitted.ts}`)
     const signature = [...pathArgs, `params${stream.paramsRequired ? "" : "?"}: ${stream.paramsType}`].join(", ")
-    const call = `${op.method}(${[...op.pathParams.map((p) => p.arg), "query"].join(", ")})`
+    const query = stream.paginated ? "{ ...query, paginated: true }" : "query"
+    const call = `${op.method}(${[...op.pathParams.map((p) => p.arg), query].join(", ")})`
     const page =
       stream.field === undefined || stream.field === "data"
         ? call
@@ -130,7 +145,7 @@ export const streamSections = (
       `${comment([
         `Every item of \`${op.method}\` (\`${op.httpMethod} ${op.path}\`), as a Stream.`,
         "",
-        `Each page is one \`${op.method}\` call with \`limit\` = \`pageSize\` (default ${stream.maxPageSize}, the spec's maximum) and the next \`offset\`;`,
+        `Each page is one \`${op.method}\` call with \`limit\` = \`pageSize\` (default ${stream.maxPageSize}, the spec's maximum)${stream.paginated ? ", `paginated: true`" : ""} and the next \`offset\`;`,
         "the next page is requested only when the consumer has pulled every item of the current one.",
         `The stream ends after a short page${stream.field === undefined ? "" : " or once `total_count` items are read"}, and fails with \`${op.method}\`'s error.`,
         ...(op.pathParams.length > 0
@@ -159,7 +174,8 @@ export const streamsFile = (model: Model): string =>
       maxPageSize: stream.maxPageSize,
       field: stream.field ?? null,
       omitted: stream.omitted,
-      paramsRequired: stream.paramsRequired
+      paramsRequired: stream.paramsRequired,
+      paginated: stream.paginated
     })),
     null,
     1
@@ -181,7 +197,7 @@ export const streamsDoc = (model: Model): ReadonlyArray<string> => {
     "| --- | --- | --- | --- |",
     ...streams.map(
       (s) =>
-        `| \`${s.op.service}.${s.method}\` | \`${s.op.service}.${s.op.method}\` | ${s.field === undefined ? "array" : `\`{ ${s.field}, total_count }\``} | ${s.maxPageSize} |`
+        `| \`${s.op.service}.${s.method}\` | \`${s.op.service}.${s.op.method}\` | ${s.field === undefined ? "array" : `\`{ ${s.field}, total_count }\``}${s.paginated ? " (`paginated=true`)" : ""} | ${s.maxPageSize} |`
     )
   ]
 }

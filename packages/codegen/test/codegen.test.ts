@@ -235,6 +235,7 @@ describe("streams of the lists that page with limit/offset", () => {
             parameters: [
               { name: "owner_id", in: "path", required: true, schema: { type: "string" } },
               { name: "kind", in: "query", required: true, schema: { type: "string" } },
+              { name: "paginated", in: "query", schema: { type: "boolean" } },
               ...page(100)
             ],
             responses: json(envelope("things"))
@@ -256,12 +257,13 @@ describe("streams of the lists that page with limit/offset", () => {
     )
     expect(content).toContain('Paginate.stream("Things.listStream", 500, params, (query) => list(query))')
     // (ListOwnerThings is listOwner by the noun rule) path parameters first; a required query parameter
-    // makes params required; another envelope key is mapped
+    // makes params required; another envelope key is mapped; a list that decodes an envelope anyway is
+    // asked to paginate, a bare-array one is not (PAGINATED_ENVELOPE_DECODED)
     expect(content).toContain(
       "export const listOwnerStream = (ownerId: string, params: ListOwnerStreamParams): Stream.Stream<Thing, ListOwnerError, Things> =>"
     )
     expect(content).toContain(
-      'Paginate.stream("Things.listOwnerStream", 100, params, (query) => Effect.map(listOwner(ownerId, query), (page) => ({ data: page.things, total_count: page.total_count })))'
+      'Paginate.stream("Things.listOwnerStream", 100, params, (query) => Effect.map(listOwner(ownerId, { ...query, paginated: true }), (page) => ({ data: page.things, total_count: page.total_count })))'
     )
     // limit without offset is not a paged list
     expect(content).not.toContain("countStream")

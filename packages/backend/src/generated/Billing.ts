@@ -1015,7 +1015,7 @@ export type ListPlansStreamParams = Omit<ListPlansParams, "limit" | "offset" | "
 /**
  * Every item of `listPlans` (`GET /billing/plans`), as a Stream.
  *
- * Each page is one `listPlans` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `listPlans` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
  * The stream ends after a short page or once `total_count` items are read, and fails with `listPlans`'s error.
  *
@@ -1023,7 +1023,7 @@ export type ListPlansStreamParams = Omit<ListPlansParams, "limit" | "offset" | "
  * @category streams
  */
 export const listPlansStream = (params?: ListPlansStreamParams): Stream.Stream<CommercePlan, ListPlansError, Billing> =>
-  Paginate.stream("Billing.listPlansStream", 500, params, (query) => listPlans(query))
+  Paginate.stream("Billing.listPlansStream", 500, params, (query) => listPlans({ ...query, paginated: true }))
 
 /**
  * The params of `listPricesStream`: those of `listPrices` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1038,7 +1038,7 @@ export type ListPricesStreamParams = Omit<ListPricesParams, "limit" | "offset" |
 /**
  * Every item of `listPrices` (`GET /billing/prices`), as a Stream.
  *
- * Each page is one `listPrices` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `listPrices` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
  * The stream ends after a short page or once `total_count` items are read, and fails with `listPrices`'s error.
  *
@@ -1048,7 +1048,7 @@ export type ListPricesStreamParams = Omit<ListPricesParams, "limit" | "offset" |
 export const listPricesStream = (
   params?: ListPricesStreamParams
 ): Stream.Stream<BillingPriceResponse, ListPricesError, Billing> =>
-  Paginate.stream("Billing.listPricesStream", 500, params, (query) => listPrices(query))
+  Paginate.stream("Billing.listPricesStream", 500, params, (query) => listPrices({ ...query, paginated: true }))
 
 /**
  * The params of `listSubscriptionItemsStream`: those of `listSubscriptionItems` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1063,7 +1063,7 @@ export type ListSubscriptionItemsStreamParams = Omit<ListSubscriptionItemsParams
 /**
  * Every item of `listSubscriptionItems` (`GET /billing/subscription_items`), as a Stream.
  *
- * Each page is one `listSubscriptionItems` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `listSubscriptionItems` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
  * The stream ends after a short page or once `total_count` items are read, and fails with `listSubscriptionItems`'s error.
  *
@@ -1073,7 +1073,9 @@ export type ListSubscriptionItemsStreamParams = Omit<ListSubscriptionItemsParams
 export const listSubscriptionItemsStream = (
   params?: ListSubscriptionItemsStreamParams
 ): Stream.Stream<CommerceSubscriptionItem, ListSubscriptionItemsError, Billing> =>
-  Paginate.stream("Billing.listSubscriptionItemsStream", 500, params, (query) => listSubscriptionItems(query))
+  Paginate.stream("Billing.listSubscriptionItemsStream", 500, params, (query) =>
+    listSubscriptionItems({ ...query, paginated: true })
+  )
 
 /**
  * The params of `listStatementsStream`: those of `listStatements` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1088,7 +1090,7 @@ export type ListStatementsStreamParams = Omit<ListStatementsParams, "limit" | "o
 /**
  * Every item of `listStatements` (`GET /billing/statements`), as a Stream.
  *
- * Each page is one `listStatements` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `listStatements` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
  * The stream ends after a short page or once `total_count` items are read, and fails with `listStatements`'s error.
  *
@@ -1098,7 +1100,7 @@ export type ListStatementsStreamParams = Omit<ListStatementsParams, "limit" | "o
 export const listStatementsStream = (
   params?: ListStatementsStreamParams
 ): Stream.Stream<BillingStatement, ListStatementsError, Billing> =>
-  Paginate.stream("Billing.listStatementsStream", 500, params, (query) => listStatements(query))
+  Paginate.stream("Billing.listStatementsStream", 500, params, (query) => listStatements({ ...query, paginated: true }))
 
 /**
  * The params of `getStatementPaymentAttemptsStream`: those of `getStatementPaymentAttempts` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1114,7 +1116,7 @@ export type GetStatementPaymentAttemptsStreamParams = Omit<
 /**
  * Every item of `getStatementPaymentAttempts` (`GET /billing/statements/{statementID}/payment_attempts`), as a Stream.
  *
- * Each page is one `getStatementPaymentAttempts` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `getStatementPaymentAttempts` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
  * The stream ends after a short page or once `total_count` items are read, and fails with `getStatementPaymentAttempts`'s error.
  *
@@ -1128,5 +1130,5 @@ export const getStatementPaymentAttemptsStream = (
   params?: GetStatementPaymentAttemptsStreamParams
 ): Stream.Stream<BillingPaymentAttempt, GetStatementPaymentAttemptsError, Billing> =>
   Paginate.stream("Billing.getStatementPaymentAttemptsStream", 500, params, (query) =>
-    getStatementPaymentAttempts(statementID, query)
+    getStatementPaymentAttempts(statementID, { ...query, paginated: true })
   )
