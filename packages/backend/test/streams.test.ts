@@ -6,49 +6,20 @@
  * items over a mocked client that builds each page only when asked: never more than one page
  * requested ahead of the consumer).
  */
-import * as Backend from "@effect-clerk/backend"
 import { ClerkTest } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { readFileSync } from "node:fs"
-import { type Fixture, fixtures, groupOf, materialize } from "./fixtures.js"
-
-interface StreamFixture {
-  readonly operationId: string
-  readonly service: string
-  readonly list: string
-  readonly stream: string
-  readonly maxPageSize: number
-  /** The envelope's array (`data`, `m2m_tokens`), or `null` for a bare array. */
-  readonly field: string | null
-  /** The query keys the stream sets itself. */
-  readonly omitted: ReadonlyArray<string>
-  readonly paramsRequired: boolean
-  /** Whether each page is asked with `paginated=true` (then `field` is its envelope's array). */
-  readonly paginated: boolean
-}
-
-const streams: ReadonlyArray<StreamFixture> = JSON.parse(
-  readFileSync(new URL("./generated/streams.json", import.meta.url), "utf8")
-)
-
-type Item = { readonly n: number } & Record<string, unknown>
-type AnyStream = (...args: ReadonlyArray<unknown>) => Stream.Stream<Item, { readonly _tag: string }, unknown>
+import { fixtures, groupOf } from "./fixtures.js"
+import { type Item, listOf, openStream, type StreamFixture, streams } from "./streamFixtures.js"
 
 const STATUS_TAGS: Record<string, string> = { "400": "BadRequest", "403": "Forbidden", "404": "NotFound" }
 
 /** Everything a stream's tests need, from its fixture and its list's contract fixture. */
 const prepare = (s: StreamFixture) => {
-  const list: Fixture = fixtures.find((f) => f.operationId === s.operationId)!
-  const module = (Backend as unknown as Record<string, Record<string, unknown>>)[s.service]!
-  const method = module[s.stream] as AnyStream
-  const pathArgs = list.args.slice(0, -1)
-  const params = Object.fromEntries(
-    Object.entries(list.args.at(-1) as Record<string, unknown>).filter(([key]) => !s.omitted.includes(key))
-  )
+  const list = listOf(s)
   const query = list.request.query.filter(([key]) => !s.omitted.includes(key))
   const body = list.response.body as unknown
   const sample = (Array.isArray(body) ? body[0] : (body as Record<string, Array<unknown>>)[s.field ?? "data"]![0]) as
@@ -56,8 +27,7 @@ const prepare = (s: StreamFixture) => {
   if (sample === undefined || typeof sample !== "object") throw new Error(`${s.operationId}: no sample item`)
 
   /** The stream with the fixture's path arguments and params (plus `extra`, e.g. `pageSize`). */
-  const open = (extra: Record<string, unknown> = {}) =>
-    method(...pathArgs.map(materialize), materialize({ ...params, ...extra }))
+  const open = (extra: Record<string, unknown> = {}) => openStream(s, extra)
 
   /**
    * A server holding `count` items that builds only the page asked for. Items carry their index as
