@@ -17,10 +17,13 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.js"
+import { operations as allOperations } from "./generated/operations.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
+import { fromSearchParams } from "./internal/query.js"
 import * as Router from "./internal/router.js"
-import type * as Resource from "./Resource.js"
+import type { OperationSpec } from "./OperationSpec.js"
+import * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
@@ -136,6 +139,40 @@ const readBody = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =
     )
   )
 
+const handlerTable = (resources: ReadonlyArray<Resource.Resource>) => {
+  const known = new Set(allOperations.map((o) => o.name))
+  const handlers = new Map<string, Resource.Route["handler"]>()
+  for (const resource of resources) {
+    for (const route of resource.routes) {
+      if (!known.has(route.operation)) {
+        throw new Error(`resource ${resource.name}: ${route.operation} is not an operation of the Backend API`)
+      }
+      if (handlers.has(route.operation)) throw new Error(`${route.operation} is emulated twice`)
+      handlers.set(route.operation, route.handler)
+    }
+  }
+  return handlers
+}
+
+const validateBody = (operation: OperationSpec, raw: unknown): Effect.Effect<unknown, ApiError.ApiError> => {
+  if (operation.body === undefined || operation.multipart === true) return Effect.succeed(raw)
+  if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
+  // a missing required body is validated as `{}`, so that each required key is reported missing
+  return Resource.validateBody(operation.body, raw === undefined ? {} : raw)
+}
+
+/**
+ * The names (`Service.method`) of the operations emulated by `resources` (default: every
+ * registered resource), in the order of the generated table.
+ *
+ * @since 0.2.0
+ * @category introspection
+ */
+export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> = all): ReadonlyArray<OperationSpec> => {
+  const handlers = handlerTable(resources)
+  return allOperations.filter((o) => handlers.has(o.name))
+}
+
 /**
  * Creates an emulator with empty state.
  *
@@ -144,6 +181,8 @@ const readBody = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =
  */
 export const make = (options: Options = {}): ClerkEmulator => {
   const store = Store.make()
+  // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
+  const givenKey = options.signingKey === undefined ? undefined : makeSigningKey(options.signingKey)
   const generateId = options.generateId ?? ((prefix: string) => prefix + randomBase62(27))
   const context: Resource.EmulatorContext = {
     store,
@@ -151,16 +190,11 @@ export const make = (options: Options = {}): ClerkEmulator => {
     generateId,
     generateToken: options.generateToken ?? (() => randomBase62(48)),
     frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, ""),
-    // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
-    signingKey:
-      options.signingKey === undefined
-        ? lazy(() => makeSigningKey())
-        : (
-            (key) => () =>
-              key
-          )(makeSigningKey(options.signingKey))
+    signingKey: givenKey === undefined ? lazy(() => makeSigningKey()) : () => givenKey,
+    emit: () => {}
   }
-  const router = Router.make(options.resources ?? all)
+  const router = Router.make(allOperations)
+  const handlers = handlerTable(options.resources ?? all)
 
   const program = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
     Effect.gen(function* () {
@@ -168,8 +202,17 @@ export const make = (options: Options = {}): ClerkEmulator => {
       const url = new URL(request.url)
       const match = router.match(request.method.toUpperCase(), url.pathname)
       if (match === undefined) return yield* ApiError.notFound()
-      const body = yield* readBody(request)
-      return yield* match.route.handler({ emulator: context, request, url, params: match.params, body })
+      const { operation, params } = match
+      const handler = handlers.get(operation.name)
+      if (handler === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
+      const query = operation.query
+        ? yield* Resource.validateQuery(
+            operation.query,
+            fromSearchParams(operation.query.ast, url.searchParams, new Set(operation.queryCsv ?? []))
+          )
+        : {}
+      const body = yield* validateBody(operation, yield* readBody(request))
+      return yield* handler({ emulator: context, request, url, operation, params, body, query })
     })
 
   const handle = async (request: Request): Promise<Response> => {

@@ -104,3 +104,14 @@ export const findMembership = (
   }
   return undefined
 }
+
+/**
+ * Removes every membership of a user (the user was deleted).
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const removeUser = (emulator: Resource.EmulatorContext, userId: string): void => {
+  const table = emulator.store.get(memberships)
+  for (const [id, m] of table) if (m.userId === userId) table.delete(id)
+}
