@@ -25,6 +25,7 @@ import * as Router from "./internal/router.js"
 import type { OperationSpec } from "./OperationSpec.js"
 import * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
+import * as Seed from "./Seed.js"
 import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
 
@@ -54,6 +55,11 @@ export interface Options {
    * to keep the same key (and `kid`) across runs.
    */
   readonly signingKey?: string
+  /**
+   * Plain data the emulator starts with (and returns to on `reset()`): users, organizations with
+   * their members, invitations, allow/block lists. Validated like the requests that would create it.
+   */
+  readonly seed?: Seed.Seed
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
 }
@@ -71,8 +77,12 @@ export interface ClerkEmulator {
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
-  /** Forgets every stored object. */
+  /** Goes back to the state right after `make` (the seed, if any). */
   readonly reset: () => void
+  /** A copy of the whole state, cheap enough to take before each test. */
+  readonly snapshot: () => Store.Snapshot
+  /** Puts the state back to a snapshot (which stays usable for further restores). */
+  readonly restore: (snapshot: Store.Snapshot) => void
   /** The instance's session tokens: signing key, JWKS, issuer, and `mint` (which creates a Session). */
   readonly sessionTokens: SessionTokens.SessionTokens
 }
@@ -181,6 +191,8 @@ export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> =
  */
 export const make = (options: Options = {}): ClerkEmulator => {
   const store = Store.make()
+  let seeding = false
+  const events = { emit: (_type: string, _data: unknown): void => {} }
   // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
   const givenKey = options.signingKey === undefined ? undefined : makeSigningKey(options.signingKey)
   const generateId = options.generateId ?? ((prefix: string) => prefix + randomBase62(27))
@@ -191,10 +203,21 @@ export const make = (options: Options = {}): ClerkEmulator => {
     generateToken: options.generateToken ?? (() => randomBase62(48)),
     frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, ""),
     signingKey: givenKey === undefined ? lazy(() => makeSigningKey()) : () => givenKey,
-    emit: () => {}
+    emit: (type, data) => {
+      if (!seeding) events.emit(type, data)
+    }
   }
   const router = Router.make(allOperations)
   const handlers = handlerTable(options.resources ?? all)
+  if (options.seed !== undefined) {
+    seeding = true
+    try {
+      Seed.apply(context, options.seed)
+    } finally {
+      seeding = false
+    }
+  }
+  const initial = store.snapshot()
 
   const program = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
     Effect.gen(function* () {
@@ -238,7 +261,9 @@ export const make = (options: Options = {}): ClerkEmulator => {
       return handle(request)
     },
     context,
-    reset: () => store.clear(),
+    reset: () => store.restore(initial),
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot),
     sessionTokens: SessionTokens.make(context)
   }
 }

@@ -50,7 +50,13 @@ const identifierType = (identifier: string): "email_address" | "phone_number" | 
         ? "web3_wallet"
         : undefined
 
-const add = (
+/**
+ * Adds an identifier to a list (same rules as `POST /allowlist_identifiers`).
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const add = (
   emulator: Resource.EmulatorContext,
   table: Store.Table<IdentifierRecord>,
   object: "allowlist_identifier" | "blocklist_identifier",
