@@ -25,6 +25,7 @@ import * as Router from "./internal/router.js"
 import type { OperationSpec } from "./OperationSpec.js"
 import * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
+import * as Faults from "./Faults.js"
 import * as Seed from "./Seed.js"
 import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
@@ -60,6 +61,10 @@ export interface Options {
    * their members, invitations, allow/block lists. Validated like the requests that would create it.
    */
   readonly seed?: Seed.Seed
+  /** Faults to inject (latency, 429, 5xx, resets), see {@link Faults.Fault}. Change them later with `emulator.faults`. */
+  readonly faults?: ReadonlyArray<Faults.Fault>
+  /** Random numbers in [0, 1) for fault rates (default `Math.random`). */
+  readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
 }
@@ -73,8 +78,15 @@ export interface Options {
 export interface ClerkEmulator {
   /** Answers one Backend API request. Never rejects: an internal failure is a Clerk-shaped 500. */
   readonly handle: (request: Request) => Promise<Response>
-  /** `fetch`-compatible entry point: `(input, init) => handle(new Request(input, init))`. */
+  /**
+   * `fetch`-compatible entry point: `(input, init) => handle(new Request(input, init))`, except that
+   * a `reset` fault rejects, as `fetch` does for a reset connection.
+   */
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+  /** Like `handle`, but answers `"reset"` when a reset fault applies (the server then closes the socket). */
+  readonly respond: (request: Request) => Promise<Response | "reset">
+  /** The fault rules and the record of injected faults. */
+  readonly faults: Faults.Faults
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
   /** Goes back to the state right after `make` (the seed, if any). */
@@ -115,6 +127,34 @@ const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
 
 const errorResponse = (error: ApiError.ApiError): Response => json(error.status, error.toBody())
+
+// Clerk docs, "Rate limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you
+// receive a 429 error code, you have been rate limited... Requests that have been rate limited will
+// receive the Retry-After response header, which contains the number of seconds after which the
+// block expires."
+const faultResponse = (status: number, retryAfter: number): Response => {
+  const error =
+    status === 429
+      ? ApiError.make(429, {
+          message: "Too many requests",
+          long_message: "Too many requests, retry later.",
+          code: "too_many_requests"
+        })
+      : status >= 500
+        ? ApiError.make(status, {
+            message: "Oops, an unexpected error occurred",
+            long_message: `Injected fault: ${status}.`,
+            code: status === 500 ? "internal_clerk_error" : "service_unavailable"
+          })
+        : ApiError.make(status, {
+            message: "injected fault",
+            long_message: `Injected fault: ${status}.`,
+            code: "injected_fault"
+          })
+  const response = errorResponse(error)
+  if (status === 429) response.headers.set("retry-after", String(retryAfter))
+  return response
+}
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
@@ -207,6 +247,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
       if (!seeding) events.emit(type, data)
     }
   }
+  const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
   const router = Router.make(allOperations)
   const handlers = handlerTable(options.resources ?? all)
   if (options.seed !== undefined) {
@@ -238,7 +279,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
       return yield* handler({ emulator: context, request, url, operation, params, body, query })
     })
 
-  const handle = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request): Promise<Response> => {
     try {
       const exit = await Effect.runPromiseExit(program(request))
       if (Exit.isSuccess(exit)) return json(200, exit.value)
@@ -247,6 +288,27 @@ export const make = (options: Options = {}): ClerkEmulator => {
     } catch {
       return errorResponse(ApiError.internal())
     }
+  }
+
+  const respond = async (request: Request): Promise<Response | "reset"> => {
+    let decision: ReturnType<typeof faults.decide>
+    try {
+      const url = new URL(request.url)
+      const method = request.method.toUpperCase()
+      decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
+    } catch {
+      return errorResponse(ApiError.internal())
+    }
+    if (decision === undefined) return answer(request)
+    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
+    if (decision.reset) return "reset"
+    if (decision.status !== undefined) return faultResponse(decision.status, decision.retryAfter)
+    return answer(request)
+  }
+
+  const handle = async (request: Request): Promise<Response> => {
+    const response = await respond(request)
+    return response === "reset" ? answer(request) : response
   }
 
   return {
@@ -258,8 +320,17 @@ export const make = (options: Options = {}): ClerkEmulator => {
       } catch {
         return errorResponse(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
       }
-      return handle(request)
+      const response = await respond(request)
+      if (response === "reset") {
+        // what undici's fetch rejects with when the peer resets the connection
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })
+        })
+      }
+      return response
     },
+    respond,
+    faults,
     context,
     reset: () => store.restore(initial),
     snapshot: () => store.snapshot(),
