@@ -22,7 +22,7 @@ describe("faults, in memory", () => {
     )
     expect(limited.status).toBe(429)
     expect(limited.headers.get("retry-after")).toBe("7")
-    expect((await limited.json()).errors[0].code).toBe("too_many_requests")
+    expect(((await limited.json()) as { errors: Array<{ code: string }> }).errors[0]!.code).toBe("too_many_requests")
     expect((await call(emulator, "GET", "/users")).status).toBe(200)
     expect((await call(emulator, "GET", "/users/count")).status).toBe(200)
     expect(emulator.faults.injected()).toEqual([
