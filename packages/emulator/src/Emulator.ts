@@ -27,6 +27,7 @@ import * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as Faults from "./Faults.js"
 import * as Seed from "./Seed.js"
+import * as Webhooks from "./Webhooks.js"
 import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
 
@@ -63,6 +64,8 @@ export interface Options {
   readonly seed?: Seed.Seed
   /** Faults to inject (latency, 429, 5xx, resets), see {@link Faults.Fault}. Change them later with `emulator.faults`. */
   readonly faults?: ReadonlyArray<Faults.Fault>
+  /** Webhook delivery: secret, URLs to POST to, an in-process handler, event filter. */
+  readonly webhooks?: Webhooks.Options
   /** Random numbers in [0, 1) for fault rates (default `Math.random`). */
   readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
@@ -87,6 +90,8 @@ export interface ClerkEmulator {
   readonly respond: (request: Request) => Promise<Response | "reset">
   /** The fault rules and the record of injected faults. */
   readonly faults: Faults.Faults
+  /** The webhook secret and the record of emitted events and deliveries. */
+  readonly webhooks: Webhooks.Webhooks
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
   /** Goes back to the state right after `make` (the seed, if any). */
@@ -232,7 +237,7 @@ export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> =
 export const make = (options: Options = {}): ClerkEmulator => {
   const store = Store.make()
   let seeding = false
-  const events = { emit: (_type: string, _data: unknown): void => {} }
+  const webhooks = Webhooks.make(() => context, options.webhooks)
   // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
   const givenKey = options.signingKey === undefined ? undefined : makeSigningKey(options.signingKey)
   const generateId = options.generateId ?? ((prefix: string) => prefix + randomBase62(27))
@@ -244,7 +249,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, ""),
     signingKey: givenKey === undefined ? lazy(() => makeSigningKey()) : () => givenKey,
     emit: (type, data) => {
-      if (!seeding) events.emit(type, data)
+      if (!seeding) webhooks.emit(type, data)
     }
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
@@ -331,6 +336,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     },
     respond,
     faults,
+    webhooks,
     context,
     reset: () => store.restore(initial),
     snapshot: () => store.snapshot(),

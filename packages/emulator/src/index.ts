@@ -41,3 +41,13 @@ export * as Resources from "./Resources.js"
  * @since 0.2.0
  */
 export * as Seed from "./Seed.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Faults from "./Faults.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Webhooks from "./Webhooks.js"

@@ -313,8 +313,15 @@ export const acceptOrganizationInvitation = (
         context.store.get(organizationInvitations).get(invitationId),
         "accepted"
       )
-      emulator.context.emit("organizationInvitation.accepted", structuredClone(record.json))
       const user = yield* userFromInvitation(context, record.json.email_address, {})
+      // spec (webhooks-2025-04-15.yml) `OrganizationInvitationAcceptedPayload`: the invitation plus
+      // `user_id` and `data.public_organization_data`
+      const { public_organization_data } = withOrganizationData(context, record)
+      context.emit("organizationInvitation.accepted", {
+        ...structuredClone(record.json),
+        user_id: user.id,
+        data: { public_organization_data: public_organization_data ?? null }
+      })
       const organization = yield* Organizations.get(context, String(record.json["organization_id"]))
       return yield* Organizations.addMember(context, organization, {
         user_id: user.id,
