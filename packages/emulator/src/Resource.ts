@@ -166,3 +166,18 @@ export const validateQuery = <A, I>(
   query: unknown
 ): Effect.Effect<A, ApiError.ApiError> =>
   Schema.decodeUnknown(schema, { errors: "all" })(query).pipe(Effect.mapError(fromParseError))
+
+/**
+ * Runs a synchronous emulator effect for a test helper (`Resources.Users.seed`, ...): its value, or
+ * the {@link ApiError.ApiError} itself thrown (not wrapped in a FiberFailure), so that a test can
+ * match its `status` and `errors`.
+ *
+ * @since 0.2.0
+ * @category testing
+ */
+export const runOrThrow = <A>(effect: Effect.Effect<A, ApiError.ApiError>): A => {
+  const exit = Effect.runSyncExit(effect)
+  if (exit._tag === "Success") return exit.value
+  if (exit.cause._tag === "Fail") throw exit.cause.error
+  throw ApiError.internal()
+}

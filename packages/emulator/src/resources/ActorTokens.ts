@@ -161,7 +161,7 @@ export const revoke: (
 export const accept = (
   emulator: { readonly context: Resource.EmulatorContext },
   actorTokenId: string
-): ActorTokenJson => Effect.runSync(transition("accepted")(emulator.context, actorTokenId))
+): ActorTokenJson => Resource.runOrThrow(transition("accepted")(emulator.context, actorTokenId))
 
 /**
  * Testing helper: every stored actor token, oldest first.

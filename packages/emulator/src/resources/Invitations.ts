@@ -185,7 +185,7 @@ const userFromInvitation = (emulator: Resource.EmulatorContext, email: string, p
  * @category testing
  */
 export const accept = (emulator: { readonly context: Resource.EmulatorContext }, invitationId: string): Json =>
-  Effect.runSync(
+  Resource.runOrThrow(
     Effect.gen(function* () {
       const context = emulator.context
       const record = yield* transition(context, context.store.get(invitations).get(invitationId), "accepted")
@@ -305,7 +305,7 @@ export const acceptOrganizationInvitation = (
   emulator: { readonly context: Resource.EmulatorContext },
   invitationId: string
 ): Json =>
-  Effect.runSync(
+  Resource.runOrThrow(
     Effect.gen(function* () {
       const context = emulator.context
       const record = yield* transition(

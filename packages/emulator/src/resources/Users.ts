@@ -282,7 +282,7 @@ export const create = (
 export const seed = (
   emulator: { readonly context: Resource.EmulatorContext },
   params: CreateUserParams = {}
-): UserJson => Effect.runSync(create(emulator.context, params))
+): UserJson => Resource.runOrThrow(create(emulator.context, params))
 
 /**
  * Looks up a stored user by id.
