@@ -10,6 +10,7 @@
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as ApiError from "./ApiError.js"
 import type { SigningKey } from "./internal/keys.js"
 import type { OperationSpec } from "./OperationSpec.js"
@@ -102,6 +103,12 @@ export const operation = <Body = unknown, Query = unknown>(
  */
 export const make = (name: string, routes: ReadonlyArray<Route>): Resource => ({ name, routes })
 
+// bulk operations (`Invitations.bulkCreate`) take a JSON array
+const acceptsArray = (ast: SchemaAST.AST): boolean =>
+  ast._tag === "TupleType" ||
+  ((ast._tag === "Refinement" || ast._tag === "Transformation") && acceptsArray(ast.from)) ||
+  (ast._tag === "Suspend" && acceptsArray(ast.f()))
+
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -147,7 +154,7 @@ export const validateBody = <A, I>(
   schema: Schema.Schema<A, I, never>,
   body: unknown
 ): Effect.Effect<A, ApiError.ApiError> => {
-  if (!isPlainObject(body)) {
+  if (!isPlainObject(body) && !(Array.isArray(body) && acceptsArray(schema.ast))) {
     return Effect.fail(ApiError.malformedBody("The request body must be a JSON object."))
   }
   return Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body).pipe(

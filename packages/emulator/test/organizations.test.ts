@@ -222,3 +222,33 @@ describe("Allow-list and block-list", () => {
     expect((await call(emulator, "DELETE", `/allowlist_identifiers/${a.body.id}`)).status).toBe(200)
   })
 })
+
+describe("bulk invitations", () => {
+  it("creates every invitation of the array, or none when one is invalid", async () => {
+    const { emulator } = setup()
+    const both = await call(emulator, "POST", "/invitations/bulk", {
+      body: [{ email_address: "a@example.com" }, { email_address: "b@example.com", expires_in_days: 2 }]
+    })
+    expect(both.status).toBe(200)
+    expect(both.body.map((i: { email_address: string }) => i.email_address)).toEqual(["a@example.com", "b@example.com"])
+    const partly = await call(emulator, "POST", "/invitations/bulk", {
+      body: [{ email_address: "c@example.com" }, { email_address: "a@example.com" }]
+    })
+    expect(partly.status).toBe(400)
+    expect(partly.body.errors[0].code).toBe("duplicate_record")
+    expect((await call(emulator, "GET", "/invitations")).body).toHaveLength(2)
+    expect(
+      (await call(emulator, "POST", "/invitations/bulk", { body: { email_address: "x@example.com" } })).status
+    ).toBe(422)
+
+    const o = await org(emulator, { name: "Bulk" })
+    const orgBulk = await call(emulator, "POST", `/organizations/${o.id}/invitations/bulk`, {
+      body: [
+        { email_address: "m@example.com", role: "org:member" },
+        { email_address: "n@example.com", role: "org:owner" }
+      ]
+    })
+    expect(orgBulk.status).toBe(422)
+    expect((await call(emulator, "GET", `/organizations/${o.id}/invitations`)).body.total_count).toBe(0)
+  })
+})

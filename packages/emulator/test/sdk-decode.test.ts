@@ -70,6 +70,8 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.list": () =>
     Effect.zipRight(Invitations.create({ email_address: "new@example.com" }), Invitations.list({ status: "pending" })),
   "Invitations.create": () => Invitations.create({ email_address: "inv@example.com", expires_in_days: 3 }),
+  "Invitations.bulkCreate": () =>
+    Invitations.bulkCreate([{ email_address: "b1@example.com" }, { email_address: "b2@example.com" }]),
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
@@ -89,6 +91,11 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
       role: "org:admin",
       inviter_user_id: f.user.id
     }),
+  "OrganizationInvitations.bulkCreate": (f) =>
+    OrganizationInvitations.bulkCreate(f.org.id, [
+      { email_address: "o1@example.com", role: "org:member" },
+      { email_address: "o2@example.com", role: "org:admin" }
+    ]),
   "OrganizationInvitations.listPending": (f) => OrganizationInvitations.listPending(f.org.id),
   "OrganizationInvitations.get": (f) =>
     Effect.flatMap(
@@ -118,6 +125,7 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Sessions.list": (f) => Sessions.list({ user_id: f.user.id }),
   "Sessions.get": (f) => Sessions.get(f.sessionId),
   "Sessions.revoke": (f) => Sessions.revoke(f.sessionId),
+  "Sessions.createToken": (f) => Sessions.createToken(f.sessionId, { expires_in_seconds: 120 }),
   "Users.create": () => Users.create({ email_address: ["new@example.com"], password: "correct horse battery" }),
   "Users.list": () => Users.list({ query: "ada", order_by: "-created_at", limit: 5 }),
   "Users.count": () => Users.count({ banned: false }),

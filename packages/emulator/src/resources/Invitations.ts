@@ -98,7 +98,13 @@ const userWithEmail = (emulator: Resource.EmulatorContext, email: string) =>
  */
 export const create = (
   emulator: Resource.EmulatorContext,
-  body: BackendInvitations.CreateBody
+  body: {
+    readonly email_address: string
+    readonly public_metadata?: { readonly [key: string]: unknown } | null | undefined
+    readonly notify?: boolean | null | undefined
+    readonly ignore_existing?: boolean | null | undefined
+    readonly expires_in_days?: number | null | undefined
+  }
 ): Effect.Effect<Json, ApiError.ApiError> =>
   Effect.gen(function* () {
     const email = body.email_address.trim().toLowerCase()
@@ -348,6 +354,15 @@ const withOrganizationData = (emulator: Resource.EmulatorContext, record: Invita
   }
 }
 
+const allOrNothing = <A>(
+  emulator: Resource.EmulatorContext,
+  effect: Effect.Effect<A, ApiError.ApiError>
+): Effect.Effect<A, ApiError.ApiError> =>
+  Effect.suspend(() => {
+    const before = emulator.store.snapshot()
+    return Effect.tapError(effect, () => Effect.sync(() => emulator.store.restore(before)))
+  })
+
 const orgInvitationsOf = (emulator: Resource.EmulatorContext, organizationId: string) =>
   all(emulator, organizationInvitations).filter((i) => i.json["organization_id"] === organizationId)
 
@@ -383,6 +398,13 @@ export const resource: Resource.Resource = Resource.make("invitations", [
   ),
   Resource.operation<BackendInvitations.CreateBody>("Invitations.create", ({ emulator, body }) =>
     create(emulator, body)
+  ),
+  // all or nothing: the first invalid entry fails the request and nothing is created
+  Resource.operation<BackendInvitations.BulkCreateBody>("Invitations.bulkCreate", ({ emulator, body }) =>
+    allOrNothing(
+      emulator,
+      Effect.forEach(body, (entry) => create(emulator, entry))
+    )
   ),
   Resource.operation("Invitations.revoke", ({ emulator, params }) =>
     Effect.map(
@@ -426,6 +448,16 @@ export const resource: Resource.Resource = Resource.make("invitations", [
   ),
   Resource.operation<BackendOrgInvitations.CreateBody>("OrganizationInvitations.create", ({ emulator, params, body }) =>
     createOrganizationInvitation(emulator, params.organization_id!, body)
+  ),
+  Resource.operation<BackendOrgInvitations.BulkCreateBody>(
+    "OrganizationInvitations.bulkCreate",
+    ({ emulator, params, body }) =>
+      allOrNothing(
+        emulator,
+        Effect.forEach(body, (entry) => createOrganizationInvitation(emulator, params.organization_id!, entry)).pipe(
+          Effect.map((data) => ({ data, total_count: data.length }))
+        )
+      )
   ),
   Resource.operation("OrganizationInvitations.get", ({ emulator, params }) =>
     Effect.gen(function* () {

@@ -9,6 +9,7 @@
 import type * as BackendSessions from "@effect-clerk/backend/Sessions"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
+import * as SessionToken from "../internal/sessionToken.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
 
@@ -189,5 +190,32 @@ export const resource: Resource.Resource = Resource.make("sessions", [
     const record = find(context.emulator, context.params.session_id!)
     return record === undefined ? Effect.fail(ApiError.notFound()) : Effect.succeed(record.json)
   }),
+  // A session token for an existing session (spec `CreateSessionToken`): an unknown or no longer
+  // active session is a 404 (the only error status the spec documents for it).
+  Resource.operation<BackendSessions.CreateTokenBody | undefined>(
+    "Sessions.createToken",
+    ({ emulator, params, body }) =>
+      Effect.gen(function* () {
+        const record = find(emulator, params.session_id!)
+        if (record === undefined || record.json.status !== "active") {
+          return yield* ApiError.notFound(`No active session was found with id ${params.session_id}.`)
+        }
+        const session = record.json
+        const o =
+          session.last_active_organization_id === null
+            ? undefined
+            : yield* SessionToken.orgClaim(emulator, session.last_active_organization_id, session.user_id).pipe(
+                Effect.orElseSucceed(() => undefined)
+              )
+        const jwt = yield* SessionToken.sign(emulator, {
+          userId: session.user_id,
+          sessionId: session.id,
+          o,
+          actor: session.actor,
+          expiresInSeconds: body?.expires_in_seconds ?? undefined
+        })
+        return { object: "token", jwt }
+      })
+  ),
   Resource.operation("Sessions.revoke", (context) => revoke(context.emulator, context.params.session_id!))
 ])
