@@ -23,8 +23,9 @@ run(pnpm[0], [...pnpm[1], "codegen"])
 const generated = [
   "packages/backend/src/generated",
   "packages/backend/test/generated",
-  "docs",
-  "packages/auth/src/generated"
+  "packages/emulator/src/generated",
+  "packages/auth/src/generated",
+  "docs"
 ]
 const changed = execFileSync("git", ["status", "--porcelain", "--", ...generated], { cwd: root, encoding: "utf8" })
 if (changed.trim() !== "") {

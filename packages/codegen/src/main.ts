@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as prettier from "prettier"
+import { emulatorOperationsFile } from "./emulator.js"
 import { barrelFile, componentFile, type File, operationsDoc, serviceFile, servicesFile } from "./emit.js"
 import { fixturesFile } from "./fixtures.js"
 import { build } from "./model.js"
@@ -54,6 +55,10 @@ const main = async () => {
   writeFileSync(fixturesPath, await format(fixtures, fixturesPath))
   const streamsPath = join(dirname(fixturesPath), "streams.json")
   writeFileSync(streamsPath, await format(streamsFile(model), streamsPath))
+
+  const emulatorPath = join(root, "packages/emulator/src/generated/operations.ts")
+  mkdirSync(dirname(emulatorPath), { recursive: true })
+  writeFileSync(emulatorPath, await format(emulatorOperationsFile(model).content, emulatorPath))
 
   const docPath = join(root, "docs/operations.md")
   mkdirSync(dirname(docPath), { recursive: true })

@@ -8,10 +8,9 @@
  * @since 0.2.0
  */
 import * as Effect from "effect/Effect"
-import { SignJWT } from "jose"
 import * as ApiError from "./ApiError.js"
 import type * as Resource from "./Resource.js"
-import * as Organizations from "./resources/Organizations.js"
+import * as SessionToken from "./internal/sessionToken.js"
 import * as Sessions from "./resources/Sessions.js"
 import * as Users from "./resources/Users.js"
 
@@ -67,17 +66,6 @@ export interface SessionTokens {
   readonly mint: (options: MintOptions) => Effect.Effect<Minted, ApiError.ApiError>
 }
 
-// Clerk docs, "Session tokens" (version 2 claims): `o.rol` is the role key without its `org:`
-// prefix and `o.per` the comma-separated permission names without prefix.
-const orgClaim = (organization: Organizations.OrganizationRecord, membership: Organizations.MembershipRecord) => ({
-  id: organization.json.id,
-  slg: organization.json.slug,
-  rol: membership.role.replace(/^org:/, ""),
-  per: Organizations.rolePermissions(membership.role)
-    .map((p) => p.replace(/^org:/, ""))
-    .join(",")
-})
-
 /**
  * Builds the session-token side of an emulator from its context. The key pair is made on first use.
  *
@@ -96,43 +84,23 @@ export const make = (context: Resource.EmulatorContext): SessionTokens => ({
     Effect.gen(function* () {
       const user = Users.find(context, options.userId)
       if (user === undefined) return yield* ApiError.notFound(`No user was found with id ${options.userId}.`)
-      let o: ReturnType<typeof orgClaim> | undefined
-      if (options.organizationId !== undefined) {
-        const organization = Organizations.find(context, options.organizationId)
-        if (organization === undefined) {
-          return yield* ApiError.notFound(`No organization was found with id ${options.organizationId}.`)
-        }
-        const membership = Organizations.findMembership(context, organization.json.id, options.userId)
-        if (membership !== undefined) o = orgClaim(organization, membership)
-      }
+      const o =
+        options.organizationId === undefined
+          ? undefined
+          : yield* SessionToken.orgClaim(context, options.organizationId, options.userId)
       const session = Sessions.create(context, {
         userId: options.userId,
         actor: options.actor,
         organizationId: o?.id
       })
-      const key = context.signingKey()
-      const iat = Math.floor(context.now() / 1000)
-      // Clerk docs, "Session tokens", default claims (v2): nbf is iat minus the allowed clock skew
-      // (5 s by default); fva is [minutes since first factor, minutes since second factor or -1].
-      const claims: Record<string, unknown> = {
-        sub: options.userId,
-        sid: session.id,
-        sts: "active",
-        v: 2,
-        iss: context.frontendApiUrl,
-        iat,
-        nbf: iat - 5,
-        exp: iat + (options.expiresInSeconds ?? 60),
-        fva: [0, -1],
-        ...(options.authorizedParty === undefined ? {} : { azp: options.authorizedParty }),
-        ...(o === undefined ? {} : { o }),
-        ...(options.actor === undefined ? {} : { act: { ...options.actor } }),
-        ...options.claims
-      }
-      const token = yield* Effect.tryPromise({
-        try: () =>
-          new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" }).sign(key.privateKey),
-        catch: () => ApiError.internal("The emulator could not sign the session token.")
+      const token = yield* SessionToken.sign(context, {
+        userId: options.userId,
+        sessionId: session.id,
+        o,
+        actor: options.actor,
+        authorizedParty: options.authorizedParty,
+        expiresInSeconds: options.expiresInSeconds,
+        claims: options.claims
       })
       return { token, sessionId: session.id }
     })

@@ -164,3 +164,22 @@ describe("sessionTokens", () => {
     expect(() => Emulator.make({ signingKey: "not a pem" })).toThrow()
   })
 })
+
+describe("Sessions.createToken", () => {
+  it("signs a token for an active session (its org claim included), 404 for a revoked or unknown one", async () => {
+    const { emulator, user } = setup()
+    const orgId = seedMembership(emulator, user.id, "org:member")
+    const { sessionId } = await Effect.runPromise(
+      emulator.sessionTokens.mint({ userId: user.id, organizationId: orgId })
+    )
+    const reply = await call(emulator, "POST", `/sessions/${sessionId}/tokens`, { body: { expires_in_seconds: 300 } })
+    expect(reply.status).toBe(200)
+    expect(reply.body.object).toBe("token")
+    const { payload } = await jwtVerify(reply.body.jwt, createLocalJWKSet(emulator.sessionTokens.jwks as never))
+    expect(payload).toMatchObject({ sub: user.id, sid: sessionId, o: { id: orgId, rol: "member" } })
+    expect(payload.exp! - payload.iat!).toBe(300)
+    await call(emulator, "POST", `/sessions/${sessionId}/revoke`)
+    expect((await call(emulator, "POST", `/sessions/${sessionId}/tokens`)).status).toBe(404)
+    expect((await call(emulator, "POST", "/sessions/sess_missing/tokens")).status).toBe(404)
+  })
+})

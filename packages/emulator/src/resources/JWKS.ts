@@ -14,5 +14,5 @@ import * as Resource from "../Resource.js"
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("jwks", [
-  Resource.route("GET", "/jwks", (context) => Effect.sync(() => ({ keys: [{ ...context.emulator.signingKey().jwk }] })))
+  Resource.operation("JWKS.get", (context) => Effect.sync(() => ({ keys: [{ ...context.emulator.signingKey().jwk }] })))
 ])

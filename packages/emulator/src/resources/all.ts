@@ -6,7 +6,10 @@
  */
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
+import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
+import * as Organizations from "./Organizations.js"
 import * as Sessions from "./Sessions.js"
 import * as Users from "./Users.js"
 
@@ -20,5 +23,8 @@ export const all: ReadonlyArray<Resource.Resource> = [
   Users.resource,
   ActorTokens.resource,
   Sessions.resource,
+  Organizations.resource,
+  Invitations.resource,
+  AllowListBlockList.resource,
   JWKS.resource
 ]
