@@ -54,7 +54,8 @@ export const profile = async (body: () => Promise<unknown>): Promise<string> => 
     total += micros
     const pkg = packageOf(node.callFrame.url, node.callFrame.functionName)
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros)
-    const fn = `${node.callFrame.functionName || "(anonymous)"} ${pkg}:${node.callFrame.lineNumber + 1}`
+    const file = node.callFrame.url.split("/").pop() ?? ""
+    const fn = `${node.callFrame.functionName || "(anonymous)"} ${pkg} ${file}:${node.callFrame.lineNumber + 1}`
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros)
   })
   const table = (entries: Map<string, number>, limit: number) =>
