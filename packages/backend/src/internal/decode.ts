@@ -1,0 +1,230 @@
+/**
+ * Fast validated decoding of response bodies.
+ *
+ * Response schemas carry no transformations (wire names, no renames, no dates), so a body that
+ * is valid is its own decoded value. `decoder(schema)` compiles the schema's AST once into a plain
+ * predicate and returns the parsed JSON itself when the predicate holds: no copy, no issue objects,
+ * no per-key lookups in an "expected keys" union. Only when the predicate fails does it run the
+ * Effect Schema decoder (with the runtime's options), which either finds the body valid after all
+ * (the predicate is allowed to be conservative, never lenient) or builds today's detailed error
+ * (path and expectation).
+ *
+ * The predicate follows what `ParseResult` does under `{ errors: "all", onExcessProperty:
+ * "preserve" }`, node for node:
+ * - a struct (`TypeLiteral`) needs a non-array object; each property's schema is applied to
+ *   `input[name]` (an optional one only when the key is present); unknown keys are kept as they
+ *   are, since the object is returned itself; index signatures check every own key's value;
+ * - a union holds when one member holds; members that pin a property to literals (discriminated
+ *   unions such as verifications) are looked up by that property's value instead of tried in turn;
+ * - refinements run their own filter after their base; `Suspend` is compiled lazily (recursion);
+ * - anything else (a transformation, a declaration, a template literal, a tuple with elements)
+ *   is left to the Schema decoder: a transformation always, the rest through `ParseResult.is`.
+ *
+ * The property tests in test/decode.test.ts check that the predicate and the Schema decoder accept
+ * and reject the same values (Schema's `Arbitrary` and mutations of the contract fixtures).
+ *
+ * @internal
+ */
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+
+/** A compiled check: `true` only when the Schema decoder would accept the value unchanged. */
+export type Predicate = (input: unknown) => boolean
+
+/** How responses are decoded when the fast path does not hold: all errors, unknown fields kept. */
+export const decodeOptions: AST.ParseOptions = { errors: "all", onExcessProperty: "preserve" }
+
+const compiled = new WeakMap<AST.AST, Predicate>()
+
+const never: Predicate = () => false
+const always: Predicate = () => true
+
+const isRecord = (input: unknown): input is Record<string, unknown> =>
+  typeof input === "object" && input !== null && !Array.isArray(input)
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * The predicate of a schema's AST (memoized per node, so shared component schemas compile once).
+ *
+ * @internal
+ */
+export const predicate = (ast: AST.AST): Predicate => {
+  const found = compiled.get(ast)
+  if (found) return found
+  // A placeholder first, so that a recursive schema refers to the finished predicate.
+  let target: Predicate | undefined
+  compiled.set(ast, (input) => target!(input))
+  target = compile(ast)
+  compiled.set(ast, target)
+  return target
+}
+
+const compile = (ast: AST.AST): Predicate => {
+  switch (ast._tag) {
+    case "StringKeyword":
+      return (input) => typeof input === "string"
+    case "NumberKeyword":
+      return (input) => typeof input === "number"
+    case "BooleanKeyword":
+      return (input) => typeof input === "boolean"
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return always
+    case "UndefinedKeyword":
+    case "VoidKeyword":
+      return (input) => input === undefined
+    case "NeverKeyword":
+      return never
+    case "Literal": {
+      const literal = ast.literal
+      return (input) => input === literal
+    }
+    case "TypeLiteral":
+      return typeLiteral(ast)
+    case "Union":
+      return union(ast)
+    case "TupleType":
+      return ast.elements.length === 0 && ast.rest.length === 1 ? array(predicate(ast.rest[0]!.type)) : byParser(ast)
+    case "Refinement": {
+      const from = predicate(ast.from)
+      const filter = ast.filter
+      return (input) => from(input) && Option.isNone(filter(input, decodeOptions, ast))
+    }
+    case "Suspend": {
+      let inner: Predicate | undefined
+      return (input) => (inner ??= predicate(ast.f()))(input)
+    }
+    case "Transformation":
+      // A transformation changes the value: the parsed JSON is not the decoded one.
+      return never
+    default:
+      return byParser(ast)
+  }
+}
+
+/** Nodes the compiler does not specialize: Schema's own validator (type side, no transformation). */
+const byParser = (ast: AST.AST): Predicate => {
+  const is = ParseResult.is(Schema.make(ast))
+  return (input) => is(input)
+}
+
+const array =
+  (item: Predicate): Predicate =>
+  (input) => {
+    if (!Array.isArray(input)) return false
+    for (let i = 0; i < input.length; i++) if (!item(input[i])) return false
+    return true
+  }
+
+const typeLiteral = (ast: AST.TypeLiteral): Predicate => {
+  // `{}` accepts anything but null and undefined, as ParseResult does.
+  if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
+    return (input) => input !== null && input !== undefined
+  }
+  if (ast.propertySignatures.some((ps) => typeof ps.name !== "string")) return byParser(ast)
+  const names = ast.propertySignatures.map((ps) => ps.name as string)
+  const checks = ast.propertySignatures.map((ps) => predicate(ps.type))
+  const optional = ast.propertySignatures.map((ps) => ps.isOptional)
+  // A name Object.prototype also has (`constructor`) must be looked up as an own property.
+  const inherited = names.map((name) => name in Object.prototype)
+  const indexChecks: Array<Predicate> = []
+  for (const is of ast.indexSignatures) {
+    if (is.parameter._tag !== "StringKeyword") return byParser(ast)
+    const check = predicate(is.type)
+    if (check !== always) indexChecks.push(check)
+  }
+  const count = names.length
+  return (input) => {
+    if (!isRecord(input)) return false
+    for (let i = 0; i < count; i++) {
+      const name = names[i]!
+      const value = input[name]
+      if (optional[i]) {
+        if (value === undefined || (inherited[i] && !hasOwn.call(input, name))) continue
+      }
+      if (!checks[i]!(value)) return false
+    }
+    if (indexChecks.length > 0) {
+      for (const key of Object.keys(input)) {
+        const value = input[key]
+        for (const check of indexChecks) if (!check(value)) return false
+      }
+    }
+    return true
+  }
+}
+
+/** The string literals a member pins `key` to, when it is a struct that requires them. */
+const pinned = (member: AST.AST, key: string): ReadonlyArray<string> | undefined => {
+  const struct = AST.isSuspend(member) ? undefined : member
+  if (!struct || !AST.isTypeLiteral(struct)) return undefined
+  const ps = struct.propertySignatures.find((p) => p.name === key)
+  if (!ps || ps.isOptional) return undefined
+  const literals = AST.isUnion(ps.type) ? ps.type.types : [ps.type]
+  const values: Array<string> = []
+  for (const literal of literals) {
+    if (!AST.isLiteral(literal) || typeof literal.literal !== "string") return undefined
+    values.push(literal.literal)
+  }
+  return values
+}
+
+const union = (ast: AST.Union): Predicate => {
+  const members = ast.types.map(predicate)
+  // Look for one property that pins at least two members (a discriminator).
+  const candidates = new Set<string>()
+  for (const member of ast.types) {
+    if (AST.isTypeLiteral(member)) for (const ps of member.propertySignatures) candidates.add(String(ps.name))
+  }
+  let best: { key: string; table: Map<string, Array<Predicate>>; rest: Array<Predicate> } | undefined
+  for (const key of candidates) {
+    const table = new Map<string, Array<Predicate>>()
+    const rest: Array<Predicate> = []
+    let keyed = 0
+    ast.types.forEach((member, i) => {
+      const values = pinned(member, key)
+      if (!values) return rest.push(members[i]!)
+      keyed++
+      for (const value of values) {
+        const list = table.get(value) ?? []
+        list.push(members[i]!)
+        table.set(value, list)
+      }
+    })
+    if (keyed >= 2 && (!best || rest.length < best.rest.length)) best = { key, table, rest }
+  }
+  if (best) {
+    const { key, table, rest } = best
+    return (input) => {
+      if (isRecord(input)) {
+        const value = input[key]
+        const keyed = typeof value === "string" ? table.get(value) : undefined
+        if (keyed) for (const member of keyed) if (member(input)) return true
+      }
+      for (const member of rest) if (member(input)) return true
+      return false
+    }
+  }
+  return (input) => {
+    for (const member of members) if (member(input)) return true
+    return false
+  }
+}
+
+/**
+ * A decoder of parsed JSON for a response schema: the value itself when the fast path holds,
+ * else the Schema decoder's result (its detailed `ParseIssue` on a real mismatch).
+ *
+ * @internal
+ */
+export const decoder = <A, I>(
+  schema: Schema.Schema<A, I>
+): ((input: unknown) => Either.Either<A, ParseResult.ParseIssue>) => {
+  const fast = predicate(schema.ast)
+  const slow = ParseResult.decodeUnknownEither(schema, decodeOptions)
+  return (input) => (fast(input) ? Either.right(input as A) : slow(input))
+}
