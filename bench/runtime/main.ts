@@ -110,7 +110,11 @@ const main = async () => {
       for (const scenario of scenarios) {
         await run(scenario, adapter!, ROUND_MS, server.requests)
         console.log(`\n## CPU profile: ${adapter!.name}, ${scenario.title}, ${ROUND_MS * ROUNDS} ms\n`)
-        console.log(await profile(() => run(scenario, adapter!, ROUND_MS * ROUNDS, server.requests)))
+        let calls = 0
+        const table = await profile(async () => {
+          calls = (await run(scenario, adapter!, ROUND_MS * ROUNDS, server.requests)).calls
+        })
+        console.log(`${calls} calls\n\n${table}`)
       }
       await adapter!.dispose()
       return

@@ -37,6 +37,8 @@ const slow = (schema: Schema.Schema<any, any>) => ParseResult.decodeUnknownEithe
 /** Fast path and Schema agree on `value`; returns whether it was accepted. */
 const agree = (schema: Schema.Schema<any, any>, value: unknown, sameOutput = true): boolean => {
   const fast = Decode.predicate(schema.ast)(value)
+  // The generated code and the closures are the same predicate.
+  expect(Decode.fastPredicate(schema.ast)(value), "generated code agrees with the closures").toBe(fast)
   const decoded = slow(schema)(value)
   if (fast !== Either.isRight(decoded)) {
     throw new Error(
@@ -199,6 +201,8 @@ describe("fast path and Schema agree", () => {
     }
     expect(Decode.predicate(U.ast)({ kind: "a", extra: true })).toBe(true)
     expect(Decode.predicate(U.ast)({ kind: "b", n: 1 })).toBe(false)
+    expect(Decode.fastPredicate(U.ast)({ kind: "a", extra: true })).toBe(true)
+    expect(Decode.fastPredicate(U.ast)({ kind: "b", n: 1 })).toBe(false)
   })
 
   it("names Object.prototype has are own properties or missing", () => {
