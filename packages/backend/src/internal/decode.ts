@@ -158,48 +158,65 @@ const typeLiteral = (ast: AST.TypeLiteral): Predicate => {
   }
 }
 
-/** The string literals a member pins `key` to, when it is a struct that requires them. */
-const pinned = (member: AST.AST, key: string): ReadonlyArray<string> | undefined => {
-  const struct = AST.isSuspend(member) ? undefined : member
-  if (!struct || !AST.isTypeLiteral(struct)) return undefined
-  const ps = struct.propertySignatures.find((p) => p.name === key)
-  if (!ps || ps.isOptional) return undefined
-  const literals = AST.isUnion(ps.type) ? ps.type.types : [ps.type]
+/**
+ * The string literals a member pins `key` to, when it is a struct whose property `key` is literals;
+ * `optional` when the member also holds without the key.
+ */
+const pinned = (
+  member: AST.AST,
+  key: string
+): { readonly values: ReadonlyArray<string>; readonly optional: boolean } | undefined => {
+  if (!AST.isTypeLiteral(member)) return undefined
+  const ps = member.propertySignatures.find((p) => p.name === key)
+  if (!ps) return undefined
   const values: Array<string> = []
-  for (const literal of literals) {
-    if (!AST.isLiteral(literal) || typeof literal.literal !== "string") return undefined
-    values.push(literal.literal)
+  for (const literal of AST.isUnion(ps.type) ? ps.type.types : [ps.type]) {
+    if (AST.isLiteral(literal) && typeof literal.literal === "string") values.push(literal.literal)
+    // `Schema.optional` adds `undefined` to the property's type.
+    else if (!(ps.isOptional && literal._tag === "UndefinedKeyword")) return undefined
   }
-  return values
+  return { values, optional: ps.isOptional }
 }
 
-/** A property that pins at least two members of a union to literals, with the members per value. */
-const discriminator = (
-  ast: AST.Union
-): { key: string; table: Map<string, Array<AST.AST>>; rest: Array<AST.AST> } | undefined => {
+interface Dispatch<M> {
+  readonly key: string
+  /** Members by the value of `key`. */
+  readonly table: Map<string, Array<M>>
+  /** Members that also hold when `key` is absent. */
+  readonly absent: Array<M>
+  /** Members that do not pin `key`: always tried. */
+  readonly rest: Array<M>
+}
+
+/**
+ * A property that pins at least two members of a union to literals (a discriminator), with the
+ * members per value. A member can only hold when the value is one of its literals (or, if the
+ * property is optional, absent), so the others need not be tried.
+ */
+const discriminator = (ast: AST.Union): Dispatch<AST.AST> | undefined => {
   const candidates = new Set<string>()
   for (const member of ast.types) {
     if (AST.isTypeLiteral(member)) for (const ps of member.propertySignatures) candidates.add(String(ps.name))
   }
-  let best: { key: string; table: Map<string, Array<AST.AST>>; rest: Array<AST.AST> } | undefined
+  let best: Dispatch<AST.AST> | undefined
   for (const key of candidates) {
-    const table = new Map<string, Array<AST.AST>>()
-    const rest: Array<AST.AST> = []
+    const dispatch: Dispatch<AST.AST> = { key, table: new Map(), absent: [], rest: [] }
     let keyed = 0
     for (const member of ast.types) {
-      const values = pinned(member, key)
-      if (!values) {
-        rest.push(member)
+      const pin = pinned(member, key)
+      if (!pin) {
+        dispatch.rest.push(member)
         continue
       }
       keyed++
-      for (const value of values) {
-        const list = table.get(value) ?? []
+      if (pin.optional) dispatch.absent.push(member)
+      for (const value of pin.values) {
+        const list = dispatch.table.get(value) ?? []
         list.push(member)
-        table.set(value, list)
+        dispatch.table.set(value, list)
       }
     }
-    if (keyed >= 2 && (!best || rest.length < best.rest.length)) best = { key, table, rest }
+    if (keyed >= 2 && (!best || dispatch.rest.length < best.rest.length)) best = dispatch
   }
   return best
 }
@@ -209,11 +226,12 @@ const union = (ast: AST.Union): Predicate => {
   if (dispatch) {
     const key = dispatch.key
     const table = new Map([...dispatch.table].map(([value, members]) => [value, members.map(predicate)]))
+    const absent = dispatch.absent.map(predicate)
     const rest = dispatch.rest.map(predicate)
     return (input) => {
       if (isRecord(input)) {
         const value = input[key]
-        const keyed = typeof value === "string" ? table.get(value) : undefined
+        const keyed = value === undefined ? absent : typeof value === "string" ? table.get(value) : undefined
         if (keyed) for (const member of keyed) if (member(input)) return true
       }
       for (const member of rest) if (member(input)) return true
@@ -331,11 +349,16 @@ const generate = (root: AST.AST): Predicate => {
     const lines: Array<string> = []
     const dispatch = discriminator(ast)
     if (dispatch) {
-      lines.push(`if (typeof u === "object" && u !== null) switch (u[${JSON.stringify(dispatch.key)}]) {`)
-      for (const [value, keyed] of dispatch.table) {
-        lines.push(
-          `case ${JSON.stringify(value)}: if (${keyed.map((m) => test(m, "u")).join(" || ")}) return true; break`
-        )
+      lines.push(
+        `if (typeof u === "object" && u !== null && !Array.isArray(u)) switch (u[${JSON.stringify(dispatch.key)}]) {`
+      )
+      const cases: Array<[string, Array<AST.AST>]> = [...dispatch.table].map(([value, keyed]) => [
+        JSON.stringify(value),
+        keyed
+      ])
+      if (dispatch.absent.length > 0) cases.push(["undefined", dispatch.absent])
+      for (const [value, keyed] of cases) {
+        lines.push(`case ${value}: if (${keyed.map((m) => test(m, "u")).join(" || ")}) return true; break`)
       }
       lines.push("}")
     }
