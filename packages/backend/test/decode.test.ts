@@ -21,12 +21,14 @@ import { type Fixture, fixtures, groupOf } from "./fixtures.js"
 
 // Every operation's success schema, recorded as the services are built.
 const successes = vi.hoisted(() => new Map<string, unknown>())
+const pages = vi.hoisted(() => new Map<string, unknown>())
 vi.mock("../src/internal/operation.js", async (importOriginal) => {
   const original = await importOriginal<typeof Operation>()
   return {
     ...original,
-    make: (client: unknown, spec: { name: string; success: unknown }) => {
+    make: (client: unknown, spec: { name: string; success: unknown; paginated?: unknown }) => {
       successes.set(spec.name, spec.success)
+      if (spec.paginated) pages.set(spec.name, spec.paginated)
       return original.make(client as never, spec as never)
     }
   }
@@ -54,8 +56,12 @@ const agree = (schema: Schema.Schema<any, any>, value: unknown, sameOutput = tru
   return fast
 }
 
-const schemaOf = (fixture: Fixture) =>
-  successes.get(`${fixture.service}.${fixture.method}`) as Schema.Schema<any, any> | undefined
+/** The schema of the fixture's 2xx body: the envelope when its sample query says `paginated: true`. */
+const schemaOf = (fixture: Fixture) => {
+  const name = `${fixture.service}.${fixture.method}`
+  const paginated = (fixture.args.at(-1) as { paginated?: unknown } | undefined)?.paginated === true
+  return (paginated && pages.has(name) ? pages.get(name) : successes.get(name)) as Schema.Schema<any, any> | undefined
+}
 
 const withBody = fixtures.filter((f) => f.response.body !== undefined)
 
@@ -134,6 +140,7 @@ describe("fast path and Schema agree", () => {
 
   it("sees every operation's success schema", () => {
     expect(successes.size).toBe(249)
+    expect(pages.size).toBe(8)
     expect([...successes.values()].filter((s) => s !== undefined).length).toBe(withBody.length)
   })
 

@@ -181,10 +181,23 @@ const fixture = (model: Model, op: Operation): Fixture => {
     },
     response: {
       status: op.successStatus,
-      ...(op.success ? { body: sample(model, op.success.schema, "response", top) } : {})
+      ...(op.success ? { body: successSample(model, op, params, top) } : {})
     },
     errors
   }
+}
+
+/** The sample 2xx body; with `paginated: true` in the sample query, the envelope Clerk answers then. */
+const successSample = (
+  model: Model,
+  op: Operation,
+  params: Record<string, unknown> | undefined,
+  top: { readonly depth: number }
+) => {
+  const body = sample(model, op.success!.schema, "response", top)
+  return op.paginated && params?.["paginated"] === true
+    ? { data: body, total_count: Array.isArray(body) ? body.length : 1 }
+    : body
 }
 
 export const fixturesFile = (model: Model): string =>
