@@ -290,7 +290,8 @@ const generate = (root: AST.AST): Predicate => {
       case "NeverKeyword":
         return "false"
       case "Literal":
-        return typeof ast.literal === "bigint"
+        // JSON.stringify writes no bigint, and NaN or Infinity as null: those go through the closure.
+        return typeof ast.literal === "bigint" || (typeof ast.literal === "number" && !Number.isFinite(ast.literal))
           ? `${helper(predicate(ast))}(${v})`
           : `${v} === ${JSON.stringify(ast.literal)}`
       case "TypeLiteral":
