@@ -306,7 +306,10 @@ const generate = (root: AST.AST): Predicate => {
         }
         return `${fn(ast, () => typeLiteralBody(ast))}(${v})`
       case "Union":
-        return `${fn(ast, () => unionBody(ast))}(${v})`
+        // Small unions without a discriminator (`NullOr`, `optional`) test inline, without a call.
+        return ast.types.length <= 3 && !discriminator(ast)
+          ? `(${ast.types.map((member) => test(member, v)).join(" || ")})`
+          : `${fn(ast, () => unionBody(ast))}(${v})`
       case "TupleType":
         if (ast.elements.length === 0 && ast.rest.length === 1) {
           const item = ast.rest[0]!.type
