@@ -5,6 +5,7 @@
  */
 import { type Model, type Operation, type Service, STATUS_CLASSES } from "./model.js"
 import { pascal, RESERVED, schemaName } from "./names.js"
+import * as Paginated from "./paginated.js"
 import { convert, pure } from "./schema.js"
 import { refName, type SchemaObject } from "./spec.js"
 import { streamSections, streamsDoc } from "./streams.js"
@@ -133,6 +134,8 @@ const signature = (op: Operation) =>
   args(op)
     .map((a) => `${a.name}${a.optional ? "?" : ""}: ${a.type}`)
     .join(", ")
+/** The path arguments alone (the paginated overloads add `params`). */
+const pathSignature = (op: Operation) => op.pathParams.map((p) => `${p.arg}: ${p.emitted.ts}`).join(", ")
 const argNames = (op: Operation) =>
   args(op)
     .map((a) => a.name)
@@ -168,6 +171,7 @@ export const serviceFile = (model: Model, service: Service): File => {
     if (op.query) own.add(op.query.typeName)
     if (op.body?.inline) own.add(op.body.typeName)
     if (op.success?.named) own.add(op.success.named)
+    if (op.paginated) own.add(op.paginated.named)
     if (RESERVED.has(op.method) ? false : own.has(op.method))
       throw new Error(`${name}.${op.method} clashes with a declaration`)
   }
@@ -217,6 +221,17 @@ export const serviceFile = (model: Model, service: Service): File => {
         )
       )
     }
+    if (op.paginated) {
+      sections.push(
+        declaration(
+          op.paginated.named,
+          sub(op.paginated.ts),
+          sub(op.paginated.expr),
+          comment([`The body of \`${op.method}\` with \`paginated: true\`.`, "", "@since 0.1.0", "@category schemas"]),
+          `${name}.${op.paginated.named}`
+        )
+      )
+    }
   }
   // errors
   for (const op of service.operations) {
@@ -229,9 +244,10 @@ export const serviceFile = (model: Model, service: Service): File => {
     `${comment([service.description, "", "@since 0.1.0", "@category tags"])}export class ${name} extends Context.Tag("@effect-clerk/backend/${name}")<${name}, ${name}.Service>() {}\n`
   )
   const members = service.operations
-    .map(
-      (op) =>
-        `${methodDoc(op, "    ")}    readonly ${op.method}: (${sub(signature(op))}) => Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error>`
+    .map((op) =>
+      op.paginated
+        ? `${methodDoc(op, "    ")}    readonly ${op.method}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, undefined))}\n}`
+        : `${methodDoc(op, "    ")}    readonly ${op.method}: (${sub(signature(op))}) => Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error>`
     )
     .join("\n")
   sections.push(
@@ -261,6 +277,7 @@ export const serviceFile = (model: Model, service: Service): File => {
         ...(op.body?.multipart ? ["multipart: true"] : []),
         ...(op.body && !op.body.required ? ["optionalBody: true"] : []),
         `success: ${op.success ? sub(op.success.named ?? op.success.expr) : "undefined"}`,
+        ...(op.paginated ? [`paginated: ${op.paginated.named}`] : []),
         `errors: { ${op.errors.map((s) => `${s}: ClerkError.${STATUS_CLASSES[s]}`).join(", ")} }`
       ]
       return `  const $${op.method} = Operation.make(client, {\n${fields.map((f) => `    ${f}`).join(",\n")}\n  })`
@@ -275,7 +292,8 @@ export const serviceFile = (model: Model, service: Service): File => {
         ...(op.body ? ["body"] : []),
         ...(op.query ? ["query: params"] : [])
       ]
-      return `    ${op.method}: (${argNames(op)}) => $${op.method}({ ${input.join(", ")} })`
+      const run = `(${argNames(op)}) => $${op.method}({ ${input.join(", ")} })`
+      return `    ${op.method}: ${op.paginated ? `(${run}) as ${name}.Service["${op.method}"]` : run}`
     })
     .join(",\n")
   sections.push(
@@ -289,7 +307,9 @@ export const serviceFile = (model: Model, service: Service): File => {
   for (const op of service.operations) {
     const binding = RESERVED.has(op.method) ? `${op.method}_` : op.method
     sections.push(
-      `${methodDoc(op, "")}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
+      op.paginated
+        ? `${methodDoc(op, "")}export const ${binding}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, name))}\n} = (${sub(signature(op))}) =>\n  // the overloads above type the result by the value of \`paginated\`\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)})) as never\n`
+        : `${methodDoc(op, "")}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
     )
     if (binding !== op.method) aliases.push(`${binding} as ${op.method}`)
   }

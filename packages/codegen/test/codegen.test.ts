@@ -28,7 +28,8 @@ const loadSpec = (paths: Record<string, unknown>, schemas: Record<string, unknow
       components: { schemas: withOverrideTargets, responses: {} }
     })
   )
-  return load(file)
+  // The wire overrides target operations these small documents do not have.
+  return load(file, { wire: false })
 }
 
 const ok = { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } }
@@ -174,6 +175,34 @@ describe("schemas", () => {
     )
     expect(constrained.expr).not.toContain("Schema.Union")
     expect(constrained.ts).toContain("readonly domains?: ReadonlyArray<string> | undefined")
+  })
+
+  it("requests check required-only anyOf groups and uniqueItems; responses do not", async () => {
+    const body = {
+      type: "object",
+      properties: {
+        domain: { type: "string" },
+        domains: { type: "array", uniqueItems: true, items: { type: "string" } }
+      },
+      anyOf: [{ required: ["domain"] }, { required: ["domains"] }]
+    } as const
+    const request = convert(body as never, await context("request"))
+    expect(request.expr).toContain('{ description: "at least one of domain, domains" }')
+    expect(request.expr).toContain('{ description: "an array without duplicates" }')
+    const response = convert(body as never, await context("response"))
+    expect(response.expr).not.toContain("Schema.filter")
+  })
+
+  it("a discriminated union in a response gets a member for kinds the spec does not list", async () => {
+    const union = {
+      oneOf: [{ $ref: "#/components/schemas/Token" }],
+      discriminator: { propertyName: "object", mapping: { token: "#/components/schemas/Token" } }
+    }
+    const response = convert(union as never, await context("response"))
+    expect(response.ts).toContain("{ readonly object: string; readonly [key: string]: unknown }")
+    expect(response.expr).toContain('!["token"].includes(value)')
+    const request = convert(union as never, await context("request"))
+    expect(request.expr).not.toContain("includes(value)")
   })
 })
 

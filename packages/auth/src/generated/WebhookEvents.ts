@@ -1754,6 +1754,7 @@ export type EmailAddress = {
     | VerificationSaml
     | VerificationEmailLink
     | VerificationScim
+    | { readonly object: string; readonly [key: string]: unknown }
     | null
   readonly linked_to: ReadonlyArray<IdentificationLink>
   /**
@@ -1790,7 +1791,30 @@ export const EmailAddress: Schema.Schema<EmailAddress> = /*#__PURE__*/ Schema.an
         VerificationTicket,
         VerificationSaml,
         VerificationEmailLink,
-        VerificationScim
+        VerificationScim,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) =>
+                  ![
+                    "verification_admin",
+                    "verification_email_link",
+                    "verification_from_oauth",
+                    "verification_otp",
+                    "verification_saml",
+                    "verification_scim",
+                    "verification_ticket"
+                  ].includes(value),
+                {
+                  description:
+                    "object: none of verification_admin, verification_email_link, verification_from_oauth, verification_otp, verification_saml, verification_scim, verification_ticket"
+                }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
       )
     ),
     linked_to: /*#__PURE__*/ Schema.Array(IdentificationLink),
@@ -1817,7 +1841,8 @@ export type PhoneNumber = {
   readonly reserved_for_second_factor?: boolean | undefined
   readonly default_second_factor?: boolean | undefined
   readonly reserved: boolean
-  readonly verification: VerificationOtp | VerificationAdmin | null
+  readonly verification:
+    VerificationOtp | VerificationAdmin | { readonly object: string; readonly [key: string]: unknown } | null
   readonly linked_to: ReadonlyArray<IdentificationLink>
   readonly backup_codes?: ReadonlyArray<string> | null | undefined
   /**
@@ -1844,7 +1869,23 @@ export const PhoneNumber: Schema.Schema<PhoneNumber> = /*#__PURE__*/ Schema.anno
     reserved_for_second_factor: /*#__PURE__*/ Schema.optional(Schema.Boolean),
     default_second_factor: /*#__PURE__*/ Schema.optional(Schema.Boolean),
     reserved: Schema.Boolean,
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationOtp, VerificationAdmin)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationOtp,
+        VerificationAdmin,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_admin", "verification_otp"].includes(value),
+                { description: "object: none of verification_admin, verification_otp" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     linked_to: /*#__PURE__*/ Schema.Array(IdentificationLink),
     backup_codes: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String))),
     created_at: Schema.Number,
@@ -1909,7 +1950,8 @@ export type Web3Wallet = {
    */
   readonly object: "web3_wallet" | (string & {})
   readonly web3_wallet: string
-  readonly verification: VerificationWeb3 | VerificationAdmin | null
+  readonly verification:
+    VerificationWeb3 | VerificationAdmin | { readonly object: string; readonly [key: string]: unknown } | null
   /**
    * Unix timestamp of creation
    */
@@ -1931,7 +1973,23 @@ export const Web3Wallet: Schema.Schema<Web3Wallet> = /*#__PURE__*/ Schema.annota
     id: /*#__PURE__*/ Schema.optional(Schema.String),
     object: Schema.String,
     web3_wallet: Schema.String,
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationWeb3, VerificationAdmin)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationWeb3,
+        VerificationAdmin,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_admin", "verification_web3"].includes(value),
+                { description: "object: none of verification_admin, verification_web3" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -1992,7 +2050,7 @@ export type Passkey = {
    * Unix timestamp of when the passkey was last used.
    */
   readonly last_used_at: number
-  readonly verification: VerificationPasskey | null
+  readonly verification: VerificationPasskey | { readonly object: string; readonly [key: string]: unknown } | null
 }
 
 /**
@@ -2007,7 +2065,21 @@ export const Passkey: Schema.Schema<Passkey> = /*#__PURE__*/ Schema.annotations(
     object: Schema.String,
     name: Schema.String,
     last_used_at: Schema.Number,
-    verification: /*#__PURE__*/ Schema.NullOr(VerificationPasskey)
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationPasskey,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter((value: string) => !["verification_passkey"].includes(value), {
+                description: "object: none of verification_passkey"
+              })
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    )
   }),
   { identifier: "Passkey" }
 )
@@ -2128,7 +2200,8 @@ export type ExternalAccountWithVerification = {
    * Unix timestamp of creation
    */
   readonly updated_at: number
-  readonly verification: VerificationOauth | VerificationGoogleOneTap | null
+  readonly verification:
+    VerificationOauth | VerificationGoogleOneTap | { readonly object: string; readonly [key: string]: unknown } | null
   readonly [key: string]: unknown
 }
 
@@ -2161,7 +2234,21 @@ export const ExternalAccountWithVerification: Schema.Schema<ExternalAccountWithV
         created_at: Schema.Number,
         updated_at: Schema.Number,
         verification: /*#__PURE__*/ Schema.NullOr(
-          /*#__PURE__*/ Schema.Union(VerificationOauth, VerificationGoogleOneTap)
+          /*#__PURE__*/ Schema.Union(
+            VerificationOauth,
+            VerificationGoogleOneTap,
+            /*#__PURE__*/ Schema.Struct(
+              {
+                object: Schema.String.pipe(
+                  /*#__PURE__*/ Schema.filter(
+                    (value: string) => !["verification_google_one_tap", "verification_oauth"].includes(value),
+                    { description: "object: none of verification_google_one_tap, verification_oauth" }
+                  )
+                )
+              },
+              /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            )
+          )
         )
       },
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -2246,7 +2333,8 @@ export type SAMLAccount = {
    */
   readonly last_authenticated_at?: number | null | undefined
   readonly public_metadata?: { readonly [key: string]: unknown } | undefined
-  readonly verification: VerificationSaml | VerificationTicket | null
+  readonly verification:
+    VerificationSaml | VerificationTicket | { readonly object: string; readonly [key: string]: unknown } | null
   readonly saml_connection?: SAMLAccountConnection | null | undefined
 }
 
@@ -2270,7 +2358,23 @@ export const SAMLAccount: Schema.Schema<SAMLAccount> = /*#__PURE__*/ Schema.anno
     public_metadata: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationSaml, VerificationTicket)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationSaml,
+        VerificationTicket,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_saml", "verification_ticket"].includes(value),
+                { description: "object: none of verification_saml, verification_ticket" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     saml_connection: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(SAMLAccountConnection))
   }),
   { identifier: "SAMLAccount" }
@@ -2361,7 +2465,12 @@ export type EnterpriseAccount = {
   readonly provider_user_id?: string | null | undefined
   readonly enterprise_connection_id?: string | null | undefined
   readonly public_metadata?: { readonly [key: string]: unknown } | undefined
-  readonly verification: VerificationTicket | VerificationSaml | VerificationOauth | null
+  readonly verification:
+    | VerificationTicket
+    | VerificationSaml
+    | VerificationOauth
+    | { readonly object: string; readonly [key: string]: unknown }
+    | null
   readonly enterprise_connection?: EnterpriseAccountConnection | null | undefined
   /**
    * Unix timestamp of last authentication.
@@ -2391,7 +2500,22 @@ export const EnterpriseAccount: Schema.Schema<EnterpriseAccount> = /*#__PURE__*/
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),
     verification: /*#__PURE__*/ Schema.NullOr(
-      /*#__PURE__*/ Schema.Union(VerificationTicket, VerificationSaml, VerificationOauth)
+      /*#__PURE__*/ Schema.Union(
+        VerificationTicket,
+        VerificationSaml,
+        VerificationOauth,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_oauth", "verification_saml", "verification_ticket"].includes(value),
+                { description: "object: none of verification_oauth, verification_saml, verification_ticket" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
     ),
     enterprise_connection: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(EnterpriseAccountConnection)),
     last_authenticated_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number))

@@ -89,6 +89,32 @@ export const ListAllowlistIdentifiersResponse: Schema.Schema<ListAllowlistIdenti
   })
 
 /**
+ * The body of `listAllowlistIdentifiers` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListAllowlistIdentifiersPage {
+  readonly data: ReadonlyArray<AllowlistIdentifier>
+  readonly total_count: number
+}
+
+/**
+ * The body of `listAllowlistIdentifiers` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListAllowlistIdentifiersPage: Schema.Schema<ListAllowlistIdentifiersPage> =
+  /*#__PURE__*/ Schema.annotations(
+    /*#__PURE__*/ Schema.Struct({
+      data: /*#__PURE__*/ Schema.Array(AllowlistIdentifier),
+      total_count: Schema.Number
+    }),
+    { identifier: "AllowListBlockList.ListAllowlistIdentifiersPage" }
+  )
+
+/**
  * The JSON body of `createAllowlistIdentifier`.
  *
  * @since 0.1.0
@@ -239,9 +265,17 @@ export declare namespace AllowListBlockList {
      *
      * Get a list of all identifiers allowed to sign up to an instance
      */
-    readonly listAllowlistIdentifiers: (
-      params?: ListAllowlistIdentifiersParams
-    ) => Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError>
+    readonly listAllowlistIdentifiers: {
+      (
+        params: ListAllowlistIdentifiersParams & { readonly paginated: true }
+      ): Effect.Effect<ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError>
+      (
+        params?: ListAllowlistIdentifiersParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError>
+      (
+        params?: ListAllowlistIdentifiersParams
+      ): Effect.Effect<ListAllowlistIdentifiersResponse | ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError>
+    }
     /**
      * Add identifier to the allow-list
      *
@@ -309,6 +343,7 @@ export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient>
     path: "/allowlist_identifiers",
     query: ListAllowlistIdentifiersParams,
     success: ListAllowlistIdentifiersResponse,
+    paginated: ListAllowlistIdentifiersPage,
     errors: { 402: ClerkError.PaymentRequired }
   })
   const $createAllowlistIdentifier = Operation.make(client, {
@@ -356,7 +391,8 @@ export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient>
     errors: { 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
   })
   return AllowListBlockList.of({
-    listAllowlistIdentifiers: (params) => $listAllowlistIdentifiers({ query: params }),
+    listAllowlistIdentifiers: ((params) =>
+      $listAllowlistIdentifiers({ query: params })) as AllowListBlockList.Service["listAllowlistIdentifiers"],
     createAllowlistIdentifier: (body) => $createAllowlistIdentifier({ body }),
     deleteAllowlistIdentifier: (identifierId) => $deleteAllowlistIdentifier({ path: { identifier_id: identifierId } }),
     listBlocklistIdentifiers: () => $listBlocklistIdentifiers({}),
@@ -381,10 +417,23 @@ export const layer: Layer.Layer<AllowListBlockList, never, ClerkClient> = /*#__P
  *
  * Get a list of all identifiers allowed to sign up to an instance
  */
-export const listAllowlistIdentifiers = (
-  params?: ListAllowlistIdentifiersParams
-): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError, AllowListBlockList> =>
-  Effect.flatMap(AllowListBlockList, (service) => service.listAllowlistIdentifiers(params))
+export const listAllowlistIdentifiers: {
+  (
+    params: ListAllowlistIdentifiersParams & { readonly paginated: true }
+  ): Effect.Effect<ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError, AllowListBlockList>
+  (
+    params?: ListAllowlistIdentifiersParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError, AllowListBlockList>
+  (
+    params?: ListAllowlistIdentifiersParams
+  ): Effect.Effect<
+    ListAllowlistIdentifiersResponse | ListAllowlistIdentifiersPage,
+    ListAllowlistIdentifiersError,
+    AllowListBlockList
+  >
+} = (params?: ListAllowlistIdentifiersParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(AllowListBlockList, (service) => service.listAllowlistIdentifiers(params)) as never
 
 /**
  * Add identifier to the allow-list

@@ -83,6 +83,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Client>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Client),
+    total_count: Schema.Number
+  }),
+  { identifier: "Clients.ListPage" }
+)
+
+/**
  * The JSON body of `verify`.
  *
  * @since 0.1.0
@@ -160,7 +185,11 @@ export declare namespace Clients {
      * Warning: the endpoint is being deprecated and will be removed in future versions.
      * @deprecated
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Verify a client
      *
@@ -194,6 +223,7 @@ export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.m
     path: "/clients",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 410: ClerkError.Gone, 422: ClerkError.UnprocessableEntity }
   })
   const $verify = Operation.make(client, {
@@ -215,7 +245,7 @@ export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.m
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
   return Clients.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Clients.Service["list"],
     verify: (body) => $verify({ body }),
     get: (clientId) => $get({ path: { client_id: clientId } })
   })
@@ -237,8 +267,13 @@ export const layer: Layer.Layer<Clients, never, ClerkClient> = /*#__PURE__*/ Lay
  * Warning: the endpoint is being deprecated and will be removed in future versions.
  * @deprecated
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Clients> =>
-  Effect.flatMap(Clients, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Clients>
+  (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError, Clients>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Clients>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Clients, (service) => service.list(params)) as never
 
 /**
  * Verify a client

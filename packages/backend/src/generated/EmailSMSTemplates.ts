@@ -83,6 +83,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Template>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Template),
+    total_count: Schema.Number
+  }),
+  { identifier: "EmailSMSTemplates.ListPage" }
+)
+
+/**
  * The JSON body of `upsert`.
  *
  * @since 0.1.0
@@ -331,7 +356,17 @@ export declare namespace EmailSMSTemplates {
      * @param templateType The type of templates to list (email or SMS)
      * @deprecated
      */
-    readonly list: (templateType: "email" | "sms", params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (
+        templateType: "email" | "sms",
+        params: ListParams & { readonly paginated: true }
+      ): Effect.Effect<ListPage, ListError>
+      (
+        templateType: "email" | "sms",
+        params?: ListParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<ListResponse, ListError>
+      (templateType: "email" | "sms", params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Retrieve a template
      *
@@ -423,6 +458,7 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     pathSchema: /*#__PURE__*/ Schema.Struct({ template_type: /*#__PURE__*/ Schema.Literal("email", "sms") }),
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
   })
   const $get = Operation.make(client, {
@@ -500,7 +536,8 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 423: ClerkError.Locked }
   })
   return EmailSMSTemplates.of({
-    list: (templateType, params) => $list({ path: { template_type: templateType }, query: params }),
+    list: ((templateType, params) =>
+      $list({ path: { template_type: templateType }, query: params })) as EmailSMSTemplates.Service["list"],
     get: (templateType, slug) => $get({ path: { template_type: templateType, slug: slug } }),
     upsert: (templateType, slug, body) => $upsert({ path: { template_type: templateType, slug: slug }, body }),
     revert: (templateType, slug) => $revert({ path: { template_type: templateType, slug: slug } }),
@@ -530,11 +567,22 @@ export const layer: Layer.Layer<EmailSMSTemplates, never, ClerkClient> = /*#__PU
  * @param templateType The type of templates to list (email or SMS)
  * @deprecated
  */
-export const list = (
-  templateType: "email" | "sms",
-  params?: ListParams
-): Effect.Effect<ListResponse, ListError, EmailSMSTemplates> =>
-  Effect.flatMap(EmailSMSTemplates, (service) => service.list(templateType, params))
+export const list: {
+  (
+    templateType: "email" | "sms",
+    params: ListParams & { readonly paginated: true }
+  ): Effect.Effect<ListPage, ListError, EmailSMSTemplates>
+  (
+    templateType: "email" | "sms",
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, EmailSMSTemplates>
+  (
+    templateType: "email" | "sms",
+    params?: ListParams
+  ): Effect.Effect<ListResponse | ListPage, ListError, EmailSMSTemplates>
+} = (templateType: "email" | "sms", params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(EmailSMSTemplates, (service) => service.list(templateType, params)) as never
 
 /**
  * Retrieve a template

@@ -584,6 +584,25 @@ export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annota
 )
 
 /**
+ * The 200 body of `delete`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type DeleteResponse = DeletedObject | EnterpriseConnection
+
+/**
+ * The 200 body of `delete`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DeleteResponse: Schema.Schema<DeleteResponse> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Union(DeletedObject, EnterpriseConnection),
+  { identifier: "EnterpriseConnections.DeleteResponse" }
+)
+
+/**
  * The query of `listTestRuns`.
  *
  * @since 0.1.0
@@ -781,7 +800,7 @@ export declare namespace EnterpriseConnections {
      *
      * @param enterpriseConnectionId The ID of the enterprise connection to delete
      */
-    readonly delete: (enterpriseConnectionId: string) => Effect.Effect<DeletedObject, DeleteError>
+    readonly delete: (enterpriseConnectionId: string) => Effect.Effect<DeleteResponse, DeleteError>
     /**
      * List enterprise connection test runs
      *
@@ -872,7 +891,7 @@ export const make: Effect.Effect<EnterpriseConnections.Service, never, ClerkClie
       method: "DELETE",
       path: "/enterprise_connections/{enterprise_connection_id}",
       pathParams: ["enterprise_connection_id"],
-      success: DeletedObject,
+      success: DeleteResponse,
       errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
     })
     const $listTestRuns = Operation.make(client, {
@@ -987,7 +1006,7 @@ export const update = (
  */
 export const delete_ = (
   enterpriseConnectionId: string
-): Effect.Effect<DeletedObject, DeleteError, EnterpriseConnections> =>
+): Effect.Effect<DeleteResponse, DeleteError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.delete(enterpriseConnectionId))
 
 /**

@@ -173,7 +173,13 @@ export const UpdateCommunicationBody: Schema.Schema<UpdateCommunicationBody> = /
       /*#__PURE__*/ Schema.NullOr(
         /*#__PURE__*/ Schema.Array(
           Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Z]{2}$")))
-        ).pipe(/*#__PURE__*/ Schema.maxItems(250))
+        ).pipe(
+          /*#__PURE__*/ Schema.maxItems(250),
+          /*#__PURE__*/ Schema.filter(
+            (items: ReadonlyArray<unknown>) => new Set(items.map((item) => JSON.stringify(item))).size === items.length,
+            { description: "an array without duplicates" }
+          )
+        )
       )
     )
   }),

@@ -103,6 +103,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Invitation>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Invitation),
+    total_count: Schema.Number
+  }),
+  { identifier: "Invitations.ListPage" }
+)
+
+/**
  * The JSON body of `create`.
  *
  * @since 0.1.0
@@ -363,7 +388,11 @@ export declare namespace Invitations {
      *
      * Returns all non-revoked invitations for your application, sorted by creation date
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create an invitation
      *
@@ -415,6 +444,7 @@ export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effe
     path: "/invitations",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -446,7 +476,7 @@ export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effe
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
   return Invitations.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Invitations.Service["list"],
     create: (body) => $create({ body }),
     bulkCreate: (body) => $bulkCreate({ body }),
     revoke: (invitationId) => $revoke({ path: { invitation_id: invitationId } })
@@ -466,8 +496,15 @@ export const layer: Layer.Layer<Invitations, never, ClerkClient> = /*#__PURE__*/
  *
  * Returns all non-revoked invitations for your application, sorted by creation date
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Invitations> =>
-  Effect.flatMap(Invitations, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Invitations>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, Invitations>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Invitations>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Invitations, (service) => service.list(params)) as never
 
 /**
  * Create an invitation

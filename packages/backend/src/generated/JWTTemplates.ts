@@ -86,6 +86,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<JWTTemplate>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(JWTTemplate),
+    total_count: Schema.Number
+  }),
+  { identifier: "JWTTemplates.ListPage" }
+)
+
+/**
  * The JSON body of `create`.
  *
  * @since 0.1.0
@@ -296,7 +321,11 @@ export declare namespace JWTTemplates {
      *
      * `GET /jwt_templates` (`ListJWTTemplates`)
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a JWT template
      *
@@ -348,6 +377,7 @@ export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Eff
     path: "/jwt_templates",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -388,7 +418,7 @@ export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Eff
     errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
   })
   return JWTTemplates.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as JWTTemplates.Service["list"],
     create: (body) => $create({ body }),
     get: (templateId) => $get({ path: { template_id: templateId } }),
     update: (templateId, body) => $update({ path: { template_id: templateId }, body }),
@@ -407,8 +437,15 @@ export const layer: Layer.Layer<JWTTemplates, never, ClerkClient> = /*#__PURE__*
  *
  * `GET /jwt_templates` (`ListJWTTemplates`)
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, JWTTemplates> =>
-  Effect.flatMap(JWTTemplates, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, JWTTemplates>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, JWTTemplates>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, JWTTemplates>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(JWTTemplates, (service) => service.list(params)) as never
 
 /**
  * Create a JWT template

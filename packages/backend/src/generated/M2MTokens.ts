@@ -75,7 +75,7 @@ export interface ListTokensResponse {
     /**
      * The timestamp for when the token was last used, in milliseconds
      */
-    readonly last_used_at: number | null
+    readonly last_used_at?: number | null | undefined
     /**
      * The timestamp for when the token was created, in milliseconds
      */
@@ -107,7 +107,7 @@ export const ListTokensResponse: Schema.Schema<ListTokensResponse> = /*#__PURE__
         revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
         expired: Schema.Boolean,
         expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-        last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+        last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
         created_at: Schema.Number,
         updated_at: Schema.Number
       })
@@ -182,7 +182,7 @@ export interface CreateTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -211,7 +211,7 @@ export const CreateTokenResponse: Schema.Schema<CreateTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -263,7 +263,7 @@ export interface RevokeTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -291,7 +291,7 @@ export const RevokeTokenResponse: Schema.Schema<RevokeTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -343,7 +343,7 @@ export interface VerifyTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -371,7 +371,7 @@ export const VerifyTokenResponse: Schema.Schema<VerifyTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),

@@ -245,20 +245,22 @@ export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annota
  * @since 0.1.0
  * @category schemas
  */
-export interface DeleteResponse {
-  /**
-   * String representing the object's type.
-   */
-  readonly object: "machine" | (string & {})
-  /**
-   * The ID of the deleted machine
-   */
-  readonly id: string
-  /**
-   * Whether the machine was successfully deleted
-   */
-  readonly deleted: boolean
-}
+export type DeleteResponse =
+  | {
+      /**
+       * String representing the object's type.
+       */
+      readonly object: "machine" | (string & {})
+      /**
+       * The ID of the deleted machine
+       */
+      readonly id: string
+      /**
+       * Whether the machine was successfully deleted
+       */
+      readonly deleted: boolean
+    }
+  | Machine
 
 /**
  * The 200 body of `delete`.
@@ -267,11 +269,14 @@ export interface DeleteResponse {
  * @category schemas
  */
 export const DeleteResponse: Schema.Schema<DeleteResponse> = /*#__PURE__*/ Schema.annotations(
-  /*#__PURE__*/ Schema.Struct({
-    object: Schema.String,
-    id: Schema.String,
-    deleted: Schema.Boolean
-  }),
+  /*#__PURE__*/ Schema.Union(
+    /*#__PURE__*/ Schema.Struct({
+      object: Schema.String,
+      id: Schema.String,
+      deleted: Schema.Boolean
+    }),
+    Machine
+  ),
   { identifier: "Machines.DeleteResponse" }
 )
 
@@ -400,24 +405,26 @@ export const CreateScopeBody: Schema.Schema<CreateScopeBody> = /*#__PURE__*/ Sch
  * @since 0.1.0
  * @category schemas
  */
-export interface DeleteScopeResponse {
-  /**
-   * String representing the object's type.
-   */
-  readonly object: "machine_scope" | (string & {})
-  /**
-   * The ID of the machine that had access to the target machine
-   */
-  readonly from_machine_id: string
-  /**
-   * The ID of the machine that was being accessed
-   */
-  readonly to_machine_id: string
-  /**
-   * Whether the machine scope was successfully deleted
-   */
-  readonly deleted: boolean
-}
+export type DeleteScopeResponse =
+  | {
+      /**
+       * String representing the object's type.
+       */
+      readonly object: "machine_scope" | (string & {})
+      /**
+       * The ID of the machine that had access to the target machine
+       */
+      readonly from_machine_id: string
+      /**
+       * The ID of the machine that was being accessed
+       */
+      readonly to_machine_id: string
+      /**
+       * Whether the machine scope was successfully deleted
+       */
+      readonly deleted: boolean
+    }
+  | MachineScope
 
 /**
  * The 200 body of `deleteScope`.
@@ -426,12 +433,15 @@ export interface DeleteScopeResponse {
  * @category schemas
  */
 export const DeleteScopeResponse: Schema.Schema<DeleteScopeResponse> = /*#__PURE__*/ Schema.annotations(
-  /*#__PURE__*/ Schema.Struct({
-    object: Schema.String,
-    from_machine_id: Schema.String,
-    to_machine_id: Schema.String,
-    deleted: Schema.Boolean
-  }),
+  /*#__PURE__*/ Schema.Union(
+    /*#__PURE__*/ Schema.Struct({
+      object: Schema.String,
+      from_machine_id: Schema.String,
+      to_machine_id: Schema.String,
+      deleted: Schema.Boolean
+    }),
+    MachineScope
+  ),
   { identifier: "Machines.DeleteScopeResponse" }
 )
 

@@ -85,6 +85,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<RedirectURL>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(RedirectURL),
+    total_count: Schema.Number
+  }),
+  { identifier: "RedirectURLs.ListPage" }
+)
+
+/**
  * The JSON body of `create`.
  *
  * @since 0.1.0
@@ -171,7 +196,11 @@ export declare namespace RedirectURLs {
      *
      * Lists all whitelisted redirect_urls for the instance
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a redirect URL
      *
@@ -213,6 +242,7 @@ export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Eff
     path: "/redirect_urls",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -243,7 +273,7 @@ export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Eff
     errors: { 404: ClerkError.NotFound }
   })
   return RedirectURLs.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as RedirectURLs.Service["list"],
     create: (body) => $create({ body }),
     get: (id) => $get({ path: { id: id } }),
     delete: (id) => $delete({ path: { id: id } })
@@ -263,8 +293,15 @@ export const layer: Layer.Layer<RedirectURLs, never, ClerkClient> = /*#__PURE__*
  *
  * Lists all whitelisted redirect_urls for the instance
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, RedirectURLs> =>
-  Effect.flatMap(RedirectURLs, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, RedirectURLs>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, RedirectURLs>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, RedirectURLs>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(RedirectURLs, (service) => service.list(params)) as never
 
 /**
  * Create a redirect URL

@@ -201,7 +201,13 @@ export const CreateBody: Schema.Schema<CreateBody> = /*#__PURE__*/ Schema.annota
         })
       )
     )
-  }),
+  }).pipe(
+    /*#__PURE__*/ Schema.filter(
+      (value: any) =>
+        [["domain"], ["domains"]].filter((names) => names.every((name) => value[name] !== undefined)).length >= 1,
+      { description: "at least one of domain, domains" }
+    )
+  ),
   { identifier: "SAMLConnections.CreateBody" }
 )
 

@@ -103,6 +103,31 @@ export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.an
 )
 
 /**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Session>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Session),
+    total_count: Schema.Number
+  }),
+  { identifier: "Sessions.ListPage" }
+)
+
+/**
  * The JSON body of `create`.
  *
  * @since 0.1.0
@@ -398,7 +423,11 @@ export declare namespace Sessions {
      * **Deprecation Notice (2024-01-01):** All parameters were initially considered optional, however
      * moving forward at least one of `client_id` or `user_id` parameters should be provided.
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a new active session
      *
@@ -485,6 +514,7 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     path: "/sessions",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
   })
   const $create = Operation.make(client, {
@@ -547,7 +577,7 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     errors: { 404: ClerkError.NotFound }
   })
   return Sessions.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Sessions.Service["list"],
     create: (body) => $create({ body }),
     get: (sessionId) => $get({ path: { session_id: sessionId } }),
     refresh: (sessionId, body) => $refresh({ path: { session_id: sessionId }, body }),
@@ -577,8 +607,13 @@ export const layer: Layer.Layer<Sessions, never, ClerkClient> = /*#__PURE__*/ La
  * **Deprecation Notice (2024-01-01):** All parameters were initially considered optional, however
  * moving forward at least one of `client_id` or `user_id` parameters should be provided.
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Sessions> =>
-  Effect.flatMap(Sessions, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Sessions>
+  (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError, Sessions>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Sessions>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Sessions, (service) => service.list(params)) as never
 
 /**
  * Create a new active session

@@ -1093,6 +1093,31 @@ export const GetOAuthAccessTokenParams: Schema.Schema<GetOAuthAccessTokenParams>
 )
 
 /**
+ * The body of `getOAuthAccessToken` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface GetOAuthAccessTokenPage {
+  readonly data: OAuthAccessToken
+  readonly total_count: number
+}
+
+/**
+ * The body of `getOAuthAccessToken` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetOAuthAccessTokenPage: Schema.Schema<GetOAuthAccessTokenPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: OAuthAccessToken,
+    total_count: Schema.Number
+  }),
+  { identifier: "Users.GetOAuthAccessTokenPage" }
+)
+
+/**
  * The query of `getOrganizationMemberships`.
  *
  * @since 0.1.0
@@ -2032,11 +2057,23 @@ export declare namespace Users {
      * @param userId The ID of the user for which to retrieve the OAuth access token
      * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
      */
-    readonly getOAuthAccessToken: (
-      userId: string,
-      provider: string,
-      params?: GetOAuthAccessTokenParams
-    ) => Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError>
+    readonly getOAuthAccessToken: {
+      (
+        userId: string,
+        provider: string,
+        params: GetOAuthAccessTokenParams & { readonly paginated: true }
+      ): Effect.Effect<GetOAuthAccessTokenPage, GetOAuthAccessTokenError>
+      (
+        userId: string,
+        provider: string,
+        params?: GetOAuthAccessTokenParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError>
+      (
+        userId: string,
+        provider: string,
+        params?: GetOAuthAccessTokenParams
+      ): Effect.Effect<OAuthAccessToken | GetOAuthAccessTokenPage, GetOAuthAccessTokenError>
+    }
     /**
      * Retrieve all memberships for a user
      *
@@ -2444,6 +2481,7 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id", "provider"],
     query: GetOAuthAccessTokenParams,
     success: OAuthAccessToken,
+    paginated: GetOAuthAccessTokenPage,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
   })
   const $getOrganizationMemberships = Operation.make(client, {
@@ -2619,8 +2657,11 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     getBillingSubscription: (userId) => $getBillingSubscription({ path: { user_id: userId } }),
     getBillingCreditBalance: (userId) => $getBillingCreditBalance({ path: { user_id: userId } }),
     adjustBillingCreditBalance: (userId, body) => $adjustBillingCreditBalance({ path: { user_id: userId }, body }),
-    getOAuthAccessToken: (userId, provider, params) =>
-      $getOAuthAccessToken({ path: { user_id: userId, provider: provider }, query: params }),
+    getOAuthAccessToken: ((userId, provider, params) =>
+      $getOAuthAccessToken({
+        path: { user_id: userId, provider: provider },
+        query: params
+      })) as Users.Service["getOAuthAccessToken"],
     getOrganizationMemberships: (userId, params) =>
       $getOrganizationMemberships({ path: { user_id: userId }, query: params }),
     getOrganizationInvitations: (userId, params) =>
@@ -2937,12 +2978,25 @@ export const adjustBillingCreditBalance = (
  * @param userId The ID of the user for which to retrieve the OAuth access token
  * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
  */
-export const getOAuthAccessToken = (
-  userId: string,
-  provider: string,
-  params?: GetOAuthAccessTokenParams
-): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError, Users> =>
-  Effect.flatMap(Users, (service) => service.getOAuthAccessToken(userId, provider, params))
+export const getOAuthAccessToken: {
+  (
+    userId: string,
+    provider: string,
+    params: GetOAuthAccessTokenParams & { readonly paginated: true }
+  ): Effect.Effect<GetOAuthAccessTokenPage, GetOAuthAccessTokenError, Users>
+  (
+    userId: string,
+    provider: string,
+    params?: GetOAuthAccessTokenParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError, Users>
+  (
+    userId: string,
+    provider: string,
+    params?: GetOAuthAccessTokenParams
+  ): Effect.Effect<OAuthAccessToken | GetOAuthAccessTokenPage, GetOAuthAccessTokenError, Users>
+} = (userId: string, provider: string, params?: GetOAuthAccessTokenParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Users, (service) => service.getOAuthAccessToken(userId, provider, params)) as never
 
 /**
  * Retrieve all memberships for a user

@@ -804,7 +804,7 @@ export const operations: ReadonlyArray<OperationSpec> = [
     method: "DELETE",
     path: "/enterprise_connections/{enterprise_connection_id}",
     pathParams: ["enterprise_connection_id"],
-    success: EnterpriseConnections.DeletedObject,
+    success: EnterpriseConnections.DeleteResponse,
     successStatus: 200,
     errors: [402, 403, 404]
   },

@@ -36,6 +36,7 @@ export interface EmailAddress {
     | VerificationSaml
     | VerificationEmailLink
     | VerificationScim
+    | { readonly object: string; readonly [key: string]: unknown }
     | null
   readonly linked_to: ReadonlyArray<IdentificationLink>
   /**
@@ -69,7 +70,30 @@ export const EmailAddress: Schema.Schema<EmailAddress> = /*#__PURE__*/ Schema.an
         VerificationTicket,
         VerificationSaml,
         VerificationEmailLink,
-        VerificationScim
+        VerificationScim,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) =>
+                  ![
+                    "verification_admin",
+                    "verification_email_link",
+                    "verification_from_oauth",
+                    "verification_otp",
+                    "verification_saml",
+                    "verification_scim",
+                    "verification_ticket"
+                  ].includes(value),
+                {
+                  description:
+                    "object: none of verification_admin, verification_email_link, verification_from_oauth, verification_otp, verification_saml, verification_scim, verification_ticket"
+                }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
       )
     ),
     linked_to: /*#__PURE__*/ Schema.Array(IdentificationLink),

@@ -24,11 +24,11 @@ export interface OrganizationInvitation {
   readonly role: string
   readonly role_name: string
   readonly organization_id?: string | undefined
-  readonly inviter_id: string | null
+  readonly inviter_id?: string | null | undefined
   /**
    * An organization inviter's public user data
    */
-  readonly public_inviter_data: OrganizationInvitationPublicUserData
+  readonly public_inviter_data?: OrganizationInvitationPublicUserData | undefined
   readonly status?: string | undefined
   readonly public_metadata: { readonly [key: string]: unknown }
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
@@ -59,8 +59,8 @@ export const OrganizationInvitation: Schema.Schema<OrganizationInvitation> = /*#
     role: Schema.String,
     role_name: Schema.String,
     organization_id: /*#__PURE__*/ Schema.optional(Schema.String),
-    inviter_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-    public_inviter_data: OrganizationInvitationPublicUserData,
+    inviter_id: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+    public_inviter_data: /*#__PURE__*/ Schema.optional(OrganizationInvitationPublicUserData),
     status: /*#__PURE__*/ Schema.optional(Schema.String),
     public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
     private_metadata: /*#__PURE__*/ Schema.optional(

@@ -24,7 +24,7 @@ export interface OrganizationWithLogo {
   readonly pending_invitations_count?: number | undefined
   readonly max_allowed_memberships: number
   readonly admin_delete_enabled: boolean
-  readonly public_metadata: { readonly [key: string]: unknown }
+  readonly public_metadata: { readonly [key: string]: unknown } | null
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
   readonly created_by?: string | undefined
   /**
@@ -65,7 +65,9 @@ export const OrganizationWithLogo: Schema.Schema<OrganizationWithLogo> = /*#__PU
     pending_invitations_count: /*#__PURE__*/ Schema.optional(Schema.Number),
     max_allowed_memberships: Schema.Number,
     admin_delete_enabled: Schema.Boolean,
-    public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+    public_metadata: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    ),
     private_metadata: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),

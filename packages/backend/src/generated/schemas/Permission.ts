@@ -18,7 +18,7 @@ export interface Permission {
   readonly name: string
   readonly key: string
   readonly description: string
-  readonly type: string
+  readonly type?: string | undefined
   /**
    * Unix timestamp of creation.
    */
@@ -39,7 +39,7 @@ export const Permission: Schema.Schema<Permission> = /*#__PURE__*/ Schema.annota
     name: Schema.String,
     key: Schema.String,
     description: Schema.String,
-    type: Schema.String,
+    type: /*#__PURE__*/ Schema.optional(Schema.String),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
