@@ -30,11 +30,11 @@ export interface ListStream {
 
 /**
  * Whether the lists that answer a bare array, and `{ data, total_count }` only with `paginated: true`
- * (Clients.list, Sessions.list and six more), decode that envelope. Until they do, their streams
- * leave `paginated` unset and read bare arrays; once they do, set this to `true` and regenerate: their
- * streams then send `paginated: true` and stop at `total_count` (the runtime reads both shapes).
+ * (Clients.list, Sessions.list and six more), decode that envelope. They do (the `paginated-envelope`
+ * wire override in overrides.ts types and decodes it), so their streams send `paginated: true` and
+ * stop at `total_count`; set to `false` to page them as bare arrays (the runtime reads both shapes).
  */
-export const PAGINATED_ENVELOPE_DECODED = false
+export const PAGINATED_ENVELOPE_DECODED = true
 
 /** Query parameters the stream owns (`paginated`: see PAGINATED_ENVELOPE_DECODED). */
 const OWN = ["limit", "offset", "paginated"]

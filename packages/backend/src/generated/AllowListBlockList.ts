@@ -514,9 +514,9 @@ export type ListAllowlistIdentifiersStreamParams = Omit<
 /**
  * Every item of `listAllowlistIdentifiers` (`GET /allowlist_identifiers`), as a Stream.
  *
- * Each page is one `listAllowlistIdentifiers` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `listAllowlistIdentifiers` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
- * The stream ends after a short page, and fails with `listAllowlistIdentifiers`'s error.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listAllowlistIdentifiers`'s error.
  *
  * @since 0.1.0
  * @category streams
@@ -525,5 +525,5 @@ export const listAllowlistIdentifiersStream = (
   params?: ListAllowlistIdentifiersStreamParams
 ): Stream.Stream<AllowlistIdentifier, ListAllowlistIdentifiersError, AllowListBlockList> =>
   Paginate.stream("AllowListBlockList.listAllowlistIdentifiersStream", 500, params, (query) =>
-    listAllowlistIdentifiers(query)
+    listAllowlistIdentifiers({ ...query, paginated: true })
   )

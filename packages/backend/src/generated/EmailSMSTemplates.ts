@@ -687,9 +687,9 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
 /**
  * Every item of `list` (`GET /templates/{template_type}`), as a Stream.
  *
- * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
- * The stream ends after a short page, and fails with `list`'s error.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
  *
  * @param templateType The type of templates to list (email or SMS)
  *
@@ -700,4 +700,6 @@ export const listStream = (
   templateType: "email" | "sms",
   params?: ListStreamParams
 ): Stream.Stream<Template, ListError, EmailSMSTemplates> =>
-  Paginate.stream("EmailSMSTemplates.listStream", 500, params, (query) => list(templateType, query))
+  Paginate.stream("EmailSMSTemplates.listStream", 500, params, (query) =>
+    list(templateType, { ...query, paginated: true })
+  )

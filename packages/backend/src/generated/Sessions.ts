@@ -711,12 +711,12 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
 /**
  * Every item of `list` (`GET /sessions`), as a Stream.
  *
- * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
- * The stream ends after a short page, and fails with `list`'s error.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
  *
  * @since 0.1.0
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Session, ListError, Sessions> =>
-  Paginate.stream("Sessions.listStream", 500, params, (query) => list(query))
+  Paginate.stream("Sessions.listStream", 500, params, (query) => list({ ...query, paginated: true }))

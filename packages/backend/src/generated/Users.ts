@@ -3260,9 +3260,9 @@ export type GetOAuthAccessTokenStreamParams = Omit<GetOAuthAccessTokenParams, "l
 /**
  * Every item of `getOAuthAccessToken` (`GET /users/{user_id}/oauth_access_tokens/{provider}`), as a Stream.
  *
- * Each page is one `getOAuthAccessToken` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * Each page is one `getOAuthAccessToken` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
  * the next page is requested only when the consumer has pulled every item of the current one.
- * The stream ends after a short page, and fails with `getOAuthAccessToken`'s error.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOAuthAccessToken`'s error.
  *
  * @param userId The ID of the user for which to retrieve the OAuth access token
  * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
@@ -3276,7 +3276,7 @@ export const getOAuthAccessTokenStream = (
   params?: GetOAuthAccessTokenStreamParams
 ): Stream.Stream<OAuthAccessToken[number], GetOAuthAccessTokenError, Users> =>
   Paginate.stream("Users.getOAuthAccessTokenStream", 500, params, (query) =>
-    getOAuthAccessToken(userId, provider, query)
+    getOAuthAccessToken(userId, provider, { ...query, paginated: true })
   )
 
 /**
