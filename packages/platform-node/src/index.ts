@@ -1,9 +1,9 @@
 /**
  * @effect-clerk/platform-node: Clerk layers over Node's undici-based HttpClient.
  *
- * Two modules, so that a program that uses one API group loads only that group:
- * `NodeClerkClient` gives the `ClerkClient` alone (provide it under the groups' layers);
- * `NodeClerk` gives every service at once.
+ * The entry holds only `NodeClerkClient`, the `ClerkClient` over undici, to provide under the
+ * layers of the groups a program uses: importing it loads no API group. Every service at once is
+ * its own subpath, `@effect-clerk/platform-node/NodeClerk`, because it reaches all of them.
  *
  * @since 0.1.0
  */
@@ -14,10 +14,3 @@
  * @since 0.1.0
  */
 export * as NodeClerkClient from "./NodeClerkClient.js"
-
-/**
- * Every service and the `ClerkClient` over undici: `NodeClerk.layer(options)`, `NodeClerk.layerConfig()`.
- *
- * @since 0.1.0
- */
-export * as NodeClerk from "./NodeClerk.js"
