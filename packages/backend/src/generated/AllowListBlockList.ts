@@ -21,7 +21,36 @@ import { BlocklistIdentifier } from "./schemas/BlocklistIdentifier.js"
 import { BlocklistIdentifiers } from "./schemas/BlocklistIdentifiers.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 
-export { AllowlistIdentifier, BlocklistIdentifier, BlocklistIdentifiers, DeletedObject }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  AllowlistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifiers,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject
+}
 
 /**
  * The query of `listAllowlistIdentifiers`.
@@ -378,6 +407,9 @@ export const layer: Layer.Layer<AllowListBlockList, never, ClerkClient> = /*#__P
  * `GET /allowlist_identifiers` (`ListAllowlistIdentifiers`)
  *
  * Get a list of all identifiers allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listAllowlistIdentifiers = (
   params?: ListAllowlistIdentifiersParams
@@ -390,6 +422,9 @@ export const listAllowlistIdentifiers = (
  * `POST /allowlist_identifiers` (`CreateAllowlistIdentifier`)
  *
  * Create an identifier allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createAllowlistIdentifier = (
   body: CreateAllowlistIdentifierBody
@@ -404,6 +439,9 @@ export const createAllowlistIdentifier = (
  * Delete an identifier from the instance allow-list
  *
  * @param identifierId The ID of the identifier to delete from the allow-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteAllowlistIdentifier = (
   identifierId: string
@@ -416,6 +454,9 @@ export const deleteAllowlistIdentifier = (
  * `GET /blocklist_identifiers` (`ListBlocklistIdentifiers`)
  *
  * Get a list of all identifiers which are not allowed to access an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listBlocklistIdentifiers = (): Effect.Effect<
   BlocklistIdentifiers,
@@ -429,6 +470,9 @@ export const listBlocklistIdentifiers = (): Effect.Effect<
  * `POST /blocklist_identifiers` (`CreateBlocklistIdentifier`)
  *
  * Create an identifier that is blocked from accessing an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createBlocklistIdentifier = (
   body: CreateBlocklistIdentifierBody
@@ -443,6 +487,9 @@ export const createBlocklistIdentifier = (
  * Delete an identifier from the instance block-list
  *
  * @param identifierId The ID of the identifier to delete from the block-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteBlocklistIdentifier = (
   identifierId: string

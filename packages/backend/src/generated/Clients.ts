@@ -16,7 +16,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { Client } from "./schemas/Client.js"
 
-export { Client }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Client
+}
 
 /**
  * The query of `list`.
@@ -234,6 +242,9 @@ export const layer: Layer.Layer<Clients, never, ClerkClient> = /*#__PURE__*/ Lay
  * with the newest clients appearing first.
  * Warning: the endpoint is being deprecated and will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Clients> =>
   Effect.flatMap(Clients, (service) => service.list(params))
@@ -244,6 +255,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /clients/verify` (`VerifyClient`)
  *
  * Verifies the client in the provided token
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Clients> =>
   Effect.flatMap(Clients, (service) => service.verify(body))
@@ -256,6 +270,9 @@ export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Cli
  * Returns the details of a client.
  *
  * @param clientId Client ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (clientId: string): Effect.Effect<Client, GetError, Clients> =>
   Effect.flatMap(Clients, (service) => service.get(clientId))

@@ -20,7 +20,43 @@ import { Directory } from "./schemas/Directory.js"
 import { DirectoryGroupRoleMapping } from "./schemas/DirectoryGroupRoleMapping.js"
 import { DirectoryGroupRoleMappings } from "./schemas/DirectoryGroupRoleMappings.js"
 
-export { DeletedObject, DirectoriesSchema, Directory, DirectoryGroupRoleMapping, DirectoryGroupRoleMappings }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoriesSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Directory,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMapping,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMappings
+}
 
 /**
  * The query of `list`.
@@ -785,6 +821,9 @@ export const layer: Layer.Layer<Directories, never, ClerkClient> = /*#__PURE__*/
  * `GET /directories` (`ListDirectories`)
  *
  * Returns a list of all directories for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Directories> =>
   Effect.flatMap(Directories, (service) => service.list(params))
@@ -795,6 +834,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /directories` (`CreateDirectory`)
  *
  * Create a new directory for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.create(body))
@@ -807,6 +849,9 @@ export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, 
  * Returns the details of a directory.
  *
  * @param directoryId The ID of the directory to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (directoryId: string): Effect.Effect<Directory, GetError, Directories> =>
   Effect.flatMap(Directories, (service) => service.get(directoryId))
@@ -819,6 +864,9 @@ export const get = (directoryId: string): Effect.Effect<Directory, GetError, Dir
  * Updates a directory.
  *
  * @param directoryId The ID of the directory to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Directory, UpdateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.update(directoryId, body))
@@ -832,6 +880,9 @@ export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Di
  * with the directory's API key are rejected afterwards.
  *
  * @param directoryId The ID of the directory to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, DeleteError, Directories> =>
   Effect.flatMap(Directories, (service) => service.delete(directoryId))
@@ -847,6 +898,9 @@ export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, Delet
  * it expires.
  *
  * @param directoryId The ID of the directory whose API key to rotate
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, RotateApiKeyError, Directories> =>
   Effect.flatMap(Directories, (service) => service.rotateApiKey(directoryId))
@@ -859,6 +913,9 @@ export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, Rota
  * Returns the list of directory group to organization role mappings for a directory, ordered by precedence.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listGroupRoleMappings = (
   directoryId: string
@@ -874,6 +931,9 @@ export const listGroupRoleMappings = (
  * Group role mapping must be enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createGroupRoleMapping = (
   directoryId: string,
@@ -892,6 +952,9 @@ export const createGroupRoleMapping = (
  * enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceGroupRoleMappings = (
   directoryId: string,
@@ -909,6 +972,9 @@ export const replaceGroupRoleMappings = (
  *
  * @param directoryId The ID of the directory.
  * @param mappingId The ID of the directory group role mapping to delete.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteGroupRoleMapping = (
   directoryId: string,
@@ -916,4 +982,12 @@ export const deleteGroupRoleMapping = (
 ): Effect.Effect<DeleteGroupRoleMappingResponse, DeleteGroupRoleMappingError, Directories> =>
   Effect.flatMap(Directories, (service) => service.deleteGroupRoleMapping(directoryId, mappingId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

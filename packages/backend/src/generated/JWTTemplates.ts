@@ -19,7 +19,22 @@ import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { JWTTemplate } from "./schemas/JWTTemplate.js"
 
-export { DeletedObject, JWTTemplate }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  JWTTemplate
+}
 
 /**
  * The query of `list`.
@@ -404,6 +419,9 @@ export const layer: Layer.Layer<JWTTemplates, never, ClerkClient> = /*#__PURE__*
  * List all templates
  *
  * `GET /jwt_templates` (`ListJWTTemplates`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.list(params))
@@ -414,6 +432,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /jwt_templates` (`CreateJWTTemplate`)
  *
  * Create a new JWT template
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.create(body))
@@ -426,6 +447,9 @@ export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError
  * Retrieve the details of a given JWT template
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.get(templateId))
@@ -438,6 +462,9 @@ export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JW
  * Updates an existing JWT template
  *
  * @param templateId The ID of the JWT template to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTTemplate, UpdateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.update(templateId, body))
@@ -448,8 +475,19 @@ export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTT
  * `DELETE /jwt_templates/{template_id}` (`DeleteJWTTemplate`)
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (templateId: string): Effect.Effect<DeletedObject, DeleteError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.delete(templateId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

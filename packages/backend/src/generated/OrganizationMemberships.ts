@@ -17,7 +17,22 @@ import * as Operation from "../internal/operation.js"
 import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
 import { OrganizationMemberships as OrganizationMembershipsSchema } from "./schemas/OrganizationMemberships.js"
 
-export { OrganizationMembership, OrganizationMembershipsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembership,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembershipsSchema
+}
 
 /**
  * The query of `list`.
@@ -570,6 +585,9 @@ export const layer: Layer.Layer<OrganizationMemberships, never, ClerkClient> = /
  * Retrieves all user memberships for the given organization
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -590,6 +608,9 @@ export const list = (
  * different organization as active before then.
  *
  * @param organizationId The ID of the organization where the new membership will be created
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -606,6 +627,9 @@ export const create = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -623,6 +647,9 @@ export const update = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   organizationId: string,
@@ -641,6 +668,9 @@ export const delete_ = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateMetadata = (
   organizationId: string,
@@ -655,10 +685,21 @@ export const updateMetadata = (
  * `GET /organization_memberships` (`InstanceGetOrganizationMemberships`)
  *
  * Retrieves all organization user memberships for the given instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listInstance = (
   params?: ListInstanceParams
 ): Effect.Effect<OrganizationMembershipsSchema, ListInstanceError, OrganizationMemberships> =>
   Effect.flatMap(OrganizationMemberships, (service) => service.listInstance(params))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

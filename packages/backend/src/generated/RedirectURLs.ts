@@ -18,7 +18,22 @@ import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { RedirectURL } from "./schemas/RedirectURL.js"
 
-export { DeletedObject, RedirectURL }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  RedirectURL
+}
 
 /**
  * The query of `list`.
@@ -260,6 +275,9 @@ export const layer: Layer.Layer<RedirectURLs, never, ClerkClient> = /*#__PURE__*
  * `GET /redirect_urls` (`ListRedirectURLs`)
  *
  * Lists all whitelisted redirect_urls for the instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.list(params))
@@ -268,6 +286,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * Create a redirect URL
  *
  * `POST /redirect_urls` (`CreateRedirectURL`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.create(body))
@@ -280,6 +301,9 @@ export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError
  * Retrieve the details of the redirect URL with the given ID
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.get(id))
@@ -292,8 +316,19 @@ export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectUR
  * Remove the selected redirect URL from the whitelist of the instance
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (id: string): Effect.Effect<DeletedObject, DeleteError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.delete(id))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
