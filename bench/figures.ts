@@ -597,7 +597,13 @@ const nodeBundle = async (entry: string, outfile?: string): Promise<BundleStats>
     format: "esm",
     platform: "node",
     write: false,
-    logLevel: "silent"
+    logLevel: "silent",
+    // undici is CommonJS: its require() calls need a real `require` in an ESM bundle that runs
+    ...(outfile === undefined
+      ? {}
+      : {
+          banner: { js: `import { createRequire } from "node:module"; const require = createRequire(import.meta.url);` }
+        })
   })
   const output = result.outputFiles[0]
   if (output === undefined) throw new Error(`esbuild wrote nothing for ${entry}`)
@@ -677,12 +683,14 @@ const nodeFigures = async (groups: ReadonlyArray<Group>): Promise<NodeFigures> =
 // main
 // ---------------------------------------------------------------------------------------------
 
-/** Scratch directory, with the backend package linked so imports resolve through its `exports`. */
+/** Scratch directory, with the workspace packages linked so imports resolve through their `exports`. */
 const prepareTmp = (): void => {
   rmSync(TMP, { recursive: true, force: true })
-  const link = join(TMP, "node_modules", "@effect-clerk", "backend")
-  mkdirSync(dirname(link), { recursive: true })
-  symlinkSync(BACKEND, link, "dir")
+  for (const name of ["backend", "platform-node"]) {
+    const link = join(TMP, "node_modules", "@effect-clerk", name)
+    mkdirSync(dirname(link), { recursive: true })
+    symlinkSync(join(ROOT, "packages", name), link, "dir")
+  }
 }
 
 const main = async (): Promise<void> => {
