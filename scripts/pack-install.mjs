@@ -175,6 +175,27 @@ step(
 )
 if (!installed("effect").startsWith("3.")) fail(`effect ${installed("effect")} is not 3.x`)
 
+// What docs/api-stability.md calls internal must not be importable from the installed packages.
+for (const blocked of [
+  "@effect-clerk/backend/internal/operation",
+  "@effect-clerk/backend/services",
+  "@effect-clerk/backend/index",
+  "@effect-clerk/platform-node/internal/x",
+  "@effect-clerk/emulator/internal/router"
+]) {
+  try {
+    execFileSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(blocked)})`], {
+      cwd: app,
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8"
+    })
+    fail(`${blocked} is importable from the installed package`)
+  } catch (error) {
+    if (!/ERR_PACKAGE_PATH_NOT_EXPORTED/.test(error.stderr ?? "")) fail(`${blocked}: ${error.stderr ?? error.message}`)
+  }
+}
+step("internal paths are not exported (ERR_PACKAGE_PATH_NOT_EXPORTED)")
+
 // ---------------------------------------------------------------------------------------------
 // 4. type-check (NodeNext and Bundler) and run with node
 // ---------------------------------------------------------------------------------------------
