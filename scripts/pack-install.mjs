@@ -131,7 +131,29 @@ console.log()
 const { publint } = await import(require.resolve("publint"))
 const { formatMessage } = await import(require.resolve("publint/utils"))
 const ATTW = join(dirname(require.resolve("@arethetypeswrong/cli/package.json")), "dist", "index.js")
-for (const { name, file, published } of packed) {
+/** The concrete subpaths that the pattern exports of a package reach, from its tarball's files. */
+const wildcardSubpaths = (published, entries) => {
+  const exports = published.exports ?? {}
+  const blocked = (subpath) =>
+    Object.entries(exports).some(
+      ([key, target]) =>
+        target === null && (key.includes("*") ? subpath.startsWith(key.slice(0, key.indexOf("*"))) : key === subpath)
+    )
+  const found = new Set()
+  for (const [key, target] of Object.entries(exports)) {
+    const types = typeof target === "string" ? target : target?.types
+    if (!key.includes("*") || typeof types !== "string" || !types.includes("*")) continue
+    const [before, after] = types.replace(/^\.\//, "package/").split("*")
+    for (const { name } of entries) {
+      if (!name.startsWith(before) || !name.endsWith(after)) continue
+      const subpath = key.replace("*", name.slice(before.length, name.length - after.length))
+      if (!(subpath in exports) && !blocked(subpath)) found.add(subpath)
+    }
+  }
+  return [...found].sort()
+}
+
+for (const { name, file, published, entries } of packed) {
   const tarball = readFileSync(file)
   const { messages } = await publint({
     pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
@@ -145,8 +167,21 @@ for (const { name, file, published } of packed) {
   }
   // ESM only (`type: module`, `import` conditions): the esm-only profile leaves out the CommonJS
   // and node10 resolutions, which no ESM-only package can satisfy.
-  run(process.execPath, [ATTW, file, "--profile", "esm-only", "--format", "table", "--no-color"])
-  step(`${name}: publint 0 problems, attw (esm-only) 0 problems`)
+  // attw does not expand pattern exports ("./*"): list every subpath they reach in the tarball.
+  const subpaths = wildcardSubpaths(published, entries)
+  run(process.execPath, [
+    ATTW,
+    file,
+    "--profile",
+    "esm-only",
+    "--format",
+    "table",
+    "--no-color",
+    ...(subpaths.length > 0 ? ["--include-entrypoints", ...subpaths] : [])
+  ])
+  step(
+    `${name}: publint 0 problems, attw (esm-only) 0 problems on ${subpaths.length + Object.entries(published.exports).filter(([k, v]) => !k.includes("*") && v !== null).length} entry points`
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
