@@ -7,6 +7,7 @@ import { type Model, type Operation, type Service, STATUS_CLASSES } from "./mode
 import { pascal, RESERVED, schemaName } from "./names.js"
 import { convert, pure } from "./schema.js"
 import { refName, type SchemaObject } from "./spec.js"
+import { streamSections, streamsDoc } from "./streams.js"
 
 export interface File {
   readonly path: string
@@ -301,6 +302,14 @@ export const serviceFile = (model: Model, service: Service): File => {
   }
   // each specifier documented on its own: @effect/docgen reads the comment before each one
   if (aliases.length > 0) sections.push(`export {\n${aliases.join(",\n")}\n}\n`)
+  // streams of the lists that page with limit/offset (streams.ts)
+  const streams = streamSections(
+    model,
+    service,
+    new Set([...own, ...service.operations.map((op) => op.method)]),
+    (lines) => comment(lines)
+  )
+  sections.push(...streams)
 
   const body = sections.join("\n")
   const refs = [...new Set([...service.refs, ...[...body.matchAll(/«([^»]+)»/g)].map((m) => m[1]!)])].sort()
@@ -316,10 +325,12 @@ export const serviceFile = (model: Model, service: Service): File => {
     `import * as Effect from "effect/Effect"`,
     `import * as Layer from "effect/Layer"`,
     ...(body.includes("Schema.") ? [`import * as Schema from "effect/Schema"`] : []),
+    ...(streams.length > 0 ? [`import * as Stream from "effect/Stream"`] : []),
     ...(usesFile(body) ? [`import * as ClerkFile from "../ClerkFile.js"`] : []),
     `import { ClerkClient } from "../ClerkClient.js"`,
     `import * as ClerkError from "../ClerkError.js"`,
     `import * as Operation from "../internal/operation.js"`,
+    ...(streams.length > 0 ? [`import * as Paginate from "../internal/paginate.js"`] : []),
     ...imports,
     "",
     ...(direct.length > 0
@@ -391,6 +402,7 @@ export const operationsDoc = (model: Model): string => {
     "| operationId | method | HTTP | path | success | errors |",
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
+    ...streamsDoc(model),
     ""
   ].join("\n")
 }

@@ -12,6 +12,8 @@ import { fixturesFile } from "./fixtures.js"
 import { build } from "./model.js"
 import { schemaName } from "./names.js"
 import { load } from "./spec.js"
+import { streamsFile } from "./streams.js"
+import { writeWebhooks } from "./webhooks.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const specPath = resolve(
@@ -50,14 +52,18 @@ const main = async () => {
   mkdirSync(dirname(fixturesPath), { recursive: true })
   for (const stale of readdirSync(dirname(fixturesPath))) rmSync(join(dirname(fixturesPath), stale))
   writeFileSync(fixturesPath, await format(fixtures, fixturesPath))
+  const streamsPath = join(dirname(fixturesPath), "streams.json")
+  writeFileSync(streamsPath, await format(streamsFile(model), streamsPath))
 
   const docPath = join(root, "docs/operations.md")
   mkdirSync(dirname(docPath), { recursive: true })
   writeFileSync(docPath, await format(operationsDoc(model), docPath))
 
+  const webhooks = await writeWebhooks(root, specPath, format)
+
   console.log(
     `${model.operations.length} operations in ${model.services.length} services, ` +
-      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}`
+      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}; ${webhooks}`
   )
 }
 

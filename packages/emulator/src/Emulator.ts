@@ -18,9 +18,11 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
+import { lazy, makeSigningKey } from "./internal/keys.js"
 import * as Router from "./internal/router.js"
 import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
+import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
 
 /**
@@ -43,6 +45,12 @@ export interface Options {
   readonly secretKey?: string
   /** Base URL of the (fictional) Frontend API used in links. Default `https://emulator.clerk.invalid`. */
   readonly frontendApiUrl?: string
+  /**
+   * The RSA private key (PEM, PKCS#8 or PKCS#1) that signs session tokens and whose public half
+   * `GET /v1/jwks` serves. Default: a fresh 2048-bit key per instance, made on first use. Give one
+   * to keep the same key (and `kid`) across runs.
+   */
+  readonly signingKey?: string
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
 }
@@ -62,6 +70,8 @@ export interface ClerkEmulator {
   readonly context: Resource.EmulatorContext
   /** Forgets every stored object. */
   readonly reset: () => void
+  /** The instance's session tokens: signing key, JWKS, issuer, and `mint` (which creates a Session). */
+  readonly sessionTokens: SessionTokens.SessionTokens
 }
 
 /**
@@ -140,7 +150,15 @@ export const make = (options: Options = {}): ClerkEmulator => {
     now: options.now ?? Date.now,
     generateId,
     generateToken: options.generateToken ?? (() => randomBase62(48)),
-    frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, "")
+    frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, ""),
+    // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
+    signingKey:
+      options.signingKey === undefined
+        ? lazy(() => makeSigningKey())
+        : (
+            (key) => () =>
+              key
+          )(makeSigningKey(options.signingKey))
   }
   const router = Router.make(options.resources ?? all)
 
@@ -177,7 +195,8 @@ export const make = (options: Options = {}): ClerkEmulator => {
       return handle(request)
     },
     context,
-    reset: () => store.clear()
+    reset: () => store.clear(),
+    sessionTokens: SessionTokens.make(context)
   }
 }
 

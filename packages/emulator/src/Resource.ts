@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.js"
+import type { SigningKey } from "./internal/keys.js"
 import type * as Store from "./Store.js"
 
 /**
@@ -30,6 +31,8 @@ export interface EmulatorContext {
   readonly generateToken: () => string
   /** Base URL of the emulated Frontend API, used for links such as an actor token's `url`. */
   readonly frontendApiUrl: string
+  /** The instance's RS256 signing key (made on first use). */
+  readonly signingKey: () => SigningKey
 }
 
 /**

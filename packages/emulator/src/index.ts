@@ -23,6 +23,11 @@ export * as Emulator from "./Emulator.js"
 export * as Resource from "./Resource.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as SessionTokens from "./SessionTokens.js"
+
+/**
  * @since 0.1.0
  */
 export * as Store from "./Store.js"

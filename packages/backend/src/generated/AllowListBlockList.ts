@@ -13,9 +13,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { AllowlistIdentifier } from "./schemas/AllowlistIdentifier.js"
 import { BlocklistIdentifier } from "./schemas/BlocklistIdentifier.js"
 import { BlocklistIdentifiers } from "./schemas/BlocklistIdentifiers.js"
@@ -495,3 +497,31 @@ export const deleteBlocklistIdentifier = (
   identifierId: string
 ): Effect.Effect<DeletedObject, DeleteBlocklistIdentifierError, AllowListBlockList> =>
   Effect.flatMap(AllowListBlockList, (service) => service.deleteBlocklistIdentifier(identifierId))
+
+/**
+ * The params of `listAllowlistIdentifiersStream`: those of `listAllowlistIdentifiers` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListAllowlistIdentifiersStreamParams = Omit<
+  ListAllowlistIdentifiersParams,
+  "limit" | "offset" | "paginated"
+> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `listAllowlistIdentifiers` (`GET /allowlist_identifiers`), as a Stream.
+ *
+ * Each page is one `listAllowlistIdentifiers` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `listAllowlistIdentifiers`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listAllowlistIdentifiersStream = (
+  params?: ListAllowlistIdentifiersStreamParams
+): Stream.Stream<AllowlistIdentifier, ListAllowlistIdentifiersError, AllowListBlockList> =>
+  Paginate.stream("AllowListBlockList.listAllowlistIdentifiersStream", 500, params, (query) =>
+    listAllowlistIdentifiers(query)
+  )

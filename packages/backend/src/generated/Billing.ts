@@ -11,13 +11,17 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { ApplyCommerceDiscountRequest } from "./schemas/ApplyCommerceDiscountRequest.js"
+import { BillingPaymentAttempt } from "./schemas/BillingPaymentAttempt.js"
 import { BillingPriceResponse } from "./schemas/BillingPriceResponse.js"
 import { BillingStatement } from "./schemas/BillingStatement.js"
 import { CommerceDiscountRedemptionResponse } from "./schemas/CommerceDiscountRedemptionResponse.js"
+import { CommercePlan } from "./schemas/CommercePlan.js"
 import { CommercePriceTransitionResponse } from "./schemas/CommercePriceTransitionResponse.js"
 import { CommerceSubscriptionItem } from "./schemas/CommerceSubscriptionItem.js"
 import { CommerceSubscriptionItem2 } from "./schemas/CommerceSubscriptionItem2.js"
@@ -1123,3 +1127,134 @@ export const getStatementPaymentAttempts = (
   params?: GetStatementPaymentAttemptsParams
 ): Effect.Effect<PaginatedBillingPaymentAttemptResponse, GetStatementPaymentAttemptsError, Billing> =>
   Effect.flatMap(Billing, (service) => service.getStatementPaymentAttempts(statementID, params))
+
+/**
+ * The params of `listPlansStream`: those of `listPlans` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListPlansStreamParams = Omit<ListPlansParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listPlans` (`GET /billing/plans`), as a Stream.
+ *
+ * Each page is one `listPlans` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listPlans`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listPlansStream = (params?: ListPlansStreamParams): Stream.Stream<CommercePlan, ListPlansError, Billing> =>
+  Paginate.stream("Billing.listPlansStream", 500, params, (query) => listPlans({ ...query, paginated: true }))
+
+/**
+ * The params of `listPricesStream`: those of `listPrices` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListPricesStreamParams = Omit<ListPricesParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listPrices` (`GET /billing/prices`), as a Stream.
+ *
+ * Each page is one `listPrices` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listPrices`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listPricesStream = (
+  params?: ListPricesStreamParams
+): Stream.Stream<BillingPriceResponse, ListPricesError, Billing> =>
+  Paginate.stream("Billing.listPricesStream", 500, params, (query) => listPrices({ ...query, paginated: true }))
+
+/**
+ * The params of `listSubscriptionItemsStream`: those of `listSubscriptionItems` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListSubscriptionItemsStreamParams = Omit<ListSubscriptionItemsParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listSubscriptionItems` (`GET /billing/subscription_items`), as a Stream.
+ *
+ * Each page is one `listSubscriptionItems` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listSubscriptionItems`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listSubscriptionItemsStream = (
+  params?: ListSubscriptionItemsStreamParams
+): Stream.Stream<CommerceSubscriptionItem, ListSubscriptionItemsError, Billing> =>
+  Paginate.stream("Billing.listSubscriptionItemsStream", 500, params, (query) =>
+    listSubscriptionItems({ ...query, paginated: true })
+  )
+
+/**
+ * The params of `listStatementsStream`: those of `listStatements` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStatementsStreamParams = Omit<ListStatementsParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listStatements` (`GET /billing/statements`), as a Stream.
+ *
+ * Each page is one `listStatements` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listStatements`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStatementsStream = (
+  params?: ListStatementsStreamParams
+): Stream.Stream<BillingStatement, ListStatementsError, Billing> =>
+  Paginate.stream("Billing.listStatementsStream", 500, params, (query) => listStatements({ ...query, paginated: true }))
+
+/**
+ * The params of `getStatementPaymentAttemptsStream`: those of `getStatementPaymentAttempts` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetStatementPaymentAttemptsStreamParams = Omit<
+  GetStatementPaymentAttemptsParams,
+  "limit" | "offset" | "paginated"
+> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `getStatementPaymentAttempts` (`GET /billing/statements/{statementID}/payment_attempts`), as a Stream.
+ *
+ * Each page is one `getStatementPaymentAttempts` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getStatementPaymentAttempts`'s error.
+ *
+ * @param statementID The ID of the statement to retrieve payment attempts for.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getStatementPaymentAttemptsStream = (
+  statementID: string,
+  params?: GetStatementPaymentAttemptsStreamParams
+): Stream.Stream<BillingPaymentAttempt, GetStatementPaymentAttemptsError, Billing> =>
+  Paginate.stream("Billing.getStatementPaymentAttemptsStream", 500, params, (query) =>
+    getStatementPaymentAttempts(statementID, { ...query, paginated: true })
+  )

@@ -11,9 +11,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Template } from "./schemas/Template.js"
 
 export {
@@ -649,3 +651,31 @@ export const toggleTemplateDelivery = (
   body?: ToggleTemplateDeliveryBody
 ): Effect.Effect<Template, ToggleTemplateDeliveryError, EmailSMSTemplates> =>
   Effect.flatMap(EmailSMSTemplates, (service) => service.toggleTemplateDelivery(templateType, slug, body))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /templates/{template_type}`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `list`'s error.
+ *
+ * @param templateType The type of templates to list (email or SMS)
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  templateType: "email" | "sms",
+  params?: ListStreamParams
+): Stream.Stream<Template, ListError, EmailSMSTemplates> =>
+  Paginate.stream("EmailSMSTemplates.listStream", 500, params, (query) => list(templateType, query))

@@ -12,11 +12,14 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { EnterpriseConnection } from "./schemas/EnterpriseConnection.js"
+import { EnterpriseConnectionTestRun } from "./schemas/EnterpriseConnectionTestRun.js"
 import { EnterpriseConnectionTestRunResponse } from "./schemas/EnterpriseConnectionTestRunResponse.js"
 import { EnterpriseConnectionTestRuns } from "./schemas/EnterpriseConnectionTestRuns.js"
 import { EnterpriseConnections as EnterpriseConnectionsSchema } from "./schemas/EnterpriseConnections.js"
@@ -1076,3 +1079,56 @@ export {
    */
   delete_ as delete
 }
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /enterprise_connections`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  params?: ListStreamParams
+): Stream.Stream<EnterpriseConnection, ListError, EnterpriseConnections> =>
+  Paginate.stream("EnterpriseConnections.listStream", 500, params, (query) => list(query))
+
+/**
+ * The params of `listTestRunsStream`: those of `listTestRuns` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListTestRunsStreamParams = Omit<ListTestRunsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listTestRuns` (`GET /enterprise_connections/{enterprise_connection_id}/test_runs`), as a Stream.
+ *
+ * Each page is one `listTestRuns` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listTestRuns`'s error.
+ *
+ * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listTestRunsStream = (
+  enterpriseConnectionId: string,
+  params?: ListTestRunsStreamParams
+): Stream.Stream<EnterpriseConnectionTestRun, ListTestRunsError, EnterpriseConnections> =>
+  Paginate.stream("EnterpriseConnections.listTestRunsStream", 500, params, (query) =>
+    listTestRuns(enterpriseConnectionId, query)
+  )

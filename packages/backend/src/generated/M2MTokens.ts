@@ -11,9 +11,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 
 /**
  * The query of `listTokens`.
@@ -619,3 +621,30 @@ export const revokeToken = (
  */
 export const verifyToken = (body: VerifyTokenBody): Effect.Effect<VerifyTokenResponse, VerifyTokenError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.verifyToken(body))
+
+/**
+ * The params of `listTokensStream`: those of `listTokens` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 100; default 100).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListTokensStreamParams = Omit<ListTokensParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listTokens` (`GET /m2m_tokens`), as a Stream.
+ *
+ * Each page is one `listTokens` call with `limit` = `pageSize` (default 100, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listTokens`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listTokensStream = (
+  params: ListTokensStreamParams
+): Stream.Stream<ListTokensResponse["m2m_tokens"][number], ListTokensError, M2MTokens> =>
+  Paginate.stream("M2MTokens.listTokensStream", 100, params, (query) =>
+    Effect.map(listTokens(query), (page) => ({ data: page.m2m_tokens, total_count: page.total_count }))
+  )

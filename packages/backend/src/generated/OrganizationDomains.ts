@@ -11,9 +11,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OrganizationDomain } from "./schemas/OrganizationDomain.js"
 import { OrganizationDomains as OrganizationDomainsSchema } from "./schemas/OrganizationDomains.js"
@@ -645,3 +647,52 @@ export {
    */
   delete_ as delete
 }
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organizations/{organization_id}/domains`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  organizationId: string,
+  params?: ListStreamParams
+): Stream.Stream<OrganizationDomain, ListError, OrganizationDomains> =>
+  Paginate.stream("OrganizationDomains.listStream", 500, params, (query) => list(organizationId, query))
+
+/**
+ * The params of `listAllStream`: those of `listAll` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListAllStreamParams = Omit<ListAllParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `listAll` (`GET /organization_domains`), as a Stream.
+ *
+ * Each page is one `listAll` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listAll`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listAllStream = (
+  params?: ListAllStreamParams
+): Stream.Stream<OrganizationDomain, ListAllError, OrganizationDomains> =>
+  Paginate.stream("OrganizationDomains.listAllStream", 500, params, (query) => listAll(query))

@@ -13,9 +13,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Session } from "./schemas/Session.js"
 import { SessionRefresh } from "./schemas/SessionRefresh.js"
 
@@ -696,3 +698,26 @@ export const createTokenFromTemplate = (
   body?: CreateTokenFromTemplateBody
 ): Effect.Effect<CreateTokenFromTemplateResponse, CreateTokenFromTemplateError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.createTokenFromTemplate(sessionId, templateName, body))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /sessions`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Session, ListError, Sessions> =>
+  Paginate.stream("Sessions.listStream", 500, params, (query) => list(query))

@@ -11,17 +11,21 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { AdjustCreditBalanceRequest } from "./schemas/AdjustCreditBalanceRequest.js"
 import { CommerceCreditBalanceResponse } from "./schemas/CommerceCreditBalanceResponse.js"
 import { CommerceCreditLedgerResponse } from "./schemas/CommerceCreditLedgerResponse.js"
 import { CommerceSubscription } from "./schemas/CommerceSubscription.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OAuthAccessToken } from "./schemas/OAuthAccessToken.js"
+import { OrganizationInvitationWithPublicOrganizationData } from "./schemas/OrganizationInvitationWithPublicOrganizationData.js"
 import { OrganizationInvitationsWithPublicOrganizationData } from "./schemas/OrganizationInvitationsWithPublicOrganizationData.js"
+import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
 import { OrganizationMemberships } from "./schemas/OrganizationMemberships.js"
 import { PasswordHasher } from "./schemas/PasswordHasher.js"
 import { TotalCount } from "./schemas/TotalCount.js"
@@ -3352,3 +3356,116 @@ export {
    */
   delete_ as delete
 }
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /users`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<User, ListError, Users> =>
+  Paginate.stream("Users.listStream", 500, params, (query) => list(query))
+
+/**
+ * The params of `getOAuthAccessTokenStream`: those of `getOAuthAccessToken` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOAuthAccessTokenStreamParams = Omit<GetOAuthAccessTokenParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOAuthAccessToken` (`GET /users/{user_id}/oauth_access_tokens/{provider}`), as a Stream.
+ *
+ * Each page is one `getOAuthAccessToken` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `getOAuthAccessToken`'s error.
+ *
+ * @param userId The ID of the user for which to retrieve the OAuth access token
+ * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOAuthAccessTokenStream = (
+  userId: string,
+  provider: string,
+  params?: GetOAuthAccessTokenStreamParams
+): Stream.Stream<OAuthAccessToken[number], GetOAuthAccessTokenError, Users> =>
+  Paginate.stream("Users.getOAuthAccessTokenStream", 500, params, (query) =>
+    getOAuthAccessToken(userId, provider, query)
+  )
+
+/**
+ * The params of `getOrganizationMembershipsStream`: those of `getOrganizationMemberships` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOrganizationMembershipsStreamParams = Omit<GetOrganizationMembershipsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOrganizationMemberships` (`GET /users/{user_id}/organization_memberships`), as a Stream.
+ *
+ * Each page is one `getOrganizationMemberships` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOrganizationMemberships`'s error.
+ *
+ * @param userId The ID of the user whose organization memberships we want to retrieve
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOrganizationMembershipsStream = (
+  userId: string,
+  params?: GetOrganizationMembershipsStreamParams
+): Stream.Stream<OrganizationMembership, GetOrganizationMembershipsError, Users> =>
+  Paginate.stream("Users.getOrganizationMembershipsStream", 500, params, (query) =>
+    getOrganizationMemberships(userId, query)
+  )
+
+/**
+ * The params of `getOrganizationInvitationsStream`: those of `getOrganizationInvitations` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOrganizationInvitationsStreamParams = Omit<GetOrganizationInvitationsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOrganizationInvitations` (`GET /users/{user_id}/organization_invitations`), as a Stream.
+ *
+ * Each page is one `getOrganizationInvitations` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOrganizationInvitations`'s error.
+ *
+ * @param userId The ID of the user whose organization invitations we want to retrieve
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOrganizationInvitationsStream = (
+  userId: string,
+  params?: GetOrganizationInvitationsStreamParams
+): Stream.Stream<OrganizationInvitationWithPublicOrganizationData, GetOrganizationInvitationsError, Users> =>
+  Paginate.stream("Users.getOrganizationInvitationsStream", 500, params, (query) =>
+    getOrganizationInvitations(userId, query)
+  )

@@ -6,6 +6,8 @@
  */
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
+import * as JWKS from "./JWKS.js"
+import * as Sessions from "./Sessions.js"
 import * as Users from "./Users.js"
 
 /**
@@ -14,4 +16,9 @@ import * as Users from "./Users.js"
  * @since 0.1.0
  * @category resources
  */
-export const all: ReadonlyArray<Resource.Resource> = [Users.resource, ActorTokens.resource]
+export const all: ReadonlyArray<Resource.Resource> = [
+  Users.resource,
+  ActorTokens.resource,
+  Sessions.resource,
+  JWKS.resource
+]
