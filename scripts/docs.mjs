@@ -1,4 +1,4 @@
-// `pnpm docs`: the API reference of every public package, with @effect/docgen (the Effect packages'
+// `pnpm run docs` (a bare `pnpm docs` is a pnpm command): the API reference of every public package, with @effect/docgen (the Effect packages'
 // tool). It fails when an export has no `@since`, or when a JSDoc `@example` does not type-check, so
 // CI (.ci/run) runs it. The output is not published: packages/<name>/build/docs (gitignored).
 //
