@@ -14,7 +14,7 @@
  */
 import { Clerk, ClerkClient, Users } from "@effect-clerk/backend"
 import { Emulator } from "@effect-clerk/emulator"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeSink from "@effect/platform-node/NodeSink"
 import * as Config from "effect/Config"

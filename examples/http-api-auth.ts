@@ -16,7 +16,7 @@
 import { Clerk, ClerkClient, Sessions, Users } from "@effect-clerk/backend"
 import { Emulator } from "@effect-clerk/emulator"
 import { Auth, HttpApiAuth, Keys } from "@effect-clerk/auth"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"

@@ -4,7 +4,7 @@
  */
 import { createClerkClient } from "@clerk/backend"
 import { ActorTokens, Clerk, Users } from "@effect-clerk/backend"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"

@@ -89,7 +89,10 @@ export const componentFile = (model: Model, name: string, schema: SchemaObject):
     comment([
       schema.description?.trim(),
       `Spec: \`#/components/schemas/${name}\`.`,
-      schema.deprecated ? "@deprecated" : undefined
+      schema.deprecated ? "@deprecated" : undefined,
+      "",
+      "@since 0.1.0",
+      "@category schemas"
     ])
   )
   return {
@@ -148,7 +151,7 @@ const errorType = (op: Operation) => {
   return parts.join(" | ")
 }
 
-const methodDoc = (op: Operation, indent: string) =>
+const methodDoc = (op: Operation, indent: string, tags: ReadonlyArray<string> = []) =>
   comment(
     [
       op.summary,
@@ -157,7 +160,8 @@ const methodDoc = (op: Operation, indent: string) =>
       op.description && op.description.trim() !== op.summary?.trim() ? `\n${op.description.trim()}` : undefined,
       op.pathParams.length > 0 ? "" : undefined,
       ...op.pathParams.map((p) => `@param ${p.arg} ${p.description ?? `\`${p.name}\``}`),
-      op.deprecated ? "@deprecated" : undefined
+      op.deprecated ? "@deprecated" : undefined,
+      ...(tags.length > 0 ? ["", ...tags] : [])
     ],
     indent
   )
@@ -308,12 +312,16 @@ export const serviceFile = (model: Model, service: Service): File => {
     const binding = RESERVED.has(op.method) ? `${op.method}_` : op.method
     sections.push(
       op.paginated
-        ? `${methodDoc(op, "")}export const ${binding}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, name))}\n} = (${sub(signature(op))}) =>\n  // the overloads above type the result by the value of \`paginated\`\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)})) as never\n`
-        : `${methodDoc(op, "")}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
+        ? `${methodDoc(op, "", ["@since 0.1.0", "@category accessors"])}export const ${binding}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, name))}\n} = (${sub(signature(op))}) =>\n  // the overloads above type the result by the value of \`paginated\`\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)})) as never\n`
+        : `${methodDoc(op, "", ["@since 0.1.0", "@category accessors"])}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
     )
-    if (binding !== op.method) aliases.push(`${binding} as ${op.method}`)
+    if (binding !== op.method)
+      aliases.push(
+        `${comment([`\`${op.method}\`, exported under its own name (a reserved word cannot be a binding).`, "", "@since 0.1.0", "@category accessors"], "  ")}  ${binding} as ${op.method}`
+      )
   }
-  if (aliases.length > 0) sections.push(`export { ${aliases.join(", ")} }\n`)
+  // each specifier documented on its own: @effect/docgen reads the comment before each one
+  if (aliases.length > 0) sections.push(`export {\n${aliases.join(",\n")}\n}\n`)
   // streams of the lists that page with limit/offset (streams.ts)
   const streams = streamSections(
     model,
@@ -345,7 +353,17 @@ export const serviceFile = (model: Model, service: Service): File => {
     ...(streams.length > 0 ? [`import * as Paginate from "../internal/paginate.js"`] : []),
     ...imports,
     "",
-    ...(direct.length > 0 ? [`export { ${direct.join(", ")} }`, ""] : []),
+    ...(direct.length > 0
+      ? [
+          `export {\n${direct
+            .map(
+              (id) =>
+                `${comment([`The component schema the operations of this group use (\`./schemas/\`).`, "", "@since 0.1.0", "@category schemas"], "  ")}  ${id}`
+            )
+            .join(",\n")}\n}`,
+          ""
+        ]
+      : []),
     sub(body)
   )
   return { path: `${name}.ts`, content: parts.join("\n") }

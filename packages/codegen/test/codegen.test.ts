@@ -222,7 +222,18 @@ describe("service modules", () => {
     const file = serviceFile(build(spec), build(spec).services[0]!)
     expect(file.path).toBe("Things.ts")
     expect(file.content).toContain("readonly delete: (thingId: string) => Effect.Effect<DeleteResponse, DeleteError>")
-    expect(file.content).toContain("export { delete_ as delete }")
+    // the alias carries its own doc comment: @effect/docgen reads the one before each specifier
+    expect(file.content).toMatch(
+      /export \{\n {2}\/\*\*\n[^]*? {3}\* @since 0\.1\.0\n[^]*?\*\/\n {2}delete_ as delete\n\}/
+    )
+    // every top-level export has a @since tag in the doc comment right before it (docgen refuses one without)
+    const exports = [...file.content.matchAll(/^export (?:const|class|type|interface|declare namespace) (\w+)/gm)]
+    expect(exports.length).toBeGreaterThan(3)
+    for (const match of exports) {
+      const before = file.content.slice(0, match.index)
+      const doc = /\/\*\*(?:(?!\*\/)[^])*\*\/\n$/.exec(before)?.[0] ?? ""
+      expect(doc, match[1]).toContain("@since 0.1.0")
+    }
     expect(file.content).toContain(
       "export type DeleteError = ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always"
     )

@@ -152,7 +152,7 @@ export const identifierExists = (paramName: string, longMessage: string): ApiErr
  * 501 `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
  * Never confused with a missing resource (which is a 404 `resource_not_found`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const notEmulated = (operation: string, operationId: string): ApiError =>

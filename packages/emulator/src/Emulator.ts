@@ -220,7 +220,7 @@ const validateBody = (operation: OperationSpec, raw: unknown): Effect.Effect<unk
  * The names (`Service.method`) of the operations emulated by `resources` (default: every
  * registered resource), in the order of the generated table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category introspection
  */
 export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> = all): ReadonlyArray<OperationSpec> => {

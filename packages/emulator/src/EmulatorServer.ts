@@ -114,9 +114,12 @@ export const layer = (options?: ServeOptions): Layer.Layer<Server | Emulator.Emu
 
 /**
  * Promise API for non-Effect users: starts a server and returns it with an idempotent `close()`.
+ * (Shown as text, not an `@example`: docgen runs examples from a folder where a package's own
+ * subpaths do not resolve; the emulator README's snippets, which `pnpm check` compiles, show it too.)
  *
- * @example
  * ```ts
+ * import * as EmulatorServer from "@effect-clerk/emulator/EmulatorServer"
+ *
  * const server = await EmulatorServer.start()
  * await fetch(`${server.url}/users`, { headers: { authorization: "Bearer sk_test_x" } })
  * await server.close()

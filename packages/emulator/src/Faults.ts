@@ -8,14 +8,14 @@
  * `Emulator.layer`) it rejects as undici does for a reset connection. The web-standard `handle`
  * never rejects, so it ignores resets.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 
 /**
  * One fault rule. The first rule that matches a request (operation, rate, times left) applies.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Fault {
@@ -38,7 +38,7 @@ export interface Fault {
 /**
  * A fault that was applied, in order.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Injected {
@@ -54,7 +54,7 @@ export interface Injected {
 /**
  * The faults of one emulator instance.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Faults {

@@ -2,12 +2,12 @@
  * One operation of the Backend API as the emulator's router sees it (the generated table in
  * `src/generated/operations.ts` lists all of them).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as Schema from "effect/Schema"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface OperationSpec {

@@ -43,7 +43,7 @@ export interface EmulatorContext {
  * Everything an operation handler receives for one request. `body` and `query` are already
  * validated with the backend's generated request schemas (decoded values).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface RouteContext<Body = unknown, Query = unknown> {
@@ -64,7 +64,7 @@ export interface RouteContext<Body = unknown, Query = unknown> {
  * The emulation of one operation, named as in docs/operations.md (`Users.updateMetadata`). The
  * handler's success value is sent as a 200 JSON body.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Route {
@@ -87,7 +87,7 @@ export interface Resource {
  * Emulates one operation of the generated table. `Body` and `Query` are the backend's generated
  * types for it (`Users.CreateBody`, `Users.ListParams`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const operation = <Body = unknown, Query = unknown>(
@@ -147,7 +147,7 @@ export const fromParseError = (error: ParseResult.ParseError): ApiError.ApiError
  * not a JSON object is a 400 `malformed_request_body`; a body that breaks the schema is a 422 with
  * one item per problem (see {@link fromParseError}).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validateBody = <A, I>(
@@ -165,7 +165,7 @@ export const validateBody = <A, I>(
 /**
  * Validates already-shaped query values with `schema` (unknown keys were dropped before).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validateQuery = <A, I>(
@@ -179,7 +179,7 @@ export const validateQuery = <A, I>(
  * the {@link ApiError.ApiError} itself thrown (not wrapped in a FiberFailure), so that a test can
  * match its `status` and `errors`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category testing
  */
 export const runOrThrow = <A>(effect: Effect.Effect<A, ApiError.ApiError>): A => {

@@ -4,7 +4,7 @@
  * the operation that would create it and goes through the same rules (identifier uniqueness, roles,
  * slugs); an invalid seed throws when the emulator is made.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as BackendInvitations from "@effect-clerk/backend/Invitations"
 import * as BackendOrganizations from "@effect-clerk/backend/Organizations"
@@ -23,7 +23,7 @@ import * as Users from "./resources/Users.js"
  * What an emulator can start with. Ids are optional; give one (`user_ada`) to refer to the object
  * from elsewhere in the seed (memberships) or from tests.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Seed {
@@ -51,7 +51,7 @@ const Membership = Schema.Struct({ user_id: Schema.String, role: Schema.String }
  * The schema of a {@link Seed} (what a seed file must hold): the generated request schemas plus
  * `id` (letters, digits, `_`, `-`) and `memberships`. Unknown keys are errors.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Seed: Schema.Schema<Seed, unknown> = Schema.Struct({
@@ -72,7 +72,7 @@ export const Seed: Schema.Schema<Seed, unknown> = Schema.Struct({
 /**
  * Decodes plain data (e.g. a parsed JSON file) as a {@link Seed}; throws a readable error.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const decode = (input: unknown): Seed => {
@@ -108,7 +108,7 @@ const run = <A>(effect: Effect.Effect<A, ApiError.ApiError>, what: string): A =>
  * Writes a seed into an emulator's state: users, then organizations and their memberships, then
  * invitations and the lists. Throws on the first invalid entry.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category seeding
  */
 export const apply = (emulator: Resource.EmulatorContext, input: Seed): void => {

@@ -5,7 +5,7 @@
  *
  * Reach it as `emulator.sessionTokens` (from Effect code: `(yield* Emulator.Emulator).sessionTokens`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as ApiError from "./ApiError.js"
@@ -17,7 +17,7 @@ import * as Users from "./resources/Users.js"
 /**
  * Options of {@link SessionTokens.mint}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface MintOptions {
@@ -37,7 +37,7 @@ export interface MintOptions {
 /**
  * A minted token and the session it belongs to.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Minted {
@@ -48,7 +48,7 @@ export interface Minted {
 /**
  * The session-token side of one emulator instance.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionTokens {
@@ -69,7 +69,7 @@ export interface SessionTokens {
 /**
  * Builds the session-token side of an emulator from its context. The key pair is made on first use.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (context: Resource.EmulatorContext): SessionTokens => ({

@@ -50,7 +50,7 @@ export interface Store {
  * A copy of a {@link Store}'s state, from `snapshot()`: restore it with `restore(snapshot)` as many
  * times as needed (each restore copies it again).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Snapshot {

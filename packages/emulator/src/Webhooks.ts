@@ -11,7 +11,7 @@
  * outcome (`emulator.webhooks.deliveries()`). Deliveries run one after the other, in event order;
  * `await emulator.webhooks.flush()` waits for the pending ones.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -23,7 +23,7 @@ import type * as Resource from "./Resource.js"
 /**
  * Where and how to deliver.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -43,7 +43,7 @@ export interface Options {
 /**
  * A webhook event (spec `WebhookEventPayload` of Clerk's webhooks-2025-04-15.yml).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Event {
@@ -59,7 +59,7 @@ export interface Event {
 /**
  * One delivery attempt and its outcome.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Delivery {
@@ -78,7 +78,7 @@ export interface Delivery {
 /**
  * The webhooks of one emulator instance.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Webhooks {
@@ -97,7 +97,7 @@ export interface Webhooks {
 /**
  * A fresh `whsec_` secret (24 random bytes, base64), the format Svix uses.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const generateSecret = (): string => {

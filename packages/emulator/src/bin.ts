@@ -7,7 +7,7 @@
  * the Backend API base URL, a secret key, the JWKS URL and, with `--webhook-url`, the webhook
  * signing secret, as `NAME=value` lines a shell or a test can read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"

@@ -23,7 +23,7 @@ export * as Emulator from "./Emulator.js"
 export * as Resource from "./Resource.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as SessionTokens from "./SessionTokens.js"
 
@@ -33,21 +33,21 @@ export * as SessionTokens from "./SessionTokens.js"
 export * as Store from "./Store.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Resources from "./Resources.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Seed from "./Seed.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Faults from "./Faults.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Webhooks from "./Webhooks.js"

@@ -909,6 +909,9 @@ export const layer: Layer.Layer<APIKeys, never, ClerkClient> = /*#__PURE__*/ Lay
  * Get API Keys
  *
  * `GET /api_keys` (`getApiKeys`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params: ListParams): Effect.Effect<ListResponse, ListError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.list(params))
@@ -917,6 +920,9 @@ export const list = (params: ListParams): Effect.Effect<ListResponse, ListError,
  * Create an API Key
  *
  * `POST /api_keys` (`createApiKey`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.create(body))
@@ -927,6 +933,9 @@ export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateEr
  * `GET /api_keys/{apiKeyID}` (`getApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (apiKeyID: string): Effect.Effect<GetResponse, GetError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.get(apiKeyID))
@@ -937,6 +946,9 @@ export const get = (apiKeyID: string): Effect.Effect<GetResponse, GetError, APIK
  * `PATCH /api_keys/{apiKeyID}` (`updateApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (apiKeyID: string, body: UpdateBody): Effect.Effect<UpdateResponse, UpdateError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.update(apiKeyID, body))
@@ -947,6 +959,9 @@ export const update = (apiKeyID: string, body: UpdateBody): Effect.Effect<Update
  * `DELETE /api_keys/{apiKeyID}` (`deleteApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (apiKeyID: string): Effect.Effect<DeleteResponse, DeleteError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.delete(apiKeyID))
@@ -957,6 +972,9 @@ export const delete_ = (apiKeyID: string): Effect.Effect<DeleteResponse, DeleteE
  * `GET /api_keys/{apiKeyID}/secret` (`getApiKeySecret`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getSecret = (apiKeyID: string): Effect.Effect<GetSecretResponse, GetSecretError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.getSecret(apiKeyID))
@@ -967,6 +985,9 @@ export const getSecret = (apiKeyID: string): Effect.Effect<GetSecretResponse, Ge
  * `POST /api_keys/{apiKeyID}/revoke` (`revokeApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (apiKeyID: string, body: RevokeBody): Effect.Effect<RevokeResponse, RevokeError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.revoke(apiKeyID, body))
@@ -975,11 +996,22 @@ export const revoke = (apiKeyID: string, body: RevokeBody): Effect.Effect<Revoke
  * Verify an API Key
  *
  * `POST /api_keys/verify` (`verifyApiKey`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<VerifyResponse, VerifyError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.verify(body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 100; default 100).

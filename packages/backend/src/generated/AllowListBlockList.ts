@@ -23,7 +23,36 @@ import { BlocklistIdentifier } from "./schemas/BlocklistIdentifier.js"
 import { BlocklistIdentifiers } from "./schemas/BlocklistIdentifiers.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 
-export { AllowlistIdentifier, BlocklistIdentifier, BlocklistIdentifiers, DeletedObject }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  AllowlistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifiers,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject
+}
 
 /**
  * The query of `listAllowlistIdentifiers`.
@@ -416,6 +445,9 @@ export const layer: Layer.Layer<AllowListBlockList, never, ClerkClient> = /*#__P
  * `GET /allowlist_identifiers` (`ListAllowlistIdentifiers`)
  *
  * Get a list of all identifiers allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listAllowlistIdentifiers: {
   (
@@ -441,6 +473,9 @@ export const listAllowlistIdentifiers: {
  * `POST /allowlist_identifiers` (`CreateAllowlistIdentifier`)
  *
  * Create an identifier allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createAllowlistIdentifier = (
   body: CreateAllowlistIdentifierBody
@@ -455,6 +490,9 @@ export const createAllowlistIdentifier = (
  * Delete an identifier from the instance allow-list
  *
  * @param identifierId The ID of the identifier to delete from the allow-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteAllowlistIdentifier = (
   identifierId: string
@@ -467,6 +505,9 @@ export const deleteAllowlistIdentifier = (
  * `GET /blocklist_identifiers` (`ListBlocklistIdentifiers`)
  *
  * Get a list of all identifiers which are not allowed to access an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listBlocklistIdentifiers = (): Effect.Effect<
   BlocklistIdentifiers,
@@ -480,6 +521,9 @@ export const listBlocklistIdentifiers = (): Effect.Effect<
  * `POST /blocklist_identifiers` (`CreateBlocklistIdentifier`)
  *
  * Create an identifier that is blocked from accessing an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createBlocklistIdentifier = (
   body: CreateBlocklistIdentifierBody
@@ -494,6 +538,9 @@ export const createBlocklistIdentifier = (
  * Delete an identifier from the instance block-list
  *
  * @param identifierId The ID of the identifier to delete from the block-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteBlocklistIdentifier = (
   identifierId: string

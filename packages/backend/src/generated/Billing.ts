@@ -35,20 +35,110 @@ import { PaginatedCommerceSubscriptionItemResponse } from "./schemas/PaginatedCo
 import { PriceTransitionRequest } from "./schemas/PriceTransitionRequest.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   ApplyCommerceDiscountRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   BillingPriceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   BillingStatement,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceDiscountRedemptionResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommercePriceTransitionResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscriptionItem,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscriptionItem2,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CreateBillingPriceRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   ExtendFreeTrialRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingPaymentAttemptResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingPriceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingStatementResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedCommercePlanResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedCommerceSubscriptionItemResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PriceTransitionRequest
 }
 
@@ -832,6 +922,9 @@ export const layer: Layer.Layer<Billing, never, ClerkClient> = /*#__PURE__*/ Lay
  *
  * Returns a list of all billing plans for the instance. The plans are returned sorted by creation date,
  * with the newest plans appearing first. This includes both free and paid plans. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPlans = (
   params?: ListPlansParams
@@ -845,6 +938,9 @@ export const listPlans = (
  *
  * Returns a list of all prices for the instance. The prices are returned sorted by amount ascending,
  * then by creation date descending. This includes both default and custom prices. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPrices = (
   params?: ListPricesParams
@@ -858,6 +954,9 @@ export const listPrices = (
  *
  * Creates a custom price for a billing plan. Custom prices allow you to offer different pricing
  * to specific customers while maintaining the same plan structure.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createPrice = (
   body: CreateBillingPriceRequest
@@ -871,6 +970,9 @@ export const createPrice = (
  *
  * Returns a list of all subscription items for the instance. The subscription items are returned sorted by creation date,
  * with the newest appearing first. This includes subscriptions for both users and organizations. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listSubscriptionItems = (
   params?: ListSubscriptionItemsParams
@@ -885,6 +987,9 @@ export const listSubscriptionItems = (
  * Cancel a specific subscription item. The subscription item can be canceled immediately or at the end of the current billing period.
  *
  * @param subscriptionItemId The ID of the subscription item to cancel
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const cancelSubscriptionItem = (
   subscriptionItemId: string,
@@ -903,6 +1008,9 @@ export const cancelSubscriptionItem = (
  * This operation is idempotent - repeated requests with the same timestamp will not change the trial period.
  *
  * @param subscriptionItemId The ID of the subscription item to extend the free trial for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const extendSubscriptionItemFreeTrial = (
   subscriptionItemId: string,
@@ -919,6 +1027,9 @@ export const extendSubscriptionItemFreeTrial = (
  * This may create an upcoming subscription item or activate immediately depending on plan and payer rules.
  *
  * @param subscriptionItemId The ID of the subscription item to transition
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createPriceTransition = (
   subscriptionItemId: string,
@@ -937,6 +1048,9 @@ export const createPriceTransition = (
  * discount replaces the currently active one. Re-applying the same active discount returns a conflict.
  *
  * @param subscriptionItemId The ID of the subscription item to apply the discount to
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const applySubscriptionItemDiscount = (
   subscriptionItemId: string,
@@ -954,6 +1068,9 @@ export const applySubscriptionItemDiscount = (
  *
  * @param subscriptionItemId The ID of the subscription item to remove the discount from
  * @param discountId The ID of the discount to remove
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const removeSubscriptionItemDiscount = (
   subscriptionItemId: string,
@@ -968,6 +1085,9 @@ export const removeSubscriptionItemDiscount = (
  *
  * Returns a list of all billing statements for the instance. The statements are returned sorted by creation date,
  * with the newest statements appearing first. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listStatements = (
   params?: ListStatementsParams
@@ -982,6 +1102,9 @@ export const listStatements = (
  * Retrieves the details of a billing statement.
  *
  * @param statementID The ID of the statement to retrieve.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getStatement = (statementID: string): Effect.Effect<BillingStatement, GetStatementError, Billing> =>
   Effect.flatMap(Billing, (service) => service.getStatement(statementID))
@@ -995,6 +1118,9 @@ export const getStatement = (statementID: string): Effect.Effect<BillingStatemen
  * with the newest payment attempts appearing first. Pagination is supported.
  *
  * @param statementID The ID of the statement to retrieve payment attempts for.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getStatementPaymentAttempts = (
   statementID: string,

@@ -18,7 +18,15 @@ import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Client } from "./schemas/Client.js"
 
-export { Client }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Client
+}
 
 /**
  * The query of `list`.
@@ -266,6 +274,9 @@ export const layer: Layer.Layer<Clients, never, ClerkClient> = /*#__PURE__*/ Lay
  * with the newest clients appearing first.
  * Warning: the endpoint is being deprecated and will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Clients>
@@ -281,6 +292,9 @@ export const list: {
  * `POST /clients/verify` (`VerifyClient`)
  *
  * Verifies the client in the provided token
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Clients> =>
   Effect.flatMap(Clients, (service) => service.verify(body))
@@ -293,6 +307,9 @@ export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Cli
  * Returns the details of a client.
  *
  * @param clientId Client ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (clientId: string): Effect.Effect<Client, GetError, Clients> =>
   Effect.flatMap(Clients, (service) => service.get(clientId))

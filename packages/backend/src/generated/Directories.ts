@@ -22,7 +22,43 @@ import { Directory } from "./schemas/Directory.js"
 import { DirectoryGroupRoleMapping } from "./schemas/DirectoryGroupRoleMapping.js"
 import { DirectoryGroupRoleMappings } from "./schemas/DirectoryGroupRoleMappings.js"
 
-export { DeletedObject, DirectoriesSchema, Directory, DirectoryGroupRoleMapping, DirectoryGroupRoleMappings }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoriesSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Directory,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMapping,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMappings
+}
 
 /**
  * The query of `list`.
@@ -787,6 +823,9 @@ export const layer: Layer.Layer<Directories, never, ClerkClient> = /*#__PURE__*/
  * `GET /directories` (`ListDirectories`)
  *
  * Returns a list of all directories for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Directories> =>
   Effect.flatMap(Directories, (service) => service.list(params))
@@ -797,6 +836,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /directories` (`CreateDirectory`)
  *
  * Create a new directory for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.create(body))
@@ -809,6 +851,9 @@ export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, 
  * Returns the details of a directory.
  *
  * @param directoryId The ID of the directory to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (directoryId: string): Effect.Effect<Directory, GetError, Directories> =>
   Effect.flatMap(Directories, (service) => service.get(directoryId))
@@ -821,6 +866,9 @@ export const get = (directoryId: string): Effect.Effect<Directory, GetError, Dir
  * Updates a directory.
  *
  * @param directoryId The ID of the directory to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Directory, UpdateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.update(directoryId, body))
@@ -834,6 +882,9 @@ export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Di
  * with the directory's API key are rejected afterwards.
  *
  * @param directoryId The ID of the directory to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, DeleteError, Directories> =>
   Effect.flatMap(Directories, (service) => service.delete(directoryId))
@@ -849,6 +900,9 @@ export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, Delet
  * it expires.
  *
  * @param directoryId The ID of the directory whose API key to rotate
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, RotateApiKeyError, Directories> =>
   Effect.flatMap(Directories, (service) => service.rotateApiKey(directoryId))
@@ -861,6 +915,9 @@ export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, Rota
  * Returns the list of directory group to organization role mappings for a directory, ordered by precedence.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listGroupRoleMappings = (
   directoryId: string
@@ -876,6 +933,9 @@ export const listGroupRoleMappings = (
  * Group role mapping must be enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createGroupRoleMapping = (
   directoryId: string,
@@ -894,6 +954,9 @@ export const createGroupRoleMapping = (
  * enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceGroupRoleMappings = (
   directoryId: string,
@@ -911,6 +974,9 @@ export const replaceGroupRoleMappings = (
  *
  * @param directoryId The ID of the directory.
  * @param mappingId The ID of the directory group role mapping to delete.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteGroupRoleMapping = (
   directoryId: string,
@@ -918,7 +984,15 @@ export const deleteGroupRoleMapping = (
 ): Effect.Effect<DeleteGroupRoleMappingResponse, DeleteGroupRoleMappingError, Directories> =>
   Effect.flatMap(Directories, (service) => service.deleteGroupRoleMapping(directoryId, mappingId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

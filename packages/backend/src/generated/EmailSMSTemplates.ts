@@ -18,7 +18,15 @@ import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Template } from "./schemas/Template.js"
 
-export { Template }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Template
+}
 
 /**
  * The query of `list`.
@@ -566,6 +574,9 @@ export const layer: Layer.Layer<EmailSMSTemplates, never, ClerkClient> = /*#__PU
  *
  * @param templateType The type of templates to list (email or SMS)
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (
@@ -594,6 +605,9 @@ export const list: {
  * @param templateType The type of templates to retrieve (email or SMS)
  * @param slug The slug (i.e. machine-friendly name) of the template to retrieve
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   templateType: "email" | "sms",
@@ -611,6 +625,9 @@ export const get = (
  * @param templateType The type of template to update
  * @param slug The slug of the template to update
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const upsert = (
   templateType: "email" | "sms",
@@ -629,6 +646,9 @@ export const upsert = (
  * @param templateType The type of template to revert
  * @param slug The slug of the template to revert
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revert = (
   templateType: "email" | "sms",
@@ -646,6 +666,9 @@ export const revert = (
  * @param templateType The type of template to preview
  * @param slug The slug of the template to preview
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const preview = (
   templateType: string,
@@ -666,6 +689,9 @@ export const preview = (
  * @param templateType The type of template to toggle delivery for
  * @param slug The slug of the template for which to toggle delivery
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const toggleTemplateDelivery = (
   templateType: "email" | "sms",

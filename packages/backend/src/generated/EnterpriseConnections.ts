@@ -25,10 +25,40 @@ import { EnterpriseConnectionTestRuns } from "./schemas/EnterpriseConnectionTest
 import { EnterpriseConnections as EnterpriseConnectionsSchema } from "./schemas/EnterpriseConnections.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnection,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionTestRunResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionTestRuns,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionsSchema
 }
 
@@ -949,6 +979,9 @@ export const layer: Layer.Layer<EnterpriseConnections, never, ClerkClient> = /*#
  *
  * Returns the list of enterprise connections for the instance.
  * Results can be paginated using the optional `limit` and `offset` query parameters.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   params?: ListParams
@@ -961,6 +994,9 @@ export const list = (
  * `POST /enterprise_connections` (`CreateEnterpriseConnection`)
  *
  * Create a new enterprise connection.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<EnterpriseConnection, CreateError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.create(body))
@@ -973,6 +1009,9 @@ export const create = (body: CreateBody): Effect.Effect<EnterpriseConnection, Cr
  * Fetches the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   enterpriseConnectionId: string
@@ -988,6 +1027,9 @@ export const get = (
  * When enabling the connection (setting `active` to true), any existing verified organization domains that match the connection's domains (e.g. used for enrollment modes like automatic invitation) may be deleted so the connection can be enabled.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   enterpriseConnectionId: string,
@@ -1003,6 +1045,9 @@ export const update = (
  * Deletes the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   enterpriseConnectionId: string
@@ -1017,6 +1062,9 @@ export const delete_ = (
  * Returns a paginated list of SAML or OIDC debug test runs for an enterprise connection.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTestRuns = (
   enterpriseConnectionId: string,
@@ -1032,13 +1080,24 @@ export const listTestRuns = (
  * Returns a short-lived URL that starts the IdP test flow for this connection.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createTestRun = (
   enterpriseConnectionId: string
 ): Effect.Effect<EnterpriseConnectionTestRunResponse, CreateTestRunError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.createTestRun(enterpriseConnectionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

@@ -18,7 +18,15 @@ import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Invitation } from "./schemas/Invitation.js"
 
-export { Invitation }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Invitation
+}
 
 /**
  * The query of `list`.
@@ -495,6 +503,9 @@ export const layer: Layer.Layer<Invitations, never, ClerkClient> = /*#__PURE__*/
  * `GET /invitations` (`ListInvitations`)
  *
  * Returns all non-revoked invitations for your application, sorted by creation date
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Invitations>
@@ -514,6 +525,9 @@ export const list: {
  * Creates a new invitation for the given email address and sends the invitation email.
  * Keep in mind that you cannot create an invitation if there is already one for the given email address.
  * Also, trying to create an invitation for an email address that already exists in your application will result to an error.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Invitation, CreateError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.create(body))
@@ -529,6 +543,9 @@ export const create = (body: CreateBody): Effect.Effect<Invitation, CreateError,
  * note that there must be no existing user for any of the email addresses you provide, and this rule cannot be bypassed.
  *
  * This endpoint is limited to a maximum of 10 invitations per API call. If you need to send more invitations, please make multiple requests.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkCreate = (body?: BulkCreateBody): Effect.Effect<BulkCreateResponse, BulkCreateError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.bulkCreate(body))
@@ -544,6 +561,9 @@ export const bulkCreate = (body?: BulkCreateBody): Effect.Effect<BulkCreateRespo
  * Only active (i.e. non-revoked) invitations can be revoked.
  *
  * @param invitationId The ID of the invitation to be revoked
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (invitationId: string): Effect.Effect<RevokeResponse, RevokeError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.revoke(invitationId))

@@ -21,7 +21,22 @@ import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { JWTTemplate } from "./schemas/JWTTemplate.js"
 
-export { DeletedObject, JWTTemplate }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  JWTTemplate
+}
 
 /**
  * The query of `list`.
@@ -436,6 +451,9 @@ export const layer: Layer.Layer<JWTTemplates, never, ClerkClient> = /*#__PURE__*
  * List all templates
  *
  * `GET /jwt_templates` (`ListJWTTemplates`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, JWTTemplates>
@@ -453,6 +471,9 @@ export const list: {
  * `POST /jwt_templates` (`CreateJWTTemplate`)
  *
  * Create a new JWT template
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.create(body))
@@ -465,6 +486,9 @@ export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError
  * Retrieve the details of a given JWT template
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.get(templateId))
@@ -477,6 +501,9 @@ export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JW
  * Updates an existing JWT template
  *
  * @param templateId The ID of the JWT template to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTTemplate, UpdateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.update(templateId, body))
@@ -487,11 +514,22 @@ export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTT
  * `DELETE /jwt_templates/{template_id}` (`DeleteJWTTemplate`)
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (templateId: string): Effect.Effect<DeletedObject, DeleteError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.delete(templateId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

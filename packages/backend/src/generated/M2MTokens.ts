@@ -559,6 +559,9 @@ export const layer: Layer.Layer<M2MTokens, never, ClerkClient> = /*#__PURE__*/ L
  *
  * - When fetching M2M tokens with a Machine Secret Key, only tokens associated with the authenticated machine can be retrieved.
  * - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTokens = (params: ListTokensParams): Effect.Effect<ListTokensResponse, ListTokensError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.listTokens(params))
@@ -569,6 +572,9 @@ export const listTokens = (params: ListTokensParams): Effect.Effect<ListTokensRe
  * `POST /m2m_tokens` (`createM2MToken`)
  *
  * Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createToken = (body: CreateTokenBody): Effect.Effect<CreateTokenResponse, CreateTokenError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.createToken(body))
@@ -588,6 +594,9 @@ export const createToken = (body: CreateTokenBody): Effect.Effect<CreateTokenRes
  * - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
  *
  * @param m2mTokenId `m2m_token_id`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revokeToken = (
   m2mTokenId: string,
@@ -606,6 +615,9 @@ export const revokeToken = (
  *
  * - When verifying a M2M Token with a Machine Secret Key, the token must be granted access to the Machine associated with the Machine Secret Key.
  * - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyToken = (body: VerifyTokenBody): Effect.Effect<VerifyTokenResponse, VerifyTokenError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.verifyToken(body))

@@ -20,7 +20,29 @@ import { Machine } from "./schemas/Machine.js"
 import { MachineScope } from "./schemas/MachineScope.js"
 import { MachineWithoutScopedMachines } from "./schemas/MachineWithoutScopedMachines.js"
 
-export { Machine, MachineScope, MachineWithoutScopedMachines }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Machine,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  MachineScope,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  MachineWithoutScopedMachines
+}
 
 /**
  * The query of `list`.
@@ -833,6 +855,9 @@ export const layer: Layer.Layer<Machines, never, ClerkClient> = /*#__PURE__*/ La
  * This request returns the list of machines for an instance. The machines are
  * ordered by descending creation date (i.e. most recent machines will be
  * returned first)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Machines> =>
   Effect.flatMap(Machines, (service) => service.list(params))
@@ -843,6 +868,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /machines` (`CreateMachine`)
  *
  * Creates a new machine.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, Machines> =>
   Effect.flatMap(Machines, (service) => service.create(body))
@@ -855,6 +883,9 @@ export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateEr
  * Returns the details of a machine.
  *
  * @param machineId The ID of the machine to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (machineId: string): Effect.Effect<Machine, GetError, Machines> =>
   Effect.flatMap(Machines, (service) => service.get(machineId))
@@ -868,6 +899,9 @@ export const get = (machineId: string): Effect.Effect<Machine, GetError, Machine
  * Only the provided fields will be updated.
  *
  * @param machineId The ID of the machine to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (machineId: string, body?: UpdateBody): Effect.Effect<Machine, UpdateError, Machines> =>
   Effect.flatMap(Machines, (service) => service.update(machineId, body))
@@ -880,6 +914,9 @@ export const update = (machineId: string, body?: UpdateBody): Effect.Effect<Mach
  * Deletes a machine.
  *
  * @param machineId The ID of the machine to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (machineId: string): Effect.Effect<DeleteResponse, DeleteError, Machines> =>
   Effect.flatMap(Machines, (service) => service.delete(machineId))
@@ -892,6 +929,9 @@ export const delete_ = (machineId: string): Effect.Effect<DeleteResponse, Delete
  * Returns the secret key for a machine.
  *
  * @param machineId The ID of the machine to retrieve the secret key for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getSecretKey = (machineId: string): Effect.Effect<GetSecretKeyResponse, GetSecretKeyError, Machines> =>
   Effect.flatMap(Machines, (service) => service.getSecretKey(machineId))
@@ -906,6 +946,9 @@ export const getSecretKey = (machineId: string): Effect.Effect<GetSecretKeyRespo
  * The previous secret key will remain valid for the duration specified by the previous_token_ttl parameter.
  *
  * @param machineId The ID of the machine to rotate the secret key for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateSecretKey = (
   machineId: string,
@@ -922,6 +965,9 @@ export const rotateSecretKey = (
  * Maximum of 150 scopes per machine.
  *
  * @param machineId The ID of the machine that will have access to another machine
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createScope = (
   machineId: string,
@@ -938,6 +984,9 @@ export const createScope = (
  *
  * @param machineId The ID of the machine that has access to another machine
  * @param otherMachineId The ID of the machine that is being accessed
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteScope = (
   machineId: string,
@@ -945,7 +994,15 @@ export const deleteScope = (
 ): Effect.Effect<DeleteScopeResponse, DeleteScopeError, Machines> =>
   Effect.flatMap(Machines, (service) => service.deleteScope(machineId, otherMachineId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

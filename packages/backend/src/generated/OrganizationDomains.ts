@@ -20,7 +20,29 @@ import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OrganizationDomain } from "./schemas/OrganizationDomain.js"
 import { OrganizationDomains as OrganizationDomainsSchema } from "./schemas/OrganizationDomains.js"
 
-export { DeletedObject, OrganizationDomain, OrganizationDomainsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationDomain,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationDomainsSchema
+}
 
 /**
  * The query of `list`.
@@ -503,6 +525,9 @@ export const layer: Layer.Layer<OrganizationDomains, never, ClerkClient> = /*#__
  * `GET /organizations/{organization_id}/domains` (`ListOrganizationDomains`)
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -518,6 +543,9 @@ export const list = (
  * Creates a new organization domain. By default the domain is verified, but can be optionally set to unverified.
  *
  * @param organizationId The ID of the organization where the new domain will be created.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -534,6 +562,9 @@ export const create = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -551,6 +582,9 @@ export const update = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   organizationId: string,
@@ -574,6 +608,9 @@ export const delete_ = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyOwnership = (
   organizationId: string,
@@ -592,13 +629,24 @@ export const verifyOwnership = (
  *
  * The response includes pagination information and details about each domain
  * including its verification status, enrollment mode, and associated counts.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listAll = (
   params?: ListAllParams
 ): Effect.Effect<OrganizationDomainsSchema, ListAllError, OrganizationDomains> =>
   Effect.flatMap(OrganizationDomains, (service) => service.listAll(params))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

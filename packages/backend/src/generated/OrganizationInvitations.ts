@@ -21,7 +21,29 @@ import { OrganizationInvitationWithPublicOrganizationData } from "./schemas/Orga
 import { OrganizationInvitations as OrganizationInvitationsSchema } from "./schemas/OrganizationInvitations.js"
 import { OrganizationInvitationsWithPublicOrganizationData } from "./schemas/OrganizationInvitationsWithPublicOrganizationData.js"
 
-export { OrganizationInvitation, OrganizationInvitationsSchema, OrganizationInvitationsWithPublicOrganizationData }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitation,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitationsSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitationsWithPublicOrganizationData
+}
 
 /**
  * The query of `getAll`.
@@ -707,6 +729,9 @@ export const layer: Layer.Layer<OrganizationInvitations, never, ClerkClient> = /
  * You can change the order by providing the 'order' query parameter, that accepts multiple values.
  * You can filter by the invited user email address providing the `query` query parameter.
  * The organization invitations are ordered by descending creation date by default.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getAll = (
   params?: GetAllParams
@@ -726,6 +751,9 @@ export const getAll = (
  * Any invitations created as a result of an Organization Domain are not included in the results.
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -756,6 +784,9 @@ export const list = (
  * When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
  *
  * @param organizationId The ID of the organization for which to send the invitation
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -786,6 +817,9 @@ export const create = (
  * When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkCreate = (
   organizationId: string,
@@ -807,6 +841,9 @@ export const bulkCreate = (
  *
  * @param organizationId The organization ID.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPending = (
   organizationId: string,
@@ -823,6 +860,9 @@ export const listPending = (
  *
  * @param organizationId The organization ID.
  * @param invitationId The organization invitation ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   organizationId: string,
@@ -843,6 +883,9 @@ export const get = (
  *
  * @param organizationId The organization ID.
  * @param invitationId The organization invitation ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (
   organizationId: string,

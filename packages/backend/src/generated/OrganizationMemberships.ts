@@ -19,7 +19,22 @@ import * as Paginate from "../internal/paginate.js"
 import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
 import { OrganizationMemberships as OrganizationMembershipsSchema } from "./schemas/OrganizationMemberships.js"
 
-export { OrganizationMembership, OrganizationMembershipsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembership,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembershipsSchema
+}
 
 /**
  * The query of `list`.
@@ -572,6 +587,9 @@ export const layer: Layer.Layer<OrganizationMemberships, never, ClerkClient> = /
  * Retrieves all user memberships for the given organization
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -592,6 +610,9 @@ export const list = (
  * different organization as active before then.
  *
  * @param organizationId The ID of the organization where the new membership will be created
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -608,6 +629,9 @@ export const create = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -625,6 +649,9 @@ export const update = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   organizationId: string,
@@ -643,6 +670,9 @@ export const delete_ = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateMetadata = (
   organizationId: string,
@@ -657,13 +687,24 @@ export const updateMetadata = (
  * `GET /organization_memberships` (`InstanceGetOrganizationMemberships`)
  *
  * Retrieves all organization user memberships for the given instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listInstance = (
   params?: ListInstanceParams
 ): Effect.Effect<OrganizationMembershipsSchema, ListInstanceError, OrganizationMemberships> =>
   Effect.flatMap(OrganizationMemberships, (service) => service.listInstance(params))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

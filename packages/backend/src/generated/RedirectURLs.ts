@@ -20,7 +20,22 @@ import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { RedirectURL } from "./schemas/RedirectURL.js"
 
-export { DeletedObject, RedirectURL }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  RedirectURL
+}
 
 /**
  * The query of `list`.
@@ -292,6 +307,9 @@ export const layer: Layer.Layer<RedirectURLs, never, ClerkClient> = /*#__PURE__*
  * `GET /redirect_urls` (`ListRedirectURLs`)
  *
  * Lists all whitelisted redirect_urls for the instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, RedirectURLs>
@@ -307,6 +325,9 @@ export const list: {
  * Create a redirect URL
  *
  * `POST /redirect_urls` (`CreateRedirectURL`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.create(body))
@@ -319,6 +340,9 @@ export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError
  * Retrieve the details of the redirect URL with the given ID
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.get(id))
@@ -331,11 +355,22 @@ export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectUR
  * Remove the selected redirect URL from the whitelist of the instance
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (id: string): Effect.Effect<DeletedObject, DeleteError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.delete(id))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

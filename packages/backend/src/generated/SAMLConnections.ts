@@ -21,7 +21,29 @@ import { DeletedObject } from "./schemas/DeletedObject.js"
 import { SAMLConnection } from "./schemas/SAMLConnection.js"
 import { SAMLConnections as SAMLConnectionsSchema } from "./schemas/SAMLConnections.js"
 
-export { DeletedObject, SAMLConnection, SAMLConnectionsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SAMLConnection,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SAMLConnectionsSchema
+}
 
 /**
  * The query of `list`.
@@ -595,6 +617,9 @@ export const layer: Layer.Layer<SAMLConnections, never, ClerkClient> = /*#__PURE
  * The SAML Connections are ordered by descending creation date and the most recent will be returned first.
  * Deprecated: Use the Enterprise Connections API instead. This endpoint will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<SAMLConnectionsSchema, ListError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.list(params))
@@ -607,6 +632,9 @@ export const list = (params?: ListParams): Effect.Effect<SAMLConnectionsSchema, 
  * Create a new SAML Connection.
  * Deprecated: Use the Enterprise Connections API instead. This endpoint will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<SAMLConnection, CreateError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.create(body))
@@ -621,6 +649,9 @@ export const create = (body: CreateBody): Effect.Effect<SAMLConnection, CreateEr
  *
  * @param samlConnectionId The ID of the SAML Connection
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (samlConnectionId: string): Effect.Effect<SAMLConnection, GetError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.get(samlConnectionId))
@@ -635,6 +666,9 @@ export const get = (samlConnectionId: string): Effect.Effect<SAMLConnection, Get
  *
  * @param samlConnectionId The ID of the SAML Connection to update
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   samlConnectionId: string,
@@ -652,11 +686,22 @@ export const update = (
  *
  * @param samlConnectionId The ID of the SAML Connection to delete
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (samlConnectionId: string): Effect.Effect<DeletedObject, DeleteError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.delete(samlConnectionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

@@ -21,7 +21,22 @@ import * as Paginate from "../internal/paginate.js"
 import { Session } from "./schemas/Session.js"
 import { SessionRefresh } from "./schemas/SessionRefresh.js"
 
-export { Session, SessionRefresh }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Session,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SessionRefresh
+}
 
 /**
  * The query of `list`.
@@ -606,6 +621,9 @@ export const layer: Layer.Layer<Sessions, never, ClerkClient> = /*#__PURE__*/ La
  *
  * **Deprecation Notice (2024-01-01):** All parameters were initially considered optional, however
  * moving forward at least one of `client_id` or `user_id` parameters should be provided.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list: {
   (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Sessions>
@@ -624,6 +642,9 @@ export const list: {
  *
  * **This operation is intended only for use in testing, and is not available for production instances.** If you are looking to generate a user session from the backend,
  * we recommend using the [Sign-in Tokens](https://clerk.com/docs/reference/backend-api/tag/Sign-in-Tokens#operation/CreateSignInToken) resource instead.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Session, CreateError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.create(body))
@@ -636,6 +657,9 @@ export const create = (body: CreateBody): Effect.Effect<Session, CreateError, Se
  * Retrieve the details of a session
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (sessionId: string): Effect.Effect<Session, GetError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.get(sessionId))
@@ -649,6 +673,9 @@ export const get = (sessionId: string): Effect.Effect<Session, GetError, Session
  * are validation errors, which signals the SDKs to fall back to the handshake flow.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const refresh = (sessionId: string, body: RefreshBody): Effect.Effect<SessionRefresh, RefreshError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.refresh(sessionId, body))
@@ -662,6 +689,9 @@ export const refresh = (sessionId: string, body: RefreshBody): Effect.Effect<Ses
  * In multi-session mode, a revoked session will still be returned along with its client object, however the user will need to sign in again.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (sessionId: string): Effect.Effect<Session, RevokeError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.revoke(sessionId))
@@ -674,6 +704,9 @@ export const revoke = (sessionId: string): Effect.Effect<Session, RevokeError, S
  * Creates a session JSON Web Token (JWT) based on a session.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createToken = (
   sessionId: string,
@@ -690,6 +723,9 @@ export const createToken = (
  *
  * @param sessionId The ID of the session
  * @param templateName The name of the JWT template defined in your instance (e.g. `custom_hasura`).
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createTokenFromTemplate = (
   sessionId: string,

@@ -33,17 +33,89 @@ import { TrustedDevice } from "./schemas/TrustedDevice.js"
 import { User } from "./schemas/User.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   AdjustCreditBalanceRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditBalanceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditLedgerResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscription,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OAuthAccessToken,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationInvitationsWithPublicOrganizationData,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationMemberships,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PasswordHasher,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   TotalCount,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   TrustedDevice,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   User
 }
 
@@ -2704,6 +2776,9 @@ export const layer: Layer.Layer<Users, never, ClerkClient> = /*#__PURE__*/ Layer
  * A cursor page costs the same no matter how far into the list it sits, while a large `offset`
  * has to walk and discard every row before it, so it gets progressively slower and eventually
  * times out. Cursor pagination requires the `created_at` ordering, which is the default.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Users> =>
   Effect.flatMap(Users, (service) => service.list(params))
@@ -2720,6 +2795,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * Note: If you are performing a migration, check out our guide on [zero downtime migrations](https://clerk.com/docs/deployments/migrate-overview).
  *
  * The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<User, CreateError, Users> =>
   Effect.flatMap(Users, (service) => service.create(body))
@@ -2730,6 +2808,9 @@ export const create = (body: CreateBody): Effect.Effect<User, CreateError, Users
  * `GET /users/count` (`GetUsersCount`)
  *
  * Returns a total count of all users that match the given filtering criteria.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const count = (params?: CountParams): Effect.Effect<TotalCount, CountError, Users> =>
   Effect.flatMap(Users, (service) => service.count(params))
@@ -2742,6 +2823,9 @@ export const count = (params?: CountParams): Effect.Effect<TotalCount, CountErro
  * Retrieve the details of a user
  *
  * @param userId The ID of the user to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (userId: string): Effect.Effect<User, GetError, Users> =>
   Effect.flatMap(Users, (service) => service.get(userId))
@@ -2762,6 +2846,9 @@ export const get = (userId: string): Effect.Effect<User, GetError, Users> =>
  * Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
  *
  * @param userId The ID of the user to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (userId: string, body: UpdateBody): Effect.Effect<User, UpdateError, Users> =>
   Effect.flatMap(Users, (service) => service.update(userId, body))
@@ -2774,6 +2861,9 @@ export const update = (userId: string, body: UpdateBody): Effect.Effect<User, Up
  * Delete the specified user
  *
  * @param userId The ID of the user to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (userId: string): Effect.Effect<DeletedObject, DeleteError, Users> =>
   Effect.flatMap(Users, (service) => service.delete(userId))
@@ -2786,6 +2876,9 @@ export const delete_ = (userId: string): Effect.Effect<DeletedObject, DeleteErro
  * Marks the given user as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
  *
  * @param userId The ID of the user to ban
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const ban = (userId: string): Effect.Effect<User, BanError, Users> =>
   Effect.flatMap(Users, (service) => service.ban(userId))
@@ -2798,6 +2891,9 @@ export const ban = (userId: string): Effect.Effect<User, BanError, Users> =>
  * Removes the ban mark from the given user.
  *
  * @param userId The ID of the user to unban
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unban = (userId: string): Effect.Effect<User, UnbanError, Users> =>
   Effect.flatMap(Users, (service) => service.unban(userId))
@@ -2808,6 +2904,9 @@ export const unban = (userId: string): Effect.Effect<User, UnbanError, Users> =>
  * `POST /users/ban` (`UsersBan`)
  *
  * Marks multiple users as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkBan = (body: BulkBanBody): Effect.Effect<BulkBanResponse, BulkBanError, Users> =>
   Effect.flatMap(Users, (service) => service.bulkBan(body))
@@ -2818,6 +2917,9 @@ export const bulkBan = (body: BulkBanBody): Effect.Effect<BulkBanResponse, BulkB
  * `POST /users/unban` (`UsersUnban`)
  *
  * Removes the ban mark from multiple users.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkUnban = (body: BulkUnbanBody): Effect.Effect<BulkUnbanResponse, BulkUnbanError, Users> =>
   Effect.flatMap(Users, (service) => service.bulkUnban(body))
@@ -2831,6 +2933,9 @@ export const bulkUnban = (body: BulkUnbanBody): Effect.Effect<BulkUnbanResponse,
  * Lock duration can be configured in the instance's restrictions settings.
  *
  * @param userId The ID of the user to lock
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const lock = (userId: string): Effect.Effect<User, LockError, Users> =>
   Effect.flatMap(Users, (service) => service.lock(userId))
@@ -2843,6 +2948,9 @@ export const lock = (userId: string): Effect.Effect<User, LockError, Users> =>
  * Removes the lock from the given user.
  *
  * @param userId The ID of the user to unlock
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unlock = (userId: string): Effect.Effect<User, UnlockError, Users> =>
   Effect.flatMap(Users, (service) => service.unlock(userId))
@@ -2855,6 +2963,9 @@ export const unlock = (userId: string): Effect.Effect<User, UnlockError, Users> 
  * Update a user's profile image
  *
  * @param userId The ID of the user to update the profile image for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const setProfileImage = (
   userId: string,
@@ -2870,6 +2981,9 @@ export const setProfileImage = (
  * Delete a user's profile image
  *
  * @param userId The ID of the user to delete the profile image for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteProfileImage = (userId: string): Effect.Effect<User, DeleteProfileImageError, Users> =>
   Effect.flatMap(Users, (service) => service.deleteProfileImage(userId))
@@ -2890,6 +3004,9 @@ export const deleteProfileImage = (userId: string): Effect.Effect<User, DeletePr
  * explicitly intend to overwrite a metadata field wholesale.
  *
  * @param userId The ID of the user whose metadata will be replaced
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceMetadata = (
   userId: string,
@@ -2912,6 +3029,9 @@ export const replaceMetadata = (
  * You can remove metadata keys at any level by setting their value to `null`.
  *
  * @param userId The ID of the user whose metadata will be updated and merged
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateMetadata = (
   userId: string,
@@ -2929,6 +3049,9 @@ export const updateMetadata = (
  * The subscription contains subscription items which represent the individual plans the user is subscribed to.
  *
  * @param userId The ID of the user whose subscription to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingSubscription = (
   userId: string
@@ -2944,6 +3067,9 @@ export const getBillingSubscription = (
  * Credits can be applied during checkout to reduce the charge or automatically applied to upcoming recurring charges
  *
  * @param userId The ID of the user whose credit balance to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingCreditBalance = (
   userId: string
@@ -2960,6 +3086,9 @@ export const getBillingCreditBalance = (
  * ensures that duplicate requests are safely handled.
  *
  * @param userId The ID of the user whose credit balance to adjust
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const adjustBillingCreditBalance = (
   userId: string,
@@ -2977,6 +3106,9 @@ export const adjustBillingCreditBalance = (
  *
  * @param userId The ID of the user for which to retrieve the OAuth access token
  * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOAuthAccessToken: {
   (
@@ -3006,6 +3138,9 @@ export const getOAuthAccessToken: {
  * Retrieve a paginated list of the user's organization memberships
  *
  * @param userId The ID of the user whose organization memberships we want to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOrganizationMemberships = (
   userId: string,
@@ -3021,6 +3156,9 @@ export const getOrganizationMemberships = (
  * Retrieve a paginated list of the user's organization invitations
  *
  * @param userId The ID of the user whose organization invitations we want to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOrganizationInvitations = (
   userId: string,
@@ -3038,6 +3176,9 @@ export const getOrganizationInvitations = (
  * If the user does not have a password, the user is returned unchanged and no password-deletion or user-update event is emitted. By default, existing sessions remain active. Set `sign_out_of_other_sessions` to `true` to revoke sessions active when the request is processed.
  *
  * @param userId The ID of the user whose password to remove
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const removePassword = (
   userId: string,
@@ -3054,6 +3195,9 @@ export const removePassword = (
  * Useful for custom auth flows and re-verification.
  *
  * @param userId The ID of the user for whom to verify the password
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyPassword = (
   userId: string,
@@ -3072,6 +3216,9 @@ export const verifyPassword = (
  * Useful for custom auth flows and re-verification.
  *
  * @param userId The ID of the user for whom to verify the TOTP
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyTotp = (
   userId: string,
@@ -3087,6 +3234,9 @@ export const verifyTotp = (
  * Disable all of a user's MFA methods (e.g. OTP sent via SMS, TOTP on their authenticator app) at once.
  *
  * @param userId The ID of the user whose MFA methods are to be disabled
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const disableMfa = (userId: string): Effect.Effect<DisableMfaResponse, DisableMfaError, Users> =>
   Effect.flatMap(Users, (service) => service.disableMfa(userId))
@@ -3099,6 +3249,9 @@ export const disableMfa = (userId: string): Effect.Effect<DisableMfaResponse, Di
  * Disable all of a user's backup codes.
  *
  * @param userId The ID of the user whose backup codes are to be deleted.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteBackupCodes = (
   userId: string
@@ -3114,6 +3267,9 @@ export const deleteBackupCodes = (
  *
  * @param userId The ID of the user that owns the passkey identity
  * @param passkeyIdentificationId The ID of the passkey identity to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deletePasskey = (
   userId: string,
@@ -3129,6 +3285,9 @@ export const deletePasskey = (
  * Returns the active trusted devices enrolled by the user.
  *
  * @param userId The ID of the user whose trusted devices are returned
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTrustedDevices = (
   userId: string
@@ -3144,6 +3303,9 @@ export const listTrustedDevices = (
  *
  * @param userId The ID of the user that owns the trusted device
  * @param trustedDeviceId The ID of the trusted device to revoke
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revokeTrustedDevice = (
   userId: string,
@@ -3160,6 +3322,9 @@ export const revokeTrustedDevice = (
  *
  * @param userId The ID of the user that owns the web3 wallet
  * @param web3WalletIdentificationId The ID of the web3 wallet identity to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteWeb3Wallet = (
   userId: string,
@@ -3175,6 +3340,9 @@ export const deleteWeb3Wallet = (
  * Deletes all of the user's TOTPs.
  *
  * @param userId The ID of the user whose TOTPs are to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteTOTP = (userId: string): Effect.Effect<DeleteTOTPResponse, DeleteTOTPError, Users> =>
   Effect.flatMap(Users, (service) => service.deleteTOTP(userId))
@@ -3188,6 +3356,9 @@ export const deleteTOTP = (userId: string): Effect.Effect<DeleteTOTPResponse, De
  *
  * @param userId The ID of the user's external account
  * @param externalAccountId The ID of the external account to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteExternalAccount = (
   userId: string,
@@ -3203,6 +3374,9 @@ export const deleteExternalAccount = (
  * Sets the given user's password as compromised. The user will be prompted to reset their password on their next sign-in.
  *
  * @param userId The ID of the user to set the password as compromised
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const setPasswordCompromised = (
   userId: string,
@@ -3220,11 +3394,22 @@ export const setPasswordCompromised = (
  * If the user is in reserved-email password quarantine, the quarantine is preserved and the returned user will still have `requires_password_reset` set to `true`. Reserved-email password quarantine can only be cleared by completing a password reset or changing/removing the password.
  *
  * @param userId The ID of the user to unset the compromised status for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unsetPasswordCompromised = (userId: string): Effect.Effect<User, UnsetPasswordCompromisedError, Users> =>
   Effect.flatMap(Users, (service) => service.unsetPasswordCompromised(userId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).

@@ -6,7 +6,7 @@
  * (Clerk docs, "Restrictions": "add ... a domain such as `*@clerk.dev`"). Adding the same
  * identifier twice to one list is a 400 `duplicate_record`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as BackendLists from "@effect-clerk/backend/AllowListBlockList"
 import * as Effect from "effect/Effect"
@@ -17,7 +17,7 @@ import * as Store from "../Store.js"
 /**
  * A stored identifier of either list.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface IdentifierRecord {
@@ -28,7 +28,7 @@ export interface IdentifierRecord {
 /**
  * The allow-list table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const allowlist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("allowlist_identifiers")
@@ -36,7 +36,7 @@ export const allowlist: Store.Table<IdentifierRecord> = Store.table<IdentifierRe
 /**
  * The block-list table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const blocklist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("blocklist_identifiers")
@@ -53,7 +53,7 @@ const identifierType = (identifier: string): "email_address" | "phone_number" | 
 /**
  * Adds an identifier to a list (same rules as `POST /allowlist_identifiers`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const add = (
@@ -118,7 +118,7 @@ const listed = (emulator: Resource.EmulatorContext, table: Store.Table<Identifie
 /**
  * The allow-list / block-list resource.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("allowlist_blocklist", [

@@ -7,7 +7,7 @@
  *
  * Creating an invitation with `notify` (the default) records an `email.created` webhook event.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as BackendInvitations from "@effect-clerk/backend/Invitations"
 import type * as BackendOrgInvitations from "@effect-clerk/backend/OrganizationInvitations"
@@ -24,7 +24,7 @@ type Json = Record<string, unknown>
 /**
  * A stored invitation (instance or organization; `json.object` tells which).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface InvitationRecord {
@@ -36,7 +36,7 @@ export interface InvitationRecord {
 /**
  * The instance invitations table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const invitations: Store.Table<InvitationRecord> = Store.table<InvitationRecord>("invitations")
@@ -44,7 +44,7 @@ export const invitations: Store.Table<InvitationRecord> = Store.table<Invitation
 /**
  * The organization invitations table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const organizationInvitations: Store.Table<InvitationRecord> =
@@ -93,7 +93,7 @@ const userWithEmail = (emulator: Resource.EmulatorContext, email: string) =>
  * email address that already exists in your application will result to an error", unless
  * `ignore_existing`. The first is a 400 `duplicate_record`, the second a 422 `form_identifier_exists`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const create = (
@@ -187,7 +187,7 @@ const userFromInvitation = (emulator: Resource.EmulatorContext, email: string, p
  * (its email verified, the invitation's `public_metadata` copied). Throws the
  * {@link ApiError.ApiError} when the invitation is unknown or not pending.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category testing
  */
 export const accept = (emulator: { readonly context: Resource.EmulatorContext }, invitationId: string): Json =>
@@ -205,7 +205,7 @@ export const accept = (emulator: { readonly context: Resource.EmulatorContext },
  * invitation for the same email in the same organization is a 400 `duplicate_record`; an email
  * that is already a member a 400 `already_a_member_in_organization`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const createOrganizationInvitation = (
@@ -304,7 +304,7 @@ export const createOrganizationInvitation = (
  * when no user has the email, then the membership with the invited role. Returns the membership.
  * Throws the {@link ApiError.ApiError} when the invitation is unknown or not pending.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category testing
  */
 export const acceptOrganizationInvitation = (
@@ -374,7 +374,7 @@ const invitationValue = (r: InvitationRecord, field: string) => r.json[field] as
 /**
  * The Invitations and Organization Invitations resource.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("invitations", [

@@ -2,7 +2,7 @@
  * Emulated JWKS: `GET /jwks` answers the instance's public signing key (the key that signs the
  * session tokens minted by `emulator.sessionTokens.mint`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Resource from "../Resource.js"
@@ -10,7 +10,7 @@ import * as Resource from "../Resource.js"
 /**
  * The JWKS resource.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("jwks", [

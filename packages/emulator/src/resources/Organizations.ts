@@ -7,7 +7,7 @@
  * `username`, `email_address`, `phone_number`; default `-created_at`). Both answer
  * `{ data, total_count }`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as BackendMemberships from "@effect-clerk/backend/OrganizationMemberships"
 import type * as BackendOrganizations from "@effect-clerk/backend/Organizations"
@@ -21,7 +21,7 @@ import * as Store from "../Store.js"
 /**
  * A stored organization (its JSON follows the spec's `Organization`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface OrganizationRecord {
@@ -40,7 +40,7 @@ export interface OrganizationRecord {
  * The roles every instance has (Clerk docs, "Roles and permissions": the default roles are
  * `org:admin` and `org:member`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category roles
  */
 export const ROLES: ReadonlyArray<string> = ["org:admin", "org:member"]
@@ -48,7 +48,7 @@ export const ROLES: ReadonlyArray<string> = ["org:admin", "org:member"]
 /**
  * A stored organization membership: who, where, which role.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface MembershipRecord {
@@ -66,7 +66,7 @@ export interface MembershipRecord {
 /**
  * The organizations table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const organizations: Store.Table<OrganizationRecord> = Store.table<OrganizationRecord>("organizations")
@@ -74,7 +74,7 @@ export const organizations: Store.Table<OrganizationRecord> = Store.table<Organi
 /**
  * The organization memberships table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const memberships: Store.Table<MembershipRecord> = Store.table<MembershipRecord>("organization_memberships")
@@ -83,7 +83,7 @@ export const memberships: Store.Table<MembershipRecord> = Store.table<Membership
  * The permissions of Clerk's two default roles (Clerk docs, "Roles and permissions": `org:admin` has
  * every System Permission, `org:member` can read the organization and its members).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category roles
  */
 export const rolePermissions = (role: string): ReadonlyArray<string> =>
@@ -103,7 +103,7 @@ export const rolePermissions = (role: string): ReadonlyArray<string> =>
 /**
  * Looks up a stored organization by id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const find = (emulator: Resource.EmulatorContext, organizationId: string): OrganizationRecord | undefined =>
@@ -112,7 +112,7 @@ export const find = (emulator: Resource.EmulatorContext, organizationId: string)
 /**
  * The membership of `userId` in `organizationId`, if any.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const findMembership = (
@@ -129,7 +129,7 @@ export const findMembership = (
 /**
  * Removes every membership of a user (the user was deleted).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const removeUser = (emulator: Resource.EmulatorContext, userId: string): void => {
@@ -153,7 +153,7 @@ const userFor = (emulator: Resource.EmulatorContext, userId: string): Json | und
  * The JSON of an organization (spec `Organization`), with `members_count` and
  * `pending_invitations_count` when asked for (`include_members_count`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category json
  */
 export const organizationJson = (
@@ -181,7 +181,7 @@ const identifierOf = (user: Json): string | null => {
  * The JSON of a membership (spec `OrganizationMembership`): the organization and the member's
  * public user data embedded.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category json
  */
 export const membershipJson = (emulator: Resource.EmulatorContext, m: MembershipRecord): Json => {
@@ -214,7 +214,7 @@ export const membershipJson = (emulator: Resource.EmulatorContext, m: Membership
 /**
  * The memberships of an organization, oldest first.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const membersOf = (emulator: Resource.EmulatorContext, organizationId: string): Array<MembershipRecord> =>
@@ -230,7 +230,7 @@ const notFound = (organizationId: string) => ApiError.notFound(`No organization 
  * The organization with this id, or with this slug (Clerk's `GET /organizations/{organization_id}`
  * accepts either).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const get = (
@@ -291,7 +291,7 @@ const userMissing = (userId: string, param = "user_id") =>
  * Creates an organization; with `created_by`, that user becomes its first `org:admin` ("The ID of
  * the user who will become the administrator for the new organization", spec `CreateOrganization`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const create = (
@@ -353,7 +353,7 @@ const touch = (emulator: Resource.EmulatorContext, record: OrganizationRecord, c
  * 422 (`role`), a second membership of the same user a 422 `already_a_member_in_organization`, a
  * full organization (`max_allowed_memberships`, 0 = unlimited) a 403.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const addMember = (
@@ -448,7 +448,7 @@ const includeExclude = (values: ReadonlyArray<string> | undefined) => {
 /**
  * The Organizations resource.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("organizations", [

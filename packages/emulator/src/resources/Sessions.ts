@@ -4,7 +4,7 @@
  * Sessions come into being when a test mints a session token (`emulator.sessionTokens.mint`), the
  * emulator's stand-in for a user signing in on the Frontend API.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type * as BackendSessions from "@effect-clerk/backend/Sessions"
 import * as Effect from "effect/Effect"
@@ -16,7 +16,7 @@ import * as Store from "../Store.js"
 /**
  * The JSON of a session as returned by the API (spec schema `Session`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionJson {
@@ -38,7 +38,7 @@ export interface SessionJson {
 /**
  * A stored session.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionRecord {
@@ -49,7 +49,7 @@ export interface SessionRecord {
 /**
  * The sessions table.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tables
  */
 export const sessions: Store.Table<SessionRecord> = Store.table<SessionRecord>("sessions")
@@ -62,7 +62,7 @@ const THIRTY_DAYS = 30 * 24 * 3600 * 1000
 /**
  * Stores a new active session for `userId` (the caller checked that the user exists).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const create = (
@@ -97,7 +97,7 @@ export const create = (
 /**
  * Looks up a stored session by id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const find = (emulator: Resource.EmulatorContext, sessionId: string): SessionRecord | undefined =>
@@ -108,7 +108,7 @@ export const find = (emulator: Resource.EmulatorContext, sessionId: string): Ses
  * id is a 404 `resource_not_found`; a session that is no longer active is a 400 (the spec documents
  * 400 and 404 for this operation; the code `session_not_active` is the emulator's choice).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const revoke = (
@@ -136,7 +136,7 @@ export const revoke = (
 /**
  * Ends every active session of a user: `revoked` (a ban) or `ended` (the user was deleted).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const revokeAllOf = (
@@ -154,7 +154,7 @@ export const revokeAllOf = (
 /**
  * The Sessions resource.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("sessions", [

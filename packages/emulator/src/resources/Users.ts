@@ -77,7 +77,7 @@ const list = (u: unknown): ReadonlyArray<Record<string, unknown>> =>
 /**
  * The identifiers of a stored user: lower-cased emails, phone numbers, username, external id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const identifiers = (record: UserRecord): Identifiers => ({
@@ -303,7 +303,7 @@ const getUser = (emulator: Resource.EmulatorContext, userId: string): Effect.Eff
 /**
  * Replaces a stored user's JSON with `changes` applied, bumps `updated_at`, emits `user.updated`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const patch = (

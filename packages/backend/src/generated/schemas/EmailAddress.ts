@@ -19,6 +19,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/EmailAddress`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EmailAddress {
   readonly id?: string | undefined
@@ -55,6 +58,9 @@ export interface EmailAddress {
 
 /**
  * Spec: `#/components/schemas/EmailAddress`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EmailAddress: Schema.Schema<EmailAddress> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -15,6 +15,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseAccount {
   readonly id: string
@@ -52,6 +55,9 @@ export interface EnterpriseAccount {
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseAccount: Schema.Schema<EnterpriseAccount> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -13,6 +13,9 @@ import { VerificationOauth } from "./VerificationOauth.js"
 
 /**
  * Spec: `#/components/schemas/ExternalAccountWithVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ExternalAccountWithVerification {
   /**
@@ -59,6 +62,9 @@ export interface ExternalAccountWithVerification {
 
 /**
  * Spec: `#/components/schemas/ExternalAccountWithVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ExternalAccountWithVerification: Schema.Schema<ExternalAccountWithVerification> =
   /*#__PURE__*/ Schema.annotations(

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Organization`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Organization {
   readonly object: "organization" | (string & {})
@@ -47,6 +50,9 @@ export interface Organization {
 
 /**
  * Spec: `#/components/schemas/Organization`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Organization: Schema.Schema<Organization> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

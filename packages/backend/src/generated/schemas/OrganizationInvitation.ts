@@ -13,6 +13,9 @@ import { OrganizationInvitationPublicUserData } from "./OrganizationInvitationPu
 /**
  * An organization invitation
  * Spec: `#/components/schemas/OrganizationInvitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitation {
   /**
@@ -50,6 +53,9 @@ export interface OrganizationInvitation {
 /**
  * An organization invitation
  * Spec: `#/components/schemas/OrganizationInvitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitation: Schema.Schema<OrganizationInvitation> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -14,6 +14,9 @@ import { OrganizationInvitationPublicUserData } from "./OrganizationInvitationPu
 /**
  * An organization invitation with public organization data populated
  * Spec: `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitationWithPublicOrganizationData {
   /**
@@ -52,6 +55,9 @@ export interface OrganizationInvitationWithPublicOrganizationData {
 /**
  * An organization invitation with public organization data populated
  * Spec: `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitationWithPublicOrganizationData: Schema.Schema<OrganizationInvitationWithPublicOrganizationData> =
   /*#__PURE__*/ Schema.annotations(

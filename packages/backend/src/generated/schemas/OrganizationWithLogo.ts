@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OrganizationWithLogo`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationWithLogo {
   readonly object: "organization" | (string & {})
@@ -51,6 +54,9 @@ export interface OrganizationWithLogo {
 
 /**
  * Spec: `#/components/schemas/OrganizationWithLogo`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationWithLogo: Schema.Schema<OrganizationWithLogo> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

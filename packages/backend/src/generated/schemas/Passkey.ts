@@ -12,6 +12,9 @@ import { VerificationPasskey } from "./VerificationPasskey.js"
 
 /**
  * Spec: `#/components/schemas/Passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Passkey {
   readonly id?: string | undefined
@@ -29,6 +32,9 @@ export interface Passkey {
 
 /**
  * Spec: `#/components/schemas/Passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Passkey: Schema.Schema<Passkey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

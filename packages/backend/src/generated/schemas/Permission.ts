@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Permission`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Permission {
   readonly object: "permission" | (string & {})
@@ -31,6 +34,9 @@ export interface Permission {
 
 /**
  * Spec: `#/components/schemas/Permission`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Permission: Schema.Schema<Permission> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

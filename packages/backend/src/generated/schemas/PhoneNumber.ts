@@ -14,6 +14,9 @@ import { VerificationOtp } from "./VerificationOtp.js"
 
 /**
  * Spec: `#/components/schemas/PhoneNumber`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PhoneNumber {
   readonly id?: string | undefined
@@ -41,6 +44,9 @@ export interface PhoneNumber {
 
 /**
  * Spec: `#/components/schemas/PhoneNumber`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PhoneNumber: Schema.Schema<PhoneNumber> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -14,6 +14,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/SAMLAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLAccount {
   readonly id: string
@@ -39,6 +42,9 @@ export interface SAMLAccount {
 
 /**
  * Spec: `#/components/schemas/SAMLAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLAccount: Schema.Schema<SAMLAccount> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

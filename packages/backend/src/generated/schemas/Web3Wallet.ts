@@ -13,6 +13,9 @@ import { VerificationWeb3 } from "./VerificationWeb3.js"
 
 /**
  * Spec: `#/components/schemas/Web3Wallet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Web3Wallet {
   readonly id?: string | undefined
@@ -35,6 +38,9 @@ export interface Web3Wallet {
 
 /**
  * Spec: `#/components/schemas/Web3Wallet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Web3Wallet: Schema.Schema<Web3Wallet> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
