@@ -3,12 +3,14 @@
  *
  * 1. type-check cost of a consumer importing every group vs one importing only effect + @effect/platform;
  * 2. bundle size of a program using one group vs the same call written by hand;
- * 3. cold import time of one group vs the effect / @effect/platform modules it uses.
+ * 3. cold import time of one group vs the effect / @effect/platform modules it uses;
+ * 4. one group through @effect-clerk/platform-node (bundle, cold import of the tree-shaken bundle and
+ *    of the packed packages' dist/ as plain Node loads it) vs the same POST by hand over undici.
  *
  * The groups are read from packages/backend/src/index.ts, so the script follows the generator.
  * Everything is local; scratch files go to bench/.tmp (gitignored).
  *
- *   npx tsx bench/figures.ts
+ *   npx tsx bench/figures.ts        (FIGURES_TSC_RUNS / FIGURES_IMPORT_RUNS change the rounds)
  */
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
@@ -32,8 +34,8 @@ const NON_GROUPS: ReadonlySet<string> = new Set(["ClerkFile", "ClerkClient", "Cl
 /** The group the single-group figures use (its `create` is called by the bundle programs). */
 const ONE_GROUP = "ActorTokens"
 
-const TSC_RUNS = 3
-const IMPORT_RUNS = 15
+const TSC_RUNS = Number(process.env["FIGURES_TSC_RUNS"] ?? 3)
+const IMPORT_RUNS = Number(process.env["FIGURES_IMPORT_RUNS"] ?? 15)
 const IMPORT_WARMUP = 2
 const TSC_TIMEOUT_MS = 5 * 60_000
 const NODE_TIMEOUT_MS = 60_000
@@ -205,38 +207,42 @@ interface TscFigures {
   readonly published: TscStats
 }
 
-/** Declarations of the backend sources, packaged with its exports rewritten like `publishConfig`. */
-const emitPublishedPackage = (pkgDir: string): void => {
-  const buildDir = join(TMP, "dts-build")
-  writeFile(
-    join(buildDir, "tsconfig.json"),
-    json({
-      extends: relative(buildDir, TSCONFIG_BASE),
-      compilerOptions: {
-        rootDir: relative(buildDir, join(BACKEND, "src")),
-        outDir: relative(buildDir, join(pkgDir, "out")),
-        composite: false,
-        incremental: false,
-        declaration: true,
-        declarationMap: false,
-        emitDeclarationOnly: true,
-        sourceMap: false
-      },
-      include: [relative(buildDir, join(BACKEND, "src"))]
+/**
+ * Packs the public packages as a user gets them (`pnpm pack`: `prepack` builds dist/) and unpacks
+ * each into TMP/published/node_modules, once per run. Peers (effect, @effect/platform, ...) resolve
+ * from the repository's node_modules, above TMP.
+ */
+let packedOnce = false
+const packPublished = (): void => {
+  if (packedOnce) return
+  packedOnce = true
+  const tarballs = join(TMP, "tarballs")
+  mkdirSync(tarballs, { recursive: true })
+  for (const name of ["backend", "platform-node"]) {
+    step(`pnpm pack @effect-clerk/${name}`)
+    const execpath = process.env["npm_execpath"]
+    const pnpm: [string, Array<string>] =
+      execpath !== undefined && /pnpm/.test(execpath) && /\.c?js$/.test(execpath)
+        ? [process.execPath, [execpath]]
+        : [
+            "npx",
+            [
+              "-y",
+              (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { packageManager: string })
+                .packageManager
+            ]
+          ]
+    const output = execFileSync(pnpm[0], [...pnpm[1], "pack", "--json", "--pack-destination", tarballs], {
+      cwd: join(ROOT, "packages", name),
+      encoding: "utf8",
+      timeout: TSC_TIMEOUT_MS,
+      stdio: ["ignore", "pipe", "pipe"]
     })
-  )
-  run(process.execPath, [TSC, "-p", buildDir], TSC_TIMEOUT_MS)
-  const manifest = JSON.parse(readFileSync(join(BACKEND, "package.json"), "utf8")) as {
-    readonly name: string
-    readonly exports: Record<string, string | null>
+    const file = (JSON.parse(output.slice(output.indexOf("{"))) as { filename: string }).filename
+    const dir = join(TMP, "published", "node_modules", "@effect-clerk", name)
+    mkdirSync(dir, { recursive: true })
+    run("tar", ["-xzf", file, "-C", dir, "--strip-components=1"], NODE_TIMEOUT_MS)
   }
-  const exports = Object.fromEntries(
-    Object.entries(manifest.exports).map(([key, target]) => [
-      key,
-      target === null ? null : { types: target.replace(/^\.\/src\/(.*)\.ts$/, "./out/$1.d.ts") }
-    ])
-  )
-  writeFile(join(pkgDir, "package.json"), json({ name: manifest.name, type: "module", exports }))
 }
 
 const typeCheckFigures = (groups: ReadonlyArray<Group>): TscFigures => {
@@ -253,8 +259,7 @@ const typeCheckFigures = (groups: ReadonlyArray<Group>): TscFigures => {
   writeFile(join(projects.published, "index.ts"), consumerAll(groups))
   for (const dir of Object.values(projects)) writeFile(join(dir, "tsconfig.json"), consumerTsconfig(dir))
 
-  step("emitting declarations for the published-shape consumer")
-  emitPublishedPackage(join(TMP, "published", "node_modules", "@effect-clerk", "backend"))
+  packPublished()
 
   const samples: Record<keyof typeof projects, Array<TscStats>> = { all: [], baseline: [], one: [], published: [] }
   for (let i = 0; i < TSC_RUNS; i++) {
@@ -519,15 +524,173 @@ const importFigures = async (): Promise<ImportFigures> => {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. one group through @effect-clerk/platform-node (Node, undici)
+// ---------------------------------------------------------------------------------------------
+
+const createOverNode = (
+  layer: string
+) => `const program = ActorTokens.create({ user_id: "user_1", actor: { sub: "user_2" }, expires_in_seconds: 600 })
+
+const layer = ActorTokens.layer.pipe(Layer.provide(${layer}))
+
+export const main = () => Effect.runPromise(Effect.provide(program, layer))
+`
+
+/** The documented path: the backend barrel and the platform-node entry. */
+const nodeThroughPlatformNode = `import { ActorTokens } from "@effect-clerk/backend"
+import { NodeClerkClient } from "@effect-clerk/platform-node"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+${createOverNode(`NodeClerkClient.layer({ secretKey: Redacted.make("sk_test_bench") })`)}`
+
+/** The same on backend's own layers over @effect/platform-node's undici client. */
+const nodeThroughBackend = `import * as ActorTokens from "@effect-clerk/backend/ActorTokens"
+import * as ClerkClient from "@effect-clerk/backend/ClerkClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+${createOverNode(`ClerkClient.layer({ secretKey: Redacted.make("sk_test_bench") }).pipe(Layer.provide(NodeHttpClient.layerUndici))`)}`
+
+/** The floor: the same POST written by hand over undici. */
+const nodeFloor = bundleBare
+  .replace(
+    `import * as FetchHttpClient from "@effect/platform/FetchHttpClient"`,
+    `import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"`
+  )
+  .replace("Effect.provide(FetchHttpClient.layer)", "Effect.provide(NodeHttpClient.layerUndici)")
+
+/** Unbundled Node: the modules a one-group program imports from the packed packages' dist/. */
+const unbundledOneGroup = `import { NodeClerkClient } from "@effect-clerk/platform-node"
+import * as ActorTokens from "@effect-clerk/backend/ActorTokens"
+export const touched = [NodeClerkClient.layerConfig, ActorTokens.layer]
+`
+const unbundledAllGroups = `import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
+export const touched = [NodeClerk.layerConfig]
+`
+const unbundledFloor = `import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+export const touched = [NodeHttpClient.layerUndici, HttpClient.HttpClient, HttpClientRequest.post, Effect.succeed, Layer.effect, Schema.Struct]
+`
+
+interface NodeFigures {
+  readonly bundle: { readonly platformNode: BundleStats; readonly backend: BundleStats; readonly floor: BundleStats }
+  /** Service tags of other groups left in the platform-node bundle. */
+  readonly leaked: ReadonlyArray<string>
+  readonly shaken: { readonly platformNode: number; readonly floor: number }
+  readonly unbundled: { readonly oneGroup: number; readonly allGroups: number; readonly floor: number }
+}
+
+const nodeBundle = async (entry: string, outfile?: string): Promise<BundleStats> => {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: outfile === undefined,
+    treeShaking: true,
+    format: "esm",
+    platform: "node",
+    write: false,
+    logLevel: "silent",
+    // undici is CommonJS: its require() calls need a real `require` in an ESM bundle that runs
+    ...(outfile === undefined
+      ? {}
+      : {
+          banner: { js: `import { createRequire } from "node:module"; const require = createRequire(import.meta.url);` }
+        })
+  })
+  const output = result.outputFiles[0]
+  if (output === undefined) throw new Error(`esbuild wrote nothing for ${entry}`)
+  if (outfile !== undefined) writeFile(outfile, output.text)
+  return {
+    minified: output.contents.byteLength,
+    gzip: gzipSync(output.contents, { level: 9 }).byteLength,
+    text: output.text
+  }
+}
+
+const nodeFigures = async (groups: ReadonlyArray<Group>): Promise<NodeFigures> => {
+  const dir = join(TMP, "node")
+  const entries = {
+    platformNode: join(dir, "platform-node.ts"),
+    backend: join(dir, "backend.ts"),
+    floor: join(dir, "floor.ts")
+  } as const
+  writeFile(entries.platformNode, nodeThroughPlatformNode)
+  writeFile(entries.backend, nodeThroughBackend)
+  writeFile(entries.floor, nodeFloor)
+  step("esbuild: one group through platform-node, through backend, floor (platform node)")
+  const [platformNode, backend, floor] = await Promise.all([
+    nodeBundle(entries.platformNode),
+    nodeBundle(entries.backend),
+    nodeBundle(entries.floor)
+  ])
+  const leaked = groups
+    .filter((group) => group.name !== ONE_GROUP)
+    .filter((group) => platformNode.text.includes(`@effect-clerk/backend/${group.name}"`))
+    .map((group) => group.name)
+
+  // cold imports: tree-shaken bundles, and unbundled dist/ modules as plain Node loads them
+  packPublished()
+  const published = join(TMP, "published")
+  const subjects = {
+    shakenPlatformNode: join(dir, "out", "platform-node.mjs"),
+    shakenFloor: join(dir, "out", "floor.mjs"),
+    oneGroup: join(published, "one-group.mjs"),
+    allGroups: join(published, "all-groups.mjs"),
+    floor: join(published, "floor.mjs")
+  } as const
+  await nodeBundle(entries.platformNode, subjects.shakenPlatformNode)
+  await nodeBundle(entries.floor, subjects.shakenFloor)
+  writeFile(subjects.oneGroup, unbundledOneGroup)
+  writeFile(subjects.allGroups, unbundledAllGroups)
+  writeFile(subjects.floor, unbundledFloor)
+  const runnerPath = join(dir, "runner.mjs")
+  writeFile(runnerPath, runner)
+  const samples: Record<keyof typeof subjects, Array<number>> = {
+    shakenPlatformNode: [],
+    shakenFloor: [],
+    oneGroup: [],
+    allGroups: [],
+    floor: []
+  }
+  step(`node: ${IMPORT_RUNS} cold imports of each platform-node subject`)
+  for (let i = 0; i < IMPORT_WARMUP + IMPORT_RUNS; i++) {
+    for (const key of Object.keys(subjects) as Array<keyof typeof subjects>) {
+      const value = timeImport(runnerPath, subjects[key])
+      if (i >= IMPORT_WARMUP) samples[key].push(value)
+    }
+  }
+  return {
+    bundle: { platformNode, backend, floor },
+    leaked,
+    shaken: { platformNode: median(samples.shakenPlatformNode), floor: median(samples.shakenFloor) },
+    unbundled: {
+      oneGroup: median(samples.oneGroup),
+      allGroups: median(samples.allGroups),
+      floor: median(samples.floor)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 // ---------------------------------------------------------------------------------------------
 
-/** Scratch directory, with the backend package linked so imports resolve through its `exports`. */
+/** Scratch directory, with the workspace packages linked so imports resolve through their `exports`. */
 const prepareTmp = (): void => {
   rmSync(TMP, { recursive: true, force: true })
-  const link = join(TMP, "node_modules", "@effect-clerk", "backend")
-  mkdirSync(dirname(link), { recursive: true })
-  symlinkSync(BACKEND, link, "dir")
+  for (const name of ["backend", "platform-node"]) {
+    const link = join(TMP, "node_modules", "@effect-clerk", name)
+    mkdirSync(dirname(link), { recursive: true })
+    symlinkSync(join(ROOT, "packages", name), link, "dir")
+  }
 }
 
 const main = async (): Promise<void> => {
@@ -540,6 +703,7 @@ const main = async (): Promise<void> => {
   const tsc = typeCheckFigures(groups)
   const bundle = await bundleFigures(groups)
   const imports = await importFigures()
+  const node = await nodeFigures(groups)
 
   const tscVersion = run(process.execPath, [TSC, "--version"], NODE_TIMEOUT_MS).trim()
   const rows: Array<readonly [string, string, string, string]> = []
@@ -552,7 +716,7 @@ const main = async (): Promise<void> => {
   }
   tscRows(`tsc A, all ${groups.length} groups (barrel, TS sources)`, tsc.all, tsc.baseline)
   tscRows(`tsc C, ${one.name} only (subpath, TS sources)`, tsc.one, tsc.baseline)
-  tscRows(`tsc A′, all ${groups.length} groups (barrel, emitted .d.ts)`, tsc.published, tsc.baseline)
+  tscRows(`tsc A′, all ${groups.length} groups (barrel, .d.ts of the packed tarball)`, tsc.published, tsc.baseline)
   rows.push([
     `bundle (a) ${one.name} subpath: minified`,
     bytes(bundle.one.minified),
@@ -602,6 +766,37 @@ const main = async (): Promise<void> => {
     ratio(imports.sizes.whole.group, imports.sizes.whole.baseline)
   ])
 
+  for (const [label, a] of [
+    [`bundle (d) ${one.name} via @effect-clerk/platform-node`, node.bundle.platformNode],
+    [`bundle (e) ${one.name} via ClerkClient.layer + NodeHttpClient.layerUndici`, node.bundle.backend]
+  ] as const) {
+    rows.push([
+      `${label}: minified`,
+      bytes(a.minified),
+      bytes(node.bundle.floor.minified),
+      ratio(a.minified, node.bundle.floor.minified)
+    ])
+    rows.push([`${label}: gzip`, bytes(a.gzip), bytes(node.bundle.floor.gzip), ratio(a.gzip, node.bundle.floor.gzip)])
+  }
+  rows.push([
+    `cold import (d) platform-node, tree-shaken bundle`,
+    ms(node.shaken.platformNode),
+    ms(node.shaken.floor),
+    ratio(node.shaken.platformNode, node.shaken.floor)
+  ])
+  rows.push([
+    `cold import, unbundled dist/: platform-node entry + backend/${one.name}`,
+    ms(node.unbundled.oneGroup),
+    ms(node.unbundled.floor),
+    ratio(node.unbundled.oneGroup, node.unbundled.floor)
+  ])
+  rows.push([
+    `cold import, unbundled dist/: platform-node/NodeClerk (every group)`,
+    ms(node.unbundled.allGroups),
+    ms(node.unbundled.floor),
+    ratio(node.unbundled.allGroups, node.unbundled.floor)
+  ])
+
   const lines = [
     `## @effect-clerk/backend figures`,
     ``,
@@ -621,6 +816,12 @@ const main = async (): Promise<void> => {
       (bundle.leaked.length === 0
         ? `no other group's service tag is left in (c).`
         : `service tags of other groups left in (c): ${bundle.leaked.join(", ")}.`),
+    `Bundles (d), (e) and the platform-node cold imports are measured against the floor: the same POST written by hand ` +
+      `over @effect/platform-node's undici client (bundles: platform node; unbundled: effect, @effect/platform, NodeHttpClient ` +
+      `modules from node_modules). ` +
+      (node.leaked.length === 0
+        ? `No other group's service tag is left in (d).`
+        : `Service tags of other groups left in (d): ${node.leaked.join(", ")}.`),
     `Time: ${((performance.now() - started) / 1000).toFixed(1)} s`
   ]
   process.stdout.write(lines.join("\n") + "\n")

@@ -16,8 +16,8 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
-import { ActorTokens, Clerk, type ClerkClient, JWKS } from "../packages/backend/src/index.js"
-import { NodeClerk } from "../packages/platform-node/src/index.js"
+import { ActorTokens, Clerk, type ClerkClient, type ClerkError, JWKS } from "../packages/backend/src/index.js"
+import * as NodeClerk from "../packages/platform-node/src/NodeClerk.js"
 
 const hardStop = setTimeout(() => {
   console.error("load: still running after 5 minutes, stopping")
@@ -165,7 +165,9 @@ const phase = (layer: LayerName, server: Server, calls: number, faultRate: numbe
       Array.from({ length: calls }, (_, i) => i),
       (i) =>
         // GETs (retried on 5xx and resets) and POSTs (never resent once sent), half and half
-        Effect.exit(i % 2 === 0 ? JWKS.get() : ActorTokens.revoke(`act_${i}`)).pipe(
+        Effect.exit<unknown, ClerkError.ClerkError, Clerk.Services>(
+          i % 2 === 0 ? JWKS.get() : ActorTokens.revoke(`act_${i}`)
+        ).pipe(
           Effect.timed,
           Effect.map(([duration, exit]) => {
             durations.push(Duration.toMillis(duration))
@@ -183,7 +185,7 @@ const phase = (layer: LayerName, server: Server, calls: number, faultRate: numbe
           // Generous: this run counts outcomes, not latency, and on a loaded machine (client and
           // server share one event loop) an answer can take 5 s. LOAD_TIMEOUT="1 second" shows
           // what a tight timeout does under load: typed Timeouts, nothing else.
-          timeout: process.env["LOAD_TIMEOUT"] ?? "10 seconds",
+          timeout: (process.env["LOAD_TIMEOUT"] ?? "10 seconds") as Duration.DurationInput,
           maxResponseBytes: 1024 * 1024,
           retry: {
             maxAttempts: 3,

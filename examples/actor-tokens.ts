@@ -14,7 +14,7 @@
  */
 import { ActorTokens, Clerk, ClerkClient, Users } from "@effect-clerk/backend"
 import { Emulator } from "@effect-clerk/emulator"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"

@@ -1,18 +1,49 @@
-// Type-checks every ```ts block of the README, each as its own module, against the workspace
-// packages: the README's examples stay true when the code changes. Part of `pnpm check`.
+// Type-checks every ```ts block of every README (the root one and each package's), each block as
+// its own module, against the workspace packages as a user's project would import them: the READMEs'
+// examples stay true when the code changes. Part of `pnpm check`.
 import { execFileSync } from "node:child_process"
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
-if (blocks.length === 0) throw new Error("README.md has no ts blocks")
-// Inside examples/ so that the workspace packages resolve as a user's project would.
+
+/**
+ * READMEs left out, each with the reason. Keep this empty: a README whose snippet does not compile is
+ * a bug.
+ */
+const skipped = new Map([])
+
+const packageDirs = readdirSync(join(root, "packages"))
+  .map((dir) => join(root, "packages", dir))
+  .filter((dir) => existsSync(join(dir, "package.json")))
+const readmes = [join(root, "README.md"), ...packageDirs.map((dir) => join(dir, "README.md"))]
+  .filter((file) => existsSync(file))
+  .filter((file) => !skipped.has(relative(root, file)))
+
+// Inside examples/, so that effect and @effect/platform resolve as in a user's project; every
+// workspace package is linked under node_modules/, so a new package's README is checked too.
 const dir = join(root, "examples/.readme")
 rmSync(dir, { recursive: true, force: true })
 mkdirSync(dir, { recursive: true })
-blocks.forEach((block, i) => writeFileSync(join(dir, `block${i + 1}.ts`), `export {}\n${block}`))
+for (const pkg of packageDirs) {
+  const { name } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"))
+  const link = join(dir, "node_modules", name)
+  mkdirSync(dirname(link), { recursive: true })
+  symlinkSync(pkg, link, "dir")
+}
+
+const files = []
+for (const readme of readmes) {
+  const blocks = [...readFileSync(readme, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+  const stem = relative(root, readme).replace(/[\\/]/g, "_").replace(/\.md$/, "")
+  blocks.forEach((block, i) => {
+    const file = `${stem}.block${i + 1}.ts`
+    writeFileSync(join(dir, file), `export {}\n${block}`)
+    files.push(file)
+  })
+}
+if (files.length === 0) throw new Error("no ts block in any README")
 writeFileSync(
   join(dir, "tsconfig.json"),
   JSON.stringify({
@@ -29,9 +60,17 @@ writeFileSync(
     }
   })
 )
+let failed = false
 try {
   execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", dir], { stdio: "inherit" })
-  console.log(`README: ${blocks.length} TypeScript blocks type-check`)
+} catch {
+  failed = true
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
+const skippedNote = [...skipped].map(([file, why]) => `; skipped ${file} (${why})`).join("")
+if (failed) {
+  console.error(`READMEs: the TypeScript blocks above do not type-check (file names are README path + block number)`)
+  process.exit(1)
+}
+console.log(`READMEs: ${files.length} TypeScript blocks in ${readmes.length} files type-check${skippedNote}`)

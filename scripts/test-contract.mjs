@@ -20,7 +20,13 @@ const run = (cmd, args, env = {}) =>
 // the pnpm that runs this script (npx pnpm@<pinned> puts it in npm_execpath), else the one on PATH
 const pnpm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ["pnpm", []]
 run(pnpm[0], [...pnpm[1], "codegen"])
-const generated = ["packages/backend/src/generated", "packages/backend/test/generated", "docs"]
+const generated = [
+  "packages/backend/src/generated",
+  "packages/backend/test/generated",
+  "packages/emulator/src/generated",
+  "packages/auth/src/generated",
+  "docs"
+]
 const changed = execFileSync("git", ["status", "--porcelain", "--", ...generated], { cwd: root, encoding: "utf8" })
 if (changed.trim() !== "") {
   console.error(changed)

@@ -5,8 +5,10 @@
  */
 import { type Model, type Operation, type Service, STATUS_CLASSES } from "./model.js"
 import { pascal, RESERVED, schemaName } from "./names.js"
+import * as Paginated from "./paginated.js"
 import { convert, pure } from "./schema.js"
 import { refName, type SchemaObject } from "./spec.js"
+import { streamSections, streamsDoc } from "./streams.js"
 
 export interface File {
   readonly path: string
@@ -87,7 +89,10 @@ export const componentFile = (model: Model, name: string, schema: SchemaObject):
     comment([
       schema.description?.trim(),
       `Spec: \`#/components/schemas/${name}\`.`,
-      schema.deprecated ? "@deprecated" : undefined
+      schema.deprecated ? "@deprecated" : undefined,
+      "",
+      "@since 0.1.0",
+      "@category schemas"
     ])
   )
   return {
@@ -132,6 +137,8 @@ const signature = (op: Operation) =>
   args(op)
     .map((a) => `${a.name}${a.optional ? "?" : ""}: ${a.type}`)
     .join(", ")
+/** The path arguments alone (the paginated overloads add `params`). */
+const pathSignature = (op: Operation) => op.pathParams.map((p) => `${p.arg}: ${p.emitted.ts}`).join(", ")
 const argNames = (op: Operation) =>
   args(op)
     .map((a) => a.name)
@@ -144,7 +151,7 @@ const errorType = (op: Operation) => {
   return parts.join(" | ")
 }
 
-const methodDoc = (op: Operation, indent: string) =>
+const methodDoc = (op: Operation, indent: string, tags: ReadonlyArray<string> = []) =>
   comment(
     [
       op.summary,
@@ -153,7 +160,8 @@ const methodDoc = (op: Operation, indent: string) =>
       op.description && op.description.trim() !== op.summary?.trim() ? `\n${op.description.trim()}` : undefined,
       op.pathParams.length > 0 ? "" : undefined,
       ...op.pathParams.map((p) => `@param ${p.arg} ${p.description ?? `\`${p.name}\``}`),
-      op.deprecated ? "@deprecated" : undefined
+      op.deprecated ? "@deprecated" : undefined,
+      ...(tags.length > 0 ? ["", ...tags] : [])
     ],
     indent
   )
@@ -167,6 +175,7 @@ export const serviceFile = (model: Model, service: Service): File => {
     if (op.query) own.add(op.query.typeName)
     if (op.body?.inline) own.add(op.body.typeName)
     if (op.success?.named) own.add(op.success.named)
+    if (op.paginated) own.add(op.paginated.named)
     if (RESERVED.has(op.method) ? false : own.has(op.method))
       throw new Error(`${name}.${op.method} clashes with a declaration`)
   }
@@ -216,6 +225,17 @@ export const serviceFile = (model: Model, service: Service): File => {
         )
       )
     }
+    if (op.paginated) {
+      sections.push(
+        declaration(
+          op.paginated.named,
+          sub(op.paginated.ts),
+          sub(op.paginated.expr),
+          comment([`The body of \`${op.method}\` with \`paginated: true\`.`, "", "@since 0.1.0", "@category schemas"]),
+          `${name}.${op.paginated.named}`
+        )
+      )
+    }
   }
   // errors
   for (const op of service.operations) {
@@ -228,9 +248,10 @@ export const serviceFile = (model: Model, service: Service): File => {
     `${comment([service.description, "", "@since 0.1.0", "@category tags"])}export class ${name} extends Context.Tag("@effect-clerk/backend/${name}")<${name}, ${name}.Service>() {}\n`
   )
   const members = service.operations
-    .map(
-      (op) =>
-        `${methodDoc(op, "    ")}    readonly ${op.method}: (${sub(signature(op))}) => Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error>`
+    .map((op) =>
+      op.paginated
+        ? `${methodDoc(op, "    ")}    readonly ${op.method}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, undefined))}\n}`
+        : `${methodDoc(op, "    ")}    readonly ${op.method}: (${sub(signature(op))}) => Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error>`
     )
     .join("\n")
   sections.push(
@@ -260,6 +281,7 @@ export const serviceFile = (model: Model, service: Service): File => {
         ...(op.body?.multipart ? ["multipart: true"] : []),
         ...(op.body && !op.body.required ? ["optionalBody: true"] : []),
         `success: ${op.success ? sub(op.success.named ?? op.success.expr) : "undefined"}`,
+        ...(op.paginated ? [`paginated: ${op.paginated.named}`] : []),
         `errors: { ${op.errors.map((s) => `${s}: ClerkError.${STATUS_CLASSES[s]}`).join(", ")} }`
       ]
       return `  const $${op.method} = Operation.make(client, {\n${fields.map((f) => `    ${f}`).join(",\n")}\n  })`
@@ -274,7 +296,8 @@ export const serviceFile = (model: Model, service: Service): File => {
         ...(op.body ? ["body"] : []),
         ...(op.query ? ["query: params"] : [])
       ]
-      return `    ${op.method}: (${argNames(op)}) => $${op.method}({ ${input.join(", ")} })`
+      const run = `(${argNames(op)}) => $${op.method}({ ${input.join(", ")} })`
+      return `    ${op.method}: ${op.paginated ? `(${run}) as ${name}.Service["${op.method}"]` : run}`
     })
     .join(",\n")
   sections.push(
@@ -288,11 +311,25 @@ export const serviceFile = (model: Model, service: Service): File => {
   for (const op of service.operations) {
     const binding = RESERVED.has(op.method) ? `${op.method}_` : op.method
     sections.push(
-      `${methodDoc(op, "")}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
+      op.paginated
+        ? `${methodDoc(op, "", ["@since 0.1.0", "@category accessors"])}export const ${binding}: {\n${sub(Paginated.overloads(op, pathSignature(op), successType(op), `${pascal(op.method)}Error`, name))}\n} = (${sub(signature(op))}) =>\n  // the overloads above type the result by the value of \`paginated\`\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)})) as never\n`
+        : `${methodDoc(op, "", ["@since 0.1.0", "@category accessors"])}export const ${binding} = (${sub(signature(op))}): Effect.Effect<${sub(successType(op))}, ${pascal(op.method)}Error, ${name}> =>\n  Effect.flatMap(${name}, (service) => service.${op.method}(${argNames(op)}))\n`
     )
-    if (binding !== op.method) aliases.push(`${binding} as ${op.method}`)
+    if (binding !== op.method)
+      aliases.push(
+        `${comment([`\`${op.method}\`, exported under its own name (a reserved word cannot be a binding).`, "", "@since 0.1.0", "@category accessors"], "  ")}  ${binding} as ${op.method}`
+      )
   }
-  if (aliases.length > 0) sections.push(`export { ${aliases.join(", ")} }\n`)
+  // each specifier documented on its own: @effect/docgen reads the comment before each one
+  if (aliases.length > 0) sections.push(`export {\n${aliases.join(",\n")}\n}\n`)
+  // streams of the lists that page with limit/offset (streams.ts)
+  const streams = streamSections(
+    model,
+    service,
+    new Set([...own, ...service.operations.map((op) => op.method)]),
+    (lines) => comment(lines)
+  )
+  sections.push(...streams)
 
   const body = sections.join("\n")
   const refs = [...new Set([...service.refs, ...[...body.matchAll(/«([^»]+)»/g)].map((m) => m[1]!)])].sort()
@@ -308,13 +345,25 @@ export const serviceFile = (model: Model, service: Service): File => {
     `import * as Effect from "effect/Effect"`,
     `import * as Layer from "effect/Layer"`,
     ...(body.includes("Schema.") ? [`import * as Schema from "effect/Schema"`] : []),
+    ...(streams.length > 0 ? [`import * as Stream from "effect/Stream"`] : []),
     ...(usesFile(body) ? [`import * as ClerkFile from "../ClerkFile.js"`] : []),
     `import { ClerkClient } from "../ClerkClient.js"`,
     `import * as ClerkError from "../ClerkError.js"`,
     `import * as Operation from "../internal/operation.js"`,
+    ...(streams.length > 0 ? [`import * as Paginate from "../internal/paginate.js"`] : []),
     ...imports,
     "",
-    ...(direct.length > 0 ? [`export { ${direct.join(", ")} }`, ""] : []),
+    ...(direct.length > 0
+      ? [
+          `export {\n${direct
+            .map(
+              (id) =>
+                `${comment([`The component schema the operations of this group use (\`./schemas/\`).`, "", "@since 0.1.0", "@category schemas"], "  ")}  ${id}`
+            )
+            .join(",\n")}\n}`,
+          ""
+        ]
+      : []),
     sub(body)
   )
   return { path: `${name}.ts`, content: parts.join("\n") }
@@ -373,6 +422,7 @@ export const operationsDoc = (model: Model): string => {
     "| operationId | method | HTTP | path | success | errors |",
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
+    ...streamsDoc(model),
     ""
   ].join("\n")
 }

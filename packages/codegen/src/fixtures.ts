@@ -159,6 +159,9 @@ const fixture = (model: Model, op: Operation): Fixture => {
   let params: Record<string, unknown> | undefined
   if (op.query) {
     params = sample(model, op.query.schema, "params", top) as Record<string, unknown>
+    // The spec documents only the bare list; `paginated: true` answers an envelope it does not
+    // describe (overrides.ts, paginated-envelope), so the contract sample asks for the list.
+    if (op.paginated) params["paginated"] = false
     args.push(params)
   }
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>

@@ -7,11 +7,14 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as prettier from "prettier"
+import { emulatorOperationsFile } from "./emulator.js"
 import { barrelFile, componentFile, type File, operationsDoc, serviceFile, servicesFile } from "./emit.js"
 import { fixturesFile } from "./fixtures.js"
 import { build } from "./model.js"
 import { schemaName } from "./names.js"
 import { load } from "./spec.js"
+import { streamsFile } from "./streams.js"
+import { writeWebhooks } from "./webhooks.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const specPath = resolve(
@@ -50,14 +53,22 @@ const main = async () => {
   mkdirSync(dirname(fixturesPath), { recursive: true })
   for (const stale of readdirSync(dirname(fixturesPath))) rmSync(join(dirname(fixturesPath), stale))
   writeFileSync(fixturesPath, await format(fixtures, fixturesPath))
+  const streamsPath = join(dirname(fixturesPath), "streams.json")
+  writeFileSync(streamsPath, await format(streamsFile(model), streamsPath))
+
+  const emulatorPath = join(root, "packages/emulator/src/generated/operations.ts")
+  mkdirSync(dirname(emulatorPath), { recursive: true })
+  writeFileSync(emulatorPath, await format(emulatorOperationsFile(model).content, emulatorPath))
 
   const docPath = join(root, "docs/operations.md")
   mkdirSync(dirname(docPath), { recursive: true })
   writeFileSync(docPath, await format(operationsDoc(model), docPath))
 
+  const webhooks = await writeWebhooks(root, specPath, format)
+
   console.log(
     `${model.operations.length} operations in ${model.services.length} services, ` +
-      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}`
+      `${Object.keys(spec.document.components.schemas).length} component schemas, from ${spec.fileName}; ${webhooks}`
   )
 }
 

@@ -65,6 +65,8 @@ export interface Operation {
     | (Emitted & { readonly schema: SchemaObject; readonly status: number; readonly named: string | undefined })
     | undefined
   readonly successStatus: number
+  /** The envelope answered with `paginated: true` (declared as `named`), for the operations that offer it. */
+  readonly paginated: (Emitted & { readonly named: string }) | undefined
   /** Documented statuses with a class of their own (not 401, 429, 5xx), ascending. */
   readonly errors: ReadonlyArray<number>
   /** Every documented status, for the docs. */
@@ -281,6 +283,11 @@ const operation = (
       named: okSchema.$ref ? undefined : `${Method}Response`
     }
   }
+  // `paginated: true` answers an envelope the spec does not document (overrides.ts, paginated-envelope).
+  const envelope = (op as { readonly "x-paginated-envelope"?: SchemaObject })["x-paginated-envelope"]
+  const paginated: Operation["paginated"] = envelope
+    ? { ...convert(envelope, ctx("response")), named: `${Method}Page` }
+    : undefined
   const errors = statuses.filter((s) => s >= 400 && s < 500 && !ALWAYS.has(s))
   for (const status of errors) {
     if (!STATUS_CLASSES[status]) throw new Error(`${op.operationId}: no error class for status ${status}`)
@@ -303,6 +310,7 @@ const operation = (
     query,
     body,
     success,
+    paginated,
     successStatus,
     errors,
     documented: statuses,

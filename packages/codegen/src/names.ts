@@ -17,6 +17,13 @@
  * - A component schema keeps its spec name in PascalCase by the same word rule
  *   (`JWKS.rsa.PrivateKey` -> JWKSRsaPrivateKey, `verification_otp` -> VerificationOtp).
  * - Path parameters become lowerCamel arguments (`actor_token_id` -> actorTokenId).
+ * - A list that pages with `limit`/`offset` (37 in the spec) also gets a Stream of its items, named
+ *   after the list's method with `Stream` appended, in the same module: Users.list ->
+ *   Users.listStream, OrganizationDomains.listAll -> OrganizationDomains.listAllStream,
+ *   Users.getOrganizationMemberships -> Users.getOrganizationMembershipsStream; its params type is
+ *   `<Method>StreamParams` (ListStreamParams). A suffix cannot meet another list's name the way a
+ *   `listAll` rule would (OrganizationDomains.listAll is an operation); if a stream's name or type
+ *   still meets any name the module declares, the generator fails (streams.ts).
  */
 
 export const words = (text: string): Array<string> => text.split(/[^A-Za-z0-9]+/).filter((word) => word.length > 0)
@@ -55,6 +62,9 @@ export const trimServiceNoun = (service: string, method: string): string | undef
   }
   return undefined
 }
+
+/** The Stream variant of a list method (see the rule above). */
+export const streamName = (method: string): string => `${method}Stream`
 
 export const serviceName = pascal
 export const schemaName = pascal

@@ -3,13 +3,15 @@
  *
  * Rules (the README's "schemas" section repeats them for users):
  * - Requests are strict: enums are closed literals, integers are checked as integers, `minimum`,
- *   `maximum`, `minLength`, `maxLength`, `pattern`, `minItems`, `maxItems` are checked, and objects reject keys
+ *   `maximum`, `minLength`, `maxLength`, `pattern`, `minItems`, `maxItems`, `uniqueItems` and
+ *   required-only `anyOf`/`oneOf` groups (`domain` or `domains`) are checked, and objects reject keys
  *   the spec does not list unless it allows them (`additionalProperties`).
  * - Responses are lenient where the server may move ahead of the spec: enums are open (a new value
  *   decodes as a string, typed `"a" | "b" | (string & {})`), integers are numbers (int64 fits a JS
  *   number for every value Clerk sends: timestamps in ms), constraints are not checked, and unknown
  *   fields are kept (the decoder runs with `onExcessProperty: "preserve"`). Discriminator properties
- *   stay closed literals, since they select the member of a union.
+ *   stay closed literals, since they select the member of a union, and a discriminated union gets one
+ *   more member for a discriminator value the spec does not list (the object is kept whole).
  * - `nullable` -> `NullOr`, `allOf` -> one merged object, `oneOf`/`anyOf` -> `Union`,
  *   `additionalProperties` -> an index signature (`Record`), `format: binary` -> a file (multipart only).
  */
@@ -63,6 +65,28 @@ export const convert = (schema: SchemaObject, ctx: Context): Emitted => {
 }
 
 const convertInner = (schema: SchemaObject, ctx: Context): Emitted => {
+  const emitted = convertShape(schema, ctx)
+  const groups = requiredGroups(schema)
+  if (!groups || ctx.mode !== "request") return emitted
+  // `anyOf: [{ required: [domain] }, { required: [domains] }]`: one group must be present (`oneOf`:
+  // exactly one), checked before anything is sent.
+  const which = schema.oneOf ? "exactly one" : "at least one"
+  const test = `(value: any) => ${JSON.stringify(groups)}.filter((names) => names.every((name) => value[name] !== undefined)).length ${schema.oneOf ? "=== 1" : ">= 1"}`
+  const description = `${which} of ${groups.map((names) => names.join(" + ")).join(", ")}`
+  return {
+    ts: emitted.ts,
+    expr: `${emitted.expr}.pipe(${pure("Schema.filter", test, `{ description: ${JSON.stringify(description)} }`)})`
+  }
+}
+
+/** The property groups of `anyOf`/`oneOf` members that only list `required` properties. */
+const requiredGroups = (schema: SchemaObject): ReadonlyArray<ReadonlyArray<string>> | undefined => {
+  const members = schema.oneOf ?? schema.anyOf
+  if (!members || alternatives(schema)) return undefined
+  return members.map((member) => [...(member.required ?? [])])
+}
+
+const convertShape = (schema: SchemaObject, ctx: Context): Emitted => {
   if (schema.allOf) {
     if (schema.allOf.length === 1 && !schema.properties) return convert(schema.allOf[0]!, ctx)
     return convertObject(mergeAllOf(schema, ctx), ctx)
@@ -70,6 +94,7 @@ const convertInner = (schema: SchemaObject, ctx: Context): Emitted => {
   const members = alternatives(schema)
   if (members) {
     const emitted = members.map((member) => convert(member, ctx))
+    if (schema.discriminator && ctx.mode === "response") emitted.push(unknownMember(schema, ctx))
     if (emitted.length === 1) return emitted[0]!
     return { ts: emitted.map((e) => e.ts).join(" | "), expr: pure("Schema.Union", ...emitted.map((e) => e.expr)) }
   }
@@ -90,6 +115,15 @@ const convertInner = (schema: SchemaObject, ctx: Context): Emitted => {
         const checks: Array<string> = []
         if (schema.minItems !== undefined) checks.push(pure("Schema.minItems", String(schema.minItems)))
         if (schema.maxItems !== undefined) checks.push(pure("Schema.maxItems", String(schema.maxItems)))
+        if (schema.uniqueItems) {
+          checks.push(
+            pure(
+              "Schema.filter",
+              "(items: ReadonlyArray<unknown>) => new Set(items.map((item) => JSON.stringify(item))).size === items.length",
+              '{ description: "an array without duplicates" }'
+            )
+          )
+        }
         if (checks.length > 0) expr = `${expr}.pipe(${checks.join(", ")})`
       }
       return { ts: `ReadonlyArray<${parenthesize(items.ts)}>`, expr }
@@ -206,6 +240,32 @@ const convertObject = (schema: SchemaObject, ctx: Context): Emitted => {
     expr: index
       ? pure("Schema.Struct", struct, pure("Schema.Record", `{ key: Schema.String, value: ${index.expr} }`))
       : pure("Schema.Struct", struct)
+  }
+}
+
+/**
+ * The member of an open discriminated union (responses) that takes what Clerk adds later: an object
+ * whose discriminator is a string none of the known members uses, kept whole (every field). A known
+ * discriminator with a body that does not fit its member is still a mismatch.
+ */
+const unknownMember = (schema: SchemaObject, ctx: Context): Emitted => {
+  const property = schema.discriminator!.propertyName
+  const known = new Set<string>(Object.keys(schema.discriminator!.mapping ?? {}))
+  for (const member of alternatives(schema) ?? []) {
+    for (const value of ctx.spec.deref(member).properties?.[property]?.enum ?? []) {
+      if (typeof value === "string") known.add(value)
+    }
+  }
+  const key = propertyKey(property)
+  const values = JSON.stringify([...known].sort())
+  const kind = `Schema.String.pipe(${pure("Schema.filter", `(value: string) => !${values}.includes(value)`, `{ description: ${JSON.stringify(`${property}: none of ${[...known].sort().join(", ")}`)} }`)})`
+  return {
+    ts: `{ readonly ${key}: string; readonly [key: string]: unknown }`,
+    expr: pure(
+      "Schema.Struct",
+      `{ ${key}: ${kind} }`,
+      pure("Schema.Record", "{ key: Schema.String, value: Schema.Unknown }")
+    )
   }
 }
 

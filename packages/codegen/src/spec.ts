@@ -33,6 +33,7 @@ export interface SchemaObject {
   readonly pattern?: string
   readonly minItems?: number
   readonly maxItems?: number
+  readonly uniqueItems?: boolean
   readonly default?: unknown
   readonly example?: unknown
 }
@@ -95,8 +96,8 @@ export interface LoadedSpec {
   readonly fileName: string
 }
 
-export const load = async (path: string): Promise<LoadedSpec> => {
-  const document = applyOverrides(parse(readFileSync(path, "utf8")) as Document)
+export const load = async (path: string, options: { readonly wire?: boolean } = {}): Promise<LoadedSpec> => {
+  const document = applyOverrides(parse(readFileSync(path, "utf8")) as Document, options)
   // The parser checks that every $ref resolves; `get` then follows them.
   const refs = await $RefParser.resolve(structuredClone(document) as never)
   const resolve = <A>(ref: string): A => {

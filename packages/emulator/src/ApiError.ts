@@ -149,6 +149,21 @@ export const identifierExists = (paramName: string, longMessage: string): ApiErr
   })
 
 /**
+ * 501 `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
+ * Never confused with a missing resource (which is a 404 `resource_not_found`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const notEmulated = (operation: string, operationId: string): ApiError =>
+  make(501, {
+    message: "not emulated",
+    long_message: `${operation} is not emulated by @effect-clerk/emulator (${operationId}).`,
+    code: "not_emulated",
+    meta: { operation, operation_id: operationId }
+  })
+
+/**
  * 500 `internal_clerk_error`: an unexpected failure inside the emulator.
  *
  * @since 0.1.0

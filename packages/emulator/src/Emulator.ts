@@ -17,10 +17,18 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.js"
+import { operations as allOperations } from "./generated/operations.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
+import { lazy, makeSigningKey } from "./internal/keys.js"
+import { fromSearchParams } from "./internal/query.js"
 import * as Router from "./internal/router.js"
-import type * as Resource from "./Resource.js"
+import type { OperationSpec } from "./OperationSpec.js"
+import * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
+import * as Faults from "./Faults.js"
+import * as Seed from "./Seed.js"
+import * as Webhooks from "./Webhooks.js"
+import * as SessionTokens from "./SessionTokens.js"
 import * as Store from "./Store.js"
 
 /**
@@ -43,6 +51,23 @@ export interface Options {
   readonly secretKey?: string
   /** Base URL of the (fictional) Frontend API used in links. Default `https://emulator.clerk.invalid`. */
   readonly frontendApiUrl?: string
+  /**
+   * The RSA private key (PEM, PKCS#8 or PKCS#1) that signs session tokens and whose public half
+   * `GET /v1/jwks` serves. Default: a fresh 2048-bit key per instance, made on first use. Give one
+   * to keep the same key (and `kid`) across runs.
+   */
+  readonly signingKey?: string
+  /**
+   * Plain data the emulator starts with (and returns to on `reset()`): users, organizations with
+   * their members, invitations, allow/block lists. Validated like the requests that would create it.
+   */
+  readonly seed?: Seed.Seed
+  /** Faults to inject (latency, 429, 5xx, resets), see {@link Faults.Fault}. Change them later with `emulator.faults`. */
+  readonly faults?: ReadonlyArray<Faults.Fault>
+  /** Webhook delivery: secret, URLs to POST to, an in-process handler, event filter. */
+  readonly webhooks?: Webhooks.Options
+  /** Random numbers in [0, 1) for fault rates (default `Math.random`). */
+  readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
 }
@@ -56,12 +81,27 @@ export interface Options {
 export interface ClerkEmulator {
   /** Answers one Backend API request. Never rejects: an internal failure is a Clerk-shaped 500. */
   readonly handle: (request: Request) => Promise<Response>
-  /** `fetch`-compatible entry point: `(input, init) => handle(new Request(input, init))`. */
+  /**
+   * `fetch`-compatible entry point: `(input, init) => handle(new Request(input, init))`, except that
+   * a `reset` fault rejects, as `fetch` does for a reset connection.
+   */
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+  /** Like `handle`, but answers `"reset"` when a reset fault applies (the server then closes the socket). */
+  readonly respond: (request: Request) => Promise<Response | "reset">
+  /** The fault rules and the record of injected faults. */
+  readonly faults: Faults.Faults
+  /** The webhook secret and the record of emitted events and deliveries. */
+  readonly webhooks: Webhooks.Webhooks
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
-  /** Forgets every stored object. */
+  /** Goes back to the state right after `make` (the seed, if any). */
   readonly reset: () => void
+  /** A copy of the whole state, cheap enough to take before each test. */
+  readonly snapshot: () => Store.Snapshot
+  /** Puts the state back to a snapshot (which stays usable for further restores). */
+  readonly restore: (snapshot: Store.Snapshot) => void
+  /** The instance's session tokens: signing key, JWKS, issuer, and `mint` (which creates a Session). */
+  readonly sessionTokens: SessionTokens.SessionTokens
 }
 
 /**
@@ -92,6 +132,34 @@ const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
 
 const errorResponse = (error: ApiError.ApiError): Response => json(error.status, error.toBody())
+
+// Clerk docs, "Rate limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you
+// receive a 429 error code, you have been rate limited... Requests that have been rate limited will
+// receive the Retry-After response header, which contains the number of seconds after which the
+// block expires."
+const faultResponse = (status: number, retryAfter: number): Response => {
+  const error =
+    status === 429
+      ? ApiError.make(429, {
+          message: "Too many requests",
+          long_message: "Too many requests, retry later.",
+          code: "too_many_requests"
+        })
+      : status >= 500
+        ? ApiError.make(status, {
+            message: "Oops, an unexpected error occurred",
+            long_message: `Injected fault: ${status}.`,
+            code: status === 500 ? "internal_clerk_error" : "service_unavailable"
+          })
+        : ApiError.make(status, {
+            message: "injected fault",
+            long_message: `Injected fault: ${status}.`,
+            code: "injected_fault"
+          })
+  const response = errorResponse(error)
+  if (status === 429) response.headers.set("retry-after", String(retryAfter))
+  return response
+}
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
@@ -126,6 +194,40 @@ const readBody = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =
     )
   )
 
+const handlerTable = (resources: ReadonlyArray<Resource.Resource>) => {
+  const known = new Set(allOperations.map((o) => o.name))
+  const handlers = new Map<string, Resource.Route["handler"]>()
+  for (const resource of resources) {
+    for (const route of resource.routes) {
+      if (!known.has(route.operation)) {
+        throw new Error(`resource ${resource.name}: ${route.operation} is not an operation of the Backend API`)
+      }
+      if (handlers.has(route.operation)) throw new Error(`${route.operation} is emulated twice`)
+      handlers.set(route.operation, route.handler)
+    }
+  }
+  return handlers
+}
+
+const validateBody = (operation: OperationSpec, raw: unknown): Effect.Effect<unknown, ApiError.ApiError> => {
+  if (operation.body === undefined || operation.multipart === true) return Effect.succeed(raw)
+  if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
+  // a missing required body is validated as `{}`, so that each required key is reported missing
+  return Resource.validateBody(operation.body, raw === undefined ? {} : raw)
+}
+
+/**
+ * The names (`Service.method`) of the operations emulated by `resources` (default: every
+ * registered resource), in the order of the generated table.
+ *
+ * @since 0.1.0
+ * @category introspection
+ */
+export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> = all): ReadonlyArray<OperationSpec> => {
+  const handlers = handlerTable(resources)
+  return allOperations.filter((o) => handlers.has(o.name))
+}
+
 /**
  * Creates an emulator with empty state.
  *
@@ -134,15 +236,34 @@ const readBody = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =
  */
 export const make = (options: Options = {}): ClerkEmulator => {
   const store = Store.make()
+  let seeding = false
+  const webhooks = Webhooks.make(() => context, options.webhooks)
+  // a key given in options is checked now (a bad PEM throws here); a generated one is made on first use
+  const givenKey = options.signingKey === undefined ? undefined : makeSigningKey(options.signingKey)
   const generateId = options.generateId ?? ((prefix: string) => prefix + randomBase62(27))
   const context: Resource.EmulatorContext = {
     store,
     now: options.now ?? Date.now,
     generateId,
     generateToken: options.generateToken ?? (() => randomBase62(48)),
-    frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, "")
+    frontendApiUrl: (options.frontendApiUrl ?? "https://emulator.clerk.invalid").replace(/\/+$/, ""),
+    signingKey: givenKey === undefined ? lazy(() => makeSigningKey()) : () => givenKey,
+    emit: (type, data) => {
+      if (!seeding) webhooks.emit(type, data)
+    }
   }
-  const router = Router.make(options.resources ?? all)
+  const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
+  const router = Router.make(allOperations)
+  const handlers = handlerTable(options.resources ?? all)
+  if (options.seed !== undefined) {
+    seeding = true
+    try {
+      Seed.apply(context, options.seed)
+    } finally {
+      seeding = false
+    }
+  }
+  const initial = store.snapshot()
 
   const program = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
     Effect.gen(function* () {
@@ -150,11 +271,20 @@ export const make = (options: Options = {}): ClerkEmulator => {
       const url = new URL(request.url)
       const match = router.match(request.method.toUpperCase(), url.pathname)
       if (match === undefined) return yield* ApiError.notFound()
-      const body = yield* readBody(request)
-      return yield* match.route.handler({ emulator: context, request, url, params: match.params, body })
+      const { operation, params } = match
+      const handler = handlers.get(operation.name)
+      if (handler === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
+      const query = operation.query
+        ? yield* Resource.validateQuery(
+            operation.query,
+            fromSearchParams(operation.query.ast, url.searchParams, new Set(operation.queryCsv ?? []))
+          )
+        : {}
+      const body = yield* validateBody(operation, yield* readBody(request))
+      return yield* handler({ emulator: context, request, url, operation, params, body, query })
     })
 
-  const handle = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request): Promise<Response> => {
     try {
       const exit = await Effect.runPromiseExit(program(request))
       if (Exit.isSuccess(exit)) return json(200, exit.value)
@@ -163,6 +293,27 @@ export const make = (options: Options = {}): ClerkEmulator => {
     } catch {
       return errorResponse(ApiError.internal())
     }
+  }
+
+  const respond = async (request: Request): Promise<Response | "reset"> => {
+    let decision: ReturnType<typeof faults.decide>
+    try {
+      const url = new URL(request.url)
+      const method = request.method.toUpperCase()
+      decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
+    } catch {
+      return errorResponse(ApiError.internal())
+    }
+    if (decision === undefined) return answer(request)
+    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
+    if (decision.reset) return "reset"
+    if (decision.status !== undefined) return faultResponse(decision.status, decision.retryAfter)
+    return answer(request)
+  }
+
+  const handle = async (request: Request): Promise<Response> => {
+    const response = await respond(request)
+    return response === "reset" ? answer(request) : response
   }
 
   return {
@@ -174,10 +325,23 @@ export const make = (options: Options = {}): ClerkEmulator => {
       } catch {
         return errorResponse(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
       }
-      return handle(request)
+      const response = await respond(request)
+      if (response === "reset") {
+        // what undici's fetch rejects with when the peer resets the connection
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })
+        })
+      }
+      return response
     },
+    respond,
+    faults,
+    webhooks,
     context,
-    reset: () => store.clear()
+    reset: () => store.restore(initial),
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot),
+    sessionTokens: SessionTokens.make(context)
   }
 }
 

@@ -10,7 +10,9 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -77,9 +79,19 @@ export const serve = (
   Effect.gen(function* () {
     const emulator = options.emulator ?? Emulator.make(options)
     const serverLayer = NodeHttpServer.layer(() => createServer(), { port: options.port ?? 0, host })
-    const context = yield* Layer.build(
-      HttpServer.serve(HttpApp.fromWebHandler(emulator.handle)).pipe(Layer.provideMerge(serverLayer))
+    // emulator.respond answers "reset" for a reset fault: the socket is then destroyed with a TCP RST
+    // (resetAndDestroy), so the client sees ECONNRESET and no response
+    const app = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      HttpApp.fromWebHandler(async (web) => {
+        const response = await emulator.respond(web)
+        if (response !== "reset") return response
+        const socket = NodeHttpServerRequest.toIncomingMessage(request).socket
+        if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy()
+        else socket.destroy()
+        return new Response(null, { status: 500 })
+      })
     )
+    const context = yield* Layer.build(HttpServer.serve(app).pipe(Layer.provideMerge(serverLayer)))
     const address = Context.get(context, HttpServer.HttpServer).address
     const port = address._tag === "TcpAddress" ? address.port : 0
     const origin = `http://${host}:${port}`
@@ -102,9 +114,12 @@ export const layer = (options?: ServeOptions): Layer.Layer<Server | Emulator.Emu
 
 /**
  * Promise API for non-Effect users: starts a server and returns it with an idempotent `close()`.
+ * (Shown as text, not an `@example`: docgen runs examples from a folder where a package's own
+ * subpaths do not resolve; the emulator README's snippets, which `pnpm check` compiles, show it too.)
  *
- * @example
  * ```ts
+ * import * as EmulatorServer from "@effect-clerk/emulator/EmulatorServer"
+ *
  * const server = await EmulatorServer.start()
  * await fetch(`${server.url}/users`, { headers: { authorization: "Bearer sk_test_x" } })
  * await server.close()

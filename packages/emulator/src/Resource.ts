@@ -10,7 +10,10 @@
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as ApiError from "./ApiError.js"
+import type { SigningKey } from "./internal/keys.js"
+import type { OperationSpec } from "./OperationSpec.js"
 import type * as Store from "./Store.js"
 
 /**
@@ -30,47 +33,47 @@ export interface EmulatorContext {
   readonly generateToken: () => string
   /** Base URL of the emulated Frontend API, used for links such as an actor token's `url`. */
   readonly frontendApiUrl: string
+  /** The instance's RS256 signing key (made on first use). */
+  readonly signingKey: () => SigningKey
+  /** Records a webhook event (`user.created`, ...) for what just changed; delivered by the emulator. */
+  readonly emit: (type: string, data: unknown) => void
 }
 
 /**
- * The HTTP methods a route can answer.
+ * Everything an operation handler receives for one request. `body` and `query` are already
+ * validated with the backend's generated request schemas (decoded values).
  *
  * @since 0.1.0
  * @category models
  */
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
-
-/**
- * Everything a route handler receives for one request.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RouteContext {
+export interface RouteContext<Body = unknown, Query = unknown> {
   readonly emulator: EmulatorContext
   readonly request: Request
   readonly url: URL
-  /** Decoded path parameters (`:user_id` in the route path becomes `params.user_id`). */
+  /** The operation matched (from the generated table). */
+  readonly operation: OperationSpec
+  /** Decoded path parameters, by the spec's names (`{user_id}` becomes `params.user_id`). */
   readonly params: Readonly<Record<string, string>>
-  /** The parsed JSON body, or `undefined` when the request has no body. */
-  readonly body: unknown
+  /** The decoded body, or `undefined` when the operation has none (or it was omitted and optional). */
+  readonly body: Body
+  /** The decoded query (`{}` when the operation has no query parameters). */
+  readonly query: Query
 }
 
 /**
- * One emulated operation. `path` is relative to `/v1`, with `:name` parameters
- * (e.g. `/users/:user_id`). The handler's success value is sent as a 200 JSON body.
+ * The emulation of one operation, named as in docs/operations.md (`Users.updateMetadata`). The
+ * handler's success value is sent as a 200 JSON body.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Route {
-  readonly method: Method
-  readonly path: string
-  readonly handler: (context: RouteContext) => Effect.Effect<unknown, ApiError.ApiError>
+  readonly operation: string
+  readonly handler: (context: RouteContext<any, any>) => Effect.Effect<unknown, ApiError.ApiError>
 }
 
 /**
- * A named group of routes (one Clerk resource, e.g. Users or Actor Tokens).
+ * A named group of emulated operations (one Clerk resource, e.g. Users or Actor Tokens).
  *
  * @since 0.1.0
  * @category models
@@ -81,12 +84,16 @@ export interface Resource {
 }
 
 /**
- * Declares a route.
+ * Emulates one operation of the generated table. `Body` and `Query` are the backend's generated
+ * types for it (`Users.CreateBody`, `Users.ListParams`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const route = (method: Method, path: string, handler: Route["handler"]): Route => ({ method, path, handler })
+export const operation = <Body = unknown, Query = unknown>(
+  name: string,
+  handler: (context: RouteContext<Body, Query>) => Effect.Effect<unknown, ApiError.ApiError>
+): Route => ({ operation: name, handler })
 
 /**
  * Declares a resource.
@@ -95,6 +102,12 @@ export const route = (method: Method, path: string, handler: Route["handler"]): 
  * @category constructors
  */
 export const make = (name: string, routes: ReadonlyArray<Route>): Resource => ({ name, routes })
+
+// bulk operations (`Invitations.bulkCreate`) take a JSON array
+const acceptsArray = (ast: SchemaAST.AST): boolean =>
+  ast._tag === "TupleType" ||
+  ((ast._tag === "Refinement" || ast._tag === "Transformation") && acceptsArray(ast.from)) ||
+  (ast._tag === "Suspend" && acceptsArray(ast.f()))
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -130,43 +143,48 @@ export const fromParseError = (error: ParseResult.ParseError): ApiError.ApiError
 }
 
 /**
- * Decodes the JSON body with `schema`, rejecting keys the schema does not declare. A missing body is
- * decoded as `{}`; a body that is not a JSON object is a 400 `malformed_request_body`.
+ * Validates a JSON body with `schema`, rejecting keys the schema does not declare. A body that is
+ * not a JSON object is a 400 `malformed_request_body`; a body that breaks the schema is a 422 with
+ * one item per problem (see {@link fromParseError}).
  *
  * @since 0.1.0
  * @category validation
  */
-export const decodeBody =
-  <A, I>(schema: Schema.Schema<A, I, never>) =>
-  (context: RouteContext): Effect.Effect<A, ApiError.ApiError> => {
-    const body = context.body === undefined ? {} : context.body
-    if (!isPlainObject(body)) {
-      return Effect.fail(ApiError.malformedBody("The request body must be a JSON object."))
-    }
-    return Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body).pipe(
-      Effect.mapError(fromParseError)
-    )
+export const validateBody = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  body: unknown
+): Effect.Effect<A, ApiError.ApiError> => {
+  if (!isPlainObject(body) && !(Array.isArray(body) && acceptsArray(schema.ast))) {
+    return Effect.fail(ApiError.malformedBody("The request body must be a JSON object."))
   }
+  return Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body).pipe(
+    Effect.mapError(fromParseError)
+  )
+}
 
 /**
- * Reads an integer query-string parameter within `[min, max]`, with a default when absent.
- * Anything else is a 422 `form_param_format_invalid`.
+ * Validates already-shaped query values with `schema` (unknown keys were dropped before).
  *
  * @since 0.1.0
  * @category validation
  */
-export const queryInteger = (
-  context: RouteContext,
-  name: string,
-  options: { readonly default: number; readonly min: number; readonly max?: number }
-): Effect.Effect<number, ApiError.ApiError> => {
-  const raw = context.url.searchParams.get(name)
-  if (raw === null || raw === "") return Effect.succeed(options.default)
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN
-  const max = options.max ?? Number.MAX_SAFE_INTEGER
-  if (!Number.isSafeInteger(value) || value < options.min || value > max) {
-    const range = options.max === undefined ? `>= ${options.min}` : `between ${options.min} and ${options.max}`
-    return Effect.fail(ApiError.paramFormatInvalid(name, `${name} must be an integer ${range}.`))
-  }
-  return Effect.succeed(value)
+export const validateQuery = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  query: unknown
+): Effect.Effect<A, ApiError.ApiError> =>
+  Schema.decodeUnknown(schema, { errors: "all" })(query).pipe(Effect.mapError(fromParseError))
+
+/**
+ * Runs a synchronous emulator effect for a test helper (`Resources.Users.seed`, ...): its value, or
+ * the {@link ApiError.ApiError} itself thrown (not wrapped in a FiberFailure), so that a test can
+ * match its `status` and `errors`.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const runOrThrow = <A>(effect: Effect.Effect<A, ApiError.ApiError>): A => {
+  const exit = Effect.runSyncExit(effect)
+  if (exit._tag === "Success") return exit.value
+  if (exit.cause._tag === "Fail") throw exit.cause.error
+  throw ApiError.internal()
 }

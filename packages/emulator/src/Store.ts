@@ -40,6 +40,23 @@ export interface Store {
   readonly nextSequence: () => number
   /** Empties every table and restarts the sequence. */
   readonly clear: () => void
+  /** A deep copy of every table and the sequence. */
+  readonly snapshot: () => Snapshot
+  /** Puts the store back to a snapshot (a copy of it: the snapshot can be restored again). */
+  readonly restore: (snapshot: Snapshot) => void
+}
+
+/**
+ * A copy of a {@link Store}'s state, from `snapshot()`: restore it with `restore(snapshot)` as many
+ * times as needed (each restore copies it again).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Snapshot {
+  readonly _tag: "Snapshot"
+  readonly tables: ReadonlyMap<string, ReadonlyMap<string, unknown>>
+  readonly sequence: number
 }
 
 /**
@@ -64,6 +81,12 @@ export const make = (): Store => {
     clear: () => {
       tables.clear()
       sequence = 0
+    },
+    snapshot: () => ({ _tag: "Snapshot", tables: structuredClone(tables), sequence }),
+    restore: (snapshot) => {
+      tables.clear()
+      for (const [name, rows] of structuredClone(snapshot.tables)) tables.set(name, rows as Map<string, unknown>)
+      sequence = snapshot.sequence
     }
   }
 }

@@ -25,19 +25,29 @@ export * as Resource from "./Resource.js"
 /**
  * @since 0.1.0
  */
+export * as SessionTokens from "./SessionTokens.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Store from "./Store.js"
 
 /**
  * @since 0.1.0
  */
-export * as ActorTokens from "./resources/ActorTokens.js"
+export * as Resources from "./Resources.js"
 
 /**
  * @since 0.1.0
  */
-export * as Users from "./resources/Users.js"
+export * as Seed from "./Seed.js"
 
 /**
  * @since 0.1.0
  */
-export * as Resources from "./resources/all.js"
+export * as Faults from "./Faults.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"

@@ -148,3 +148,29 @@ describe("POST /actor_tokens/{actor_token_id}/revoke", () => {
     expect(ActorTokens.all(emulator)[0]!.status).toBe("pending")
   })
 })
+
+describe("actor token expiry", () => {
+  it("a token past expires_in_seconds can no longer be accepted (400 actor_token_expired), still revoked", async () => {
+    const { emulator, user, advance } = withUser()
+    const reply = await call(emulator, "POST", "/actor_tokens", {
+      body: { user_id: user.id, actor: { sub: "user_admin" }, expires_in_seconds: 60 }
+    })
+    advance(59_999)
+    const early = await call(emulator, "POST", "/actor_tokens", {
+      body: { user_id: user.id, actor: { sub: "user_admin" }, expires_in_seconds: 60 }
+    })
+    expect(ActorTokens.accept(emulator, reply.body.id).status).toBe("accepted")
+    advance(60_000)
+    expect(() => ActorTokens.accept(emulator, early.body.id)).toThrow(
+      expect.objectContaining({ status: 400, errors: [expect.objectContaining({ code: "actor_token_expired" })] })
+    )
+    expect((await call(emulator, "POST", `/actor_tokens/${early.body.id}/revoke`)).body.status).toBe("revoked")
+    const zero = await call(emulator, "POST", "/actor_tokens", {
+      body: { user_id: user.id, actor: { sub: "user_admin" }, expires_in_seconds: 0 }
+    })
+    expect(zero.body.errors[0]).toMatchObject({
+      code: "form_param_format_invalid",
+      meta: { param_name: "expires_in_seconds" }
+    })
+  })
+})

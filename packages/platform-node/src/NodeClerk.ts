@@ -1,36 +1,17 @@
 /**
- * Clerk layers for Node.js, over `NodeHttpClient` (undici, with its connection pooling), with
- * Node's file system for uploads given as a path (`{ file: { path: "./logo.png" } }`).
+ * Every Clerk service at once, over Node's undici-based `NodeHttpClient` (see `NodeClerkClient`).
+ *
+ * This module reaches every API group. A program that uses only some groups provides their layers
+ * (`ActorTokens.layer`, ...) over `NodeClerkClient.layer` / `NodeClerkClient.layerConfig` instead,
+ * and loads and bundles only those groups.
  *
  * @since 0.1.0
  */
-import { Clerk, ClerkClient } from "@effect-clerk/backend"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Clerk from "@effect-clerk/backend/Clerk"
+import type * as ClerkClient from "@effect-clerk/backend/ClerkClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
-
-/**
- * The `ClerkClient` alone over undici, to compose with the layers of the groups a program uses.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerClient = (
-  options: ClerkClient.Options
-): Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  ClerkClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provide(NodeFileSystem.layer))
-
-/**
- * The `ClerkClient` alone over undici, from `CLERK_SECRET_KEY` / `CLERK_API_URL` by default.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerClientConfig = (
-  options?: ClerkClient.ConfigOptions
-): Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  ClerkClient.layerConfig(options).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provide(NodeFileSystem.layer))
+import * as NodeClerkClient from "./NodeClerkClient.js"
 
 /**
  * Every service and the `ClerkClient`, over undici.
@@ -41,7 +22,7 @@ export const layerClientConfig = (
 export const layer = (
   options: ClerkClient.Options
 ): Layer.Layer<Clerk.Services | ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  Clerk.layer.pipe(Layer.provideMerge(layerClient(options)))
+  Clerk.layer.pipe(Layer.provideMerge(NodeClerkClient.layer(options)))
 
 /**
  * Every service and the `ClerkClient`, over undici, from `CLERK_SECRET_KEY` / `CLERK_API_URL`
@@ -53,4 +34,4 @@ export const layer = (
 export const layerConfig = (
   options?: ClerkClient.ConfigOptions
 ): Layer.Layer<Clerk.Services | ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  Clerk.layer.pipe(Layer.provideMerge(layerClientConfig(options)))
+  Clerk.layer.pipe(Layer.provideMerge(NodeClerkClient.layerConfig(options)))

@@ -13,7 +13,7 @@ import {
   Miscellaneous,
   Users
 } from "@effect-clerk/backend"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"

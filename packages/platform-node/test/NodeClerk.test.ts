@@ -2,7 +2,8 @@ import { ActorTokens, Users } from "@effect-clerk/backend"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import { NodeClerkClient } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -203,5 +204,60 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
         0x89, 0x50, 0x4e, 0x47, 9, 9, 9
       ])
     })
+  )
+
+  it.scoped("NodeClerkClient under one group's layer: the request goes out over undici with Clerk's headers", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* server((_, res) => json(res, 200, token))
+      const created = yield* ActorTokens.create({ user_id: "user_1", actor: { sub: "user_admin" } }).pipe(
+        Effect.provide(
+          ActorTokens.layer.pipe(
+            Layer.provide(NodeClerkClient.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
+          )
+        )
+      )
+      expect(created).toEqual(token)
+      const [request] = seen
+      expect(`${request!.method} ${request!.url}`).toBe("POST /v1/actor_tokens")
+      expect(request!.headers["authorization"]).toBe(`Bearer ${SECRET}`)
+      expect(request!.headers["clerk-api-version"]).toBe("2026-05-12")
+      expect(JSON.parse(request!.body)).toEqual({ user_id: "user_1", actor: { sub: "user_admin" } })
+    })
+  )
+
+  it.scoped(
+    "NodeClerkClient.layerConfig reads CLERK_SECRET_KEY / CLERK_API_URL and gives Node's FileSystem to uploads",
+    () =>
+      Effect.gen(function* () {
+        const dir = mkdtempSync(join(tmpdir(), "effect-clerk-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+        const path = join(dir, "logo.png")
+        writeFileSync(path, Buffer.from([1, 2, 3]))
+        const { url, seen } = yield* server((_, res) =>
+          json(res, 404, { errors: [{ code: "resource_not_found", message: "not found", long_message: "none" }] })
+        )
+        const layer = Users.layer.pipe(
+          Layer.provide(NodeClerkClient.layerConfig()),
+          Layer.provide(
+            Layer.setConfigProvider(
+              ConfigProvider.fromMap(
+                new Map([
+                  ["CLERK_SECRET_KEY", SECRET],
+                  ["CLERK_API_URL", url]
+                ])
+              )
+            )
+          )
+        )
+        const error = yield* Effect.flip(Users.setProfileImage("user_1", { file: { path } })).pipe(
+          Effect.provide(layer)
+        )
+        expect(error._tag).toBe("NotFound")
+        const [request] = seen
+        expect(`${request!.method} ${request!.url}`).toBe("POST /v1/users/user_1/profile_image")
+        expect(request!.headers["authorization"]).toBe(`Bearer ${SECRET}`)
+        expect(String(request!.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/)
+        expect(request!.body).toContain('filename="logo.png"')
+      })
   )
 })

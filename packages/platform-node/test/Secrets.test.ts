@@ -4,7 +4,7 @@
  * when the layer refuses a key or a base URL, or a call is refused, reset or times out.
  */
 import { JWKS } from "@effect-clerk/backend"
-import { NodeClerk } from "@effect-clerk/platform-node"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"

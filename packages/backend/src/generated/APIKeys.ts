@@ -11,9 +11,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 
 /**
  * The query of `list`.
@@ -907,6 +909,9 @@ export const layer: Layer.Layer<APIKeys, never, ClerkClient> = /*#__PURE__*/ Lay
  * Get API Keys
  *
  * `GET /api_keys` (`getApiKeys`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params: ListParams): Effect.Effect<ListResponse, ListError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.list(params))
@@ -915,6 +920,9 @@ export const list = (params: ListParams): Effect.Effect<ListResponse, ListError,
  * Create an API Key
  *
  * `POST /api_keys` (`createApiKey`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.create(body))
@@ -925,6 +933,9 @@ export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateEr
  * `GET /api_keys/{apiKeyID}` (`getApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (apiKeyID: string): Effect.Effect<GetResponse, GetError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.get(apiKeyID))
@@ -935,6 +946,9 @@ export const get = (apiKeyID: string): Effect.Effect<GetResponse, GetError, APIK
  * `PATCH /api_keys/{apiKeyID}` (`updateApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (apiKeyID: string, body: UpdateBody): Effect.Effect<UpdateResponse, UpdateError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.update(apiKeyID, body))
@@ -945,6 +959,9 @@ export const update = (apiKeyID: string, body: UpdateBody): Effect.Effect<Update
  * `DELETE /api_keys/{apiKeyID}` (`deleteApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (apiKeyID: string): Effect.Effect<DeleteResponse, DeleteError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.delete(apiKeyID))
@@ -955,6 +972,9 @@ export const delete_ = (apiKeyID: string): Effect.Effect<DeleteResponse, DeleteE
  * `GET /api_keys/{apiKeyID}/secret` (`getApiKeySecret`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getSecret = (apiKeyID: string): Effect.Effect<GetSecretResponse, GetSecretError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.getSecret(apiKeyID))
@@ -965,6 +985,9 @@ export const getSecret = (apiKeyID: string): Effect.Effect<GetSecretResponse, Ge
  * `POST /api_keys/{apiKeyID}/revoke` (`revokeApiKey`)
  *
  * @param apiKeyID `apiKeyID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (apiKeyID: string, body: RevokeBody): Effect.Effect<RevokeResponse, RevokeError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.revoke(apiKeyID, body))
@@ -973,8 +996,40 @@ export const revoke = (apiKeyID: string, body: RevokeBody): Effect.Effect<Revoke
  * Verify an API Key
  *
  * `POST /api_keys/verify` (`verifyApiKey`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<VerifyResponse, VerifyError, APIKeys> =>
   Effect.flatMap(APIKeys, (service) => service.verify(body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 100; default 100).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /api_keys`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 100, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params: ListStreamParams): Stream.Stream<ListResponse["data"][number], ListError, APIKeys> =>
+  Paginate.stream("APIKeys.listStream", 100, params, (query) => list(query))

@@ -16,7 +16,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { ActorToken } from "./schemas/ActorToken.js"
 
-export { ActorToken }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  ActorToken
+}
 
 /**
  * The JSON body of `create`.
@@ -175,6 +183,9 @@ export const layer: Layer.Layer<ActorTokens, never, ClerkClient> = /*#__PURE__*/
  *
  * Create an actor token that can be used to impersonate the given user.
  * The `actor` parameter needs to include at least a "sub" key whose value is the ID of the actor (impersonating) user.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<ActorToken, CreateError, ActorTokens> =>
   Effect.flatMap(ActorTokens, (service) => service.create(body))
@@ -187,6 +198,9 @@ export const create = (body: CreateBody): Effect.Effect<ActorToken, CreateError,
  * Revokes a pending actor token.
  *
  * @param actorTokenId The ID of the actor token to be revoked.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (actorTokenId: string): Effect.Effect<ActorToken, RevokeError, ActorTokens> =>
   Effect.flatMap(ActorTokens, (service) => service.revoke(actorTokenId))

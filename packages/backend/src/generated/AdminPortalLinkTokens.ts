@@ -319,6 +319,9 @@ export const layer: Layer.Layer<AdminPortalLinkTokens, never, ClerkClient> = /*#
  * Create an Admin Portal Link Token
  *
  * `POST /admin_portal_link_tokens` (`createAdminPortalLinkToken`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, AdminPortalLinkTokens> =>
   Effect.flatMap(AdminPortalLinkTokens, (service) => service.create(body))
@@ -329,6 +332,9 @@ export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateEr
  * `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` (`revokeAdminPortalLinkToken`)
  *
  * @param adminPortalLinkTokenID `adminPortalLinkTokenID`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (
   adminPortalLinkTokenID: string,

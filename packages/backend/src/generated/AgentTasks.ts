@@ -16,7 +16,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { AgentTask } from "./schemas/AgentTask.js"
 
-export { AgentTask }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  AgentTask
+}
 
 /**
  * The JSON body of `create`.
@@ -193,6 +201,9 @@ export const layer: Layer.Layer<AgentTasks, never, ClerkClient> = /*#__PURE__*/ 
  * Create an agent task on behalf of a user.
  * The response contains a URL that, when visited, creates a session for the user.
  * The agent_id is stable per agent_name within an instance. The agent_task_id is unique per call.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<AgentTask, CreateError, AgentTasks> =>
   Effect.flatMap(AgentTasks, (service) => service.create(body))
@@ -205,6 +216,9 @@ export const create = (body: CreateBody): Effect.Effect<AgentTask, CreateError, 
  * Revokes a pending agent task.
  *
  * @param agentTaskId The ID of the agent task to be revoked.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (agentTaskId: string): Effect.Effect<AgentTask, RevokeError, AgentTasks> =>
   Effect.flatMap(AgentTasks, (service) => service.revoke(agentTaskId))

@@ -13,15 +13,46 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { AllowlistIdentifier } from "./schemas/AllowlistIdentifier.js"
 import { BlocklistIdentifier } from "./schemas/BlocklistIdentifier.js"
 import { BlocklistIdentifiers } from "./schemas/BlocklistIdentifiers.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 
-export { AllowlistIdentifier, BlocklistIdentifier, BlocklistIdentifiers, DeletedObject }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  AllowlistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifier,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  BlocklistIdentifiers,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject
+}
 
 /**
  * The query of `listAllowlistIdentifiers`.
@@ -85,6 +116,32 @@ export const ListAllowlistIdentifiersResponse: Schema.Schema<ListAllowlistIdenti
   /*#__PURE__*/ Schema.annotations(/*#__PURE__*/ Schema.Array(AllowlistIdentifier), {
     identifier: "AllowListBlockList.ListAllowlistIdentifiersResponse"
   })
+
+/**
+ * The body of `listAllowlistIdentifiers` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListAllowlistIdentifiersPage {
+  readonly data: ReadonlyArray<AllowlistIdentifier>
+  readonly total_count: number
+}
+
+/**
+ * The body of `listAllowlistIdentifiers` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListAllowlistIdentifiersPage: Schema.Schema<ListAllowlistIdentifiersPage> =
+  /*#__PURE__*/ Schema.annotations(
+    /*#__PURE__*/ Schema.Struct({
+      data: /*#__PURE__*/ Schema.Array(AllowlistIdentifier),
+      total_count: Schema.Number
+    }),
+    { identifier: "AllowListBlockList.ListAllowlistIdentifiersPage" }
+  )
 
 /**
  * The JSON body of `createAllowlistIdentifier`.
@@ -237,9 +294,17 @@ export declare namespace AllowListBlockList {
      *
      * Get a list of all identifiers allowed to sign up to an instance
      */
-    readonly listAllowlistIdentifiers: (
-      params?: ListAllowlistIdentifiersParams
-    ) => Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError>
+    readonly listAllowlistIdentifiers: {
+      (
+        params: ListAllowlistIdentifiersParams & { readonly paginated: true }
+      ): Effect.Effect<ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError>
+      (
+        params?: ListAllowlistIdentifiersParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError>
+      (
+        params?: ListAllowlistIdentifiersParams
+      ): Effect.Effect<ListAllowlistIdentifiersResponse | ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError>
+    }
     /**
      * Add identifier to the allow-list
      *
@@ -307,6 +372,7 @@ export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient>
     path: "/allowlist_identifiers",
     query: ListAllowlistIdentifiersParams,
     success: ListAllowlistIdentifiersResponse,
+    paginated: ListAllowlistIdentifiersPage,
     errors: { 402: ClerkError.PaymentRequired }
   })
   const $createAllowlistIdentifier = Operation.make(client, {
@@ -354,7 +420,8 @@ export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient>
     errors: { 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
   })
   return AllowListBlockList.of({
-    listAllowlistIdentifiers: (params) => $listAllowlistIdentifiers({ query: params }),
+    listAllowlistIdentifiers: ((params) =>
+      $listAllowlistIdentifiers({ query: params })) as AllowListBlockList.Service["listAllowlistIdentifiers"],
     createAllowlistIdentifier: (body) => $createAllowlistIdentifier({ body }),
     deleteAllowlistIdentifier: (identifierId) => $deleteAllowlistIdentifier({ path: { identifier_id: identifierId } }),
     listBlocklistIdentifiers: () => $listBlocklistIdentifiers({}),
@@ -378,11 +445,27 @@ export const layer: Layer.Layer<AllowListBlockList, never, ClerkClient> = /*#__P
  * `GET /allowlist_identifiers` (`ListAllowlistIdentifiers`)
  *
  * Get a list of all identifiers allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const listAllowlistIdentifiers = (
-  params?: ListAllowlistIdentifiersParams
-): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError, AllowListBlockList> =>
-  Effect.flatMap(AllowListBlockList, (service) => service.listAllowlistIdentifiers(params))
+export const listAllowlistIdentifiers: {
+  (
+    params: ListAllowlistIdentifiersParams & { readonly paginated: true }
+  ): Effect.Effect<ListAllowlistIdentifiersPage, ListAllowlistIdentifiersError, AllowListBlockList>
+  (
+    params?: ListAllowlistIdentifiersParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListAllowlistIdentifiersResponse, ListAllowlistIdentifiersError, AllowListBlockList>
+  (
+    params?: ListAllowlistIdentifiersParams
+  ): Effect.Effect<
+    ListAllowlistIdentifiersResponse | ListAllowlistIdentifiersPage,
+    ListAllowlistIdentifiersError,
+    AllowListBlockList
+  >
+} = (params?: ListAllowlistIdentifiersParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(AllowListBlockList, (service) => service.listAllowlistIdentifiers(params)) as never
 
 /**
  * Add identifier to the allow-list
@@ -390,6 +473,9 @@ export const listAllowlistIdentifiers = (
  * `POST /allowlist_identifiers` (`CreateAllowlistIdentifier`)
  *
  * Create an identifier allowed to sign up to an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createAllowlistIdentifier = (
   body: CreateAllowlistIdentifierBody
@@ -404,6 +490,9 @@ export const createAllowlistIdentifier = (
  * Delete an identifier from the instance allow-list
  *
  * @param identifierId The ID of the identifier to delete from the allow-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteAllowlistIdentifier = (
   identifierId: string
@@ -416,6 +505,9 @@ export const deleteAllowlistIdentifier = (
  * `GET /blocklist_identifiers` (`ListBlocklistIdentifiers`)
  *
  * Get a list of all identifiers which are not allowed to access an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listBlocklistIdentifiers = (): Effect.Effect<
   BlocklistIdentifiers,
@@ -429,6 +521,9 @@ export const listBlocklistIdentifiers = (): Effect.Effect<
  * `POST /blocklist_identifiers` (`CreateBlocklistIdentifier`)
  *
  * Create an identifier that is blocked from accessing an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createBlocklistIdentifier = (
   body: CreateBlocklistIdentifierBody
@@ -443,8 +538,39 @@ export const createBlocklistIdentifier = (
  * Delete an identifier from the instance block-list
  *
  * @param identifierId The ID of the identifier to delete from the block-list
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteBlocklistIdentifier = (
   identifierId: string
 ): Effect.Effect<DeletedObject, DeleteBlocklistIdentifierError, AllowListBlockList> =>
   Effect.flatMap(AllowListBlockList, (service) => service.deleteBlocklistIdentifier(identifierId))
+
+/**
+ * The params of `listAllowlistIdentifiersStream`: those of `listAllowlistIdentifiers` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListAllowlistIdentifiersStreamParams = Omit<
+  ListAllowlistIdentifiersParams,
+  "limit" | "offset" | "paginated"
+> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `listAllowlistIdentifiers` (`GET /allowlist_identifiers`), as a Stream.
+ *
+ * Each page is one `listAllowlistIdentifiers` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listAllowlistIdentifiers`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listAllowlistIdentifiersStream = (
+  params?: ListAllowlistIdentifiersStreamParams
+): Stream.Stream<AllowlistIdentifier, ListAllowlistIdentifiersError, AllowListBlockList> =>
+  Paginate.stream("AllowListBlockList.listAllowlistIdentifiersStream", 500, params, (query) =>
+    listAllowlistIdentifiers({ ...query, paginated: true })
+  )

@@ -306,6 +306,9 @@ export const layer: Layer.Layer<BetaFeatures, never, ClerkClient> = /*#__PURE__*
  * `PATCH /beta_features/instance_settings` (`UpdateInstanceAuthConfig`)
  *
  * Updates the settings of an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateInstanceSettings = (
   body?: UpdateInstanceSettingsBody
@@ -323,6 +326,9 @@ export const updateInstanceSettings = (
  *
  * WARNING: Changing your domain will invalidate all current user sessions (i.e. users will be logged out). Also, while your application is being deployed, a small downtime is expected to occur.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateProductionInstanceDomain = (
   body?: UpdateProductionInstanceDomainBody
@@ -339,6 +345,9 @@ export const updateProductionInstanceDomain = (
  * Changing the domain requires updating the [DNS records](https://clerk.com/docs/deployments/overview#dns-records) accordingly, deploying new [SSL certificates](https://clerk.com/docs/deployments/overview#deploy-certificates), updating your Social Connection's redirect URLs and setting the new keys in your code.
  *
  * WARNING: Changing your domain will invalidate all current user sessions (i.e. users will be logged out). Also, while your application is being deployed, a small downtime is expected to occur.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const changeDomain = (body?: ChangeDomainBody): Effect.Effect<void, ChangeDomainError, BetaFeatures> =>
   Effect.flatMap(BetaFeatures, (service) => service.changeDomain(body))

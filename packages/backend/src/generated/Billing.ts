@@ -11,13 +11,17 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { ApplyCommerceDiscountRequest } from "./schemas/ApplyCommerceDiscountRequest.js"
+import { BillingPaymentAttempt } from "./schemas/BillingPaymentAttempt.js"
 import { BillingPriceResponse } from "./schemas/BillingPriceResponse.js"
 import { BillingStatement } from "./schemas/BillingStatement.js"
 import { CommerceDiscountRedemptionResponse } from "./schemas/CommerceDiscountRedemptionResponse.js"
+import { CommercePlan } from "./schemas/CommercePlan.js"
 import { CommercePriceTransitionResponse } from "./schemas/CommercePriceTransitionResponse.js"
 import { CommerceSubscriptionItem } from "./schemas/CommerceSubscriptionItem.js"
 import { CommerceSubscriptionItem2 } from "./schemas/CommerceSubscriptionItem2.js"
@@ -31,20 +35,110 @@ import { PaginatedCommerceSubscriptionItemResponse } from "./schemas/PaginatedCo
 import { PriceTransitionRequest } from "./schemas/PriceTransitionRequest.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   ApplyCommerceDiscountRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   BillingPriceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   BillingStatement,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceDiscountRedemptionResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommercePriceTransitionResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscriptionItem,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscriptionItem2,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CreateBillingPriceRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   ExtendFreeTrialRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingPaymentAttemptResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingPriceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedBillingStatementResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedCommercePlanResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaginatedCommerceSubscriptionItemResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PriceTransitionRequest
 }
 
@@ -828,6 +922,9 @@ export const layer: Layer.Layer<Billing, never, ClerkClient> = /*#__PURE__*/ Lay
  *
  * Returns a list of all billing plans for the instance. The plans are returned sorted by creation date,
  * with the newest plans appearing first. This includes both free and paid plans. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPlans = (
   params?: ListPlansParams
@@ -841,6 +938,9 @@ export const listPlans = (
  *
  * Returns a list of all prices for the instance. The prices are returned sorted by amount ascending,
  * then by creation date descending. This includes both default and custom prices. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPrices = (
   params?: ListPricesParams
@@ -854,6 +954,9 @@ export const listPrices = (
  *
  * Creates a custom price for a billing plan. Custom prices allow you to offer different pricing
  * to specific customers while maintaining the same plan structure.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createPrice = (
   body: CreateBillingPriceRequest
@@ -867,6 +970,9 @@ export const createPrice = (
  *
  * Returns a list of all subscription items for the instance. The subscription items are returned sorted by creation date,
  * with the newest appearing first. This includes subscriptions for both users and organizations. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listSubscriptionItems = (
   params?: ListSubscriptionItemsParams
@@ -881,6 +987,9 @@ export const listSubscriptionItems = (
  * Cancel a specific subscription item. The subscription item can be canceled immediately or at the end of the current billing period.
  *
  * @param subscriptionItemId The ID of the subscription item to cancel
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const cancelSubscriptionItem = (
   subscriptionItemId: string,
@@ -899,6 +1008,9 @@ export const cancelSubscriptionItem = (
  * This operation is idempotent - repeated requests with the same timestamp will not change the trial period.
  *
  * @param subscriptionItemId The ID of the subscription item to extend the free trial for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const extendSubscriptionItemFreeTrial = (
   subscriptionItemId: string,
@@ -915,6 +1027,9 @@ export const extendSubscriptionItemFreeTrial = (
  * This may create an upcoming subscription item or activate immediately depending on plan and payer rules.
  *
  * @param subscriptionItemId The ID of the subscription item to transition
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createPriceTransition = (
   subscriptionItemId: string,
@@ -933,6 +1048,9 @@ export const createPriceTransition = (
  * discount replaces the currently active one. Re-applying the same active discount returns a conflict.
  *
  * @param subscriptionItemId The ID of the subscription item to apply the discount to
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const applySubscriptionItemDiscount = (
   subscriptionItemId: string,
@@ -950,6 +1068,9 @@ export const applySubscriptionItemDiscount = (
  *
  * @param subscriptionItemId The ID of the subscription item to remove the discount from
  * @param discountId The ID of the discount to remove
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const removeSubscriptionItemDiscount = (
   subscriptionItemId: string,
@@ -964,6 +1085,9 @@ export const removeSubscriptionItemDiscount = (
  *
  * Returns a list of all billing statements for the instance. The statements are returned sorted by creation date,
  * with the newest statements appearing first. Pagination is supported.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listStatements = (
   params?: ListStatementsParams
@@ -978,6 +1102,9 @@ export const listStatements = (
  * Retrieves the details of a billing statement.
  *
  * @param statementID The ID of the statement to retrieve.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getStatement = (statementID: string): Effect.Effect<BillingStatement, GetStatementError, Billing> =>
   Effect.flatMap(Billing, (service) => service.getStatement(statementID))
@@ -991,9 +1118,143 @@ export const getStatement = (statementID: string): Effect.Effect<BillingStatemen
  * with the newest payment attempts appearing first. Pagination is supported.
  *
  * @param statementID The ID of the statement to retrieve payment attempts for.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getStatementPaymentAttempts = (
   statementID: string,
   params?: GetStatementPaymentAttemptsParams
 ): Effect.Effect<PaginatedBillingPaymentAttemptResponse, GetStatementPaymentAttemptsError, Billing> =>
   Effect.flatMap(Billing, (service) => service.getStatementPaymentAttempts(statementID, params))
+
+/**
+ * The params of `listPlansStream`: those of `listPlans` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListPlansStreamParams = Omit<ListPlansParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listPlans` (`GET /billing/plans`), as a Stream.
+ *
+ * Each page is one `listPlans` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listPlans`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listPlansStream = (params?: ListPlansStreamParams): Stream.Stream<CommercePlan, ListPlansError, Billing> =>
+  Paginate.stream("Billing.listPlansStream", 500, params, (query) => listPlans({ ...query, paginated: true }))
+
+/**
+ * The params of `listPricesStream`: those of `listPrices` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListPricesStreamParams = Omit<ListPricesParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listPrices` (`GET /billing/prices`), as a Stream.
+ *
+ * Each page is one `listPrices` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listPrices`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listPricesStream = (
+  params?: ListPricesStreamParams
+): Stream.Stream<BillingPriceResponse, ListPricesError, Billing> =>
+  Paginate.stream("Billing.listPricesStream", 500, params, (query) => listPrices({ ...query, paginated: true }))
+
+/**
+ * The params of `listSubscriptionItemsStream`: those of `listSubscriptionItems` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListSubscriptionItemsStreamParams = Omit<ListSubscriptionItemsParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listSubscriptionItems` (`GET /billing/subscription_items`), as a Stream.
+ *
+ * Each page is one `listSubscriptionItems` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listSubscriptionItems`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listSubscriptionItemsStream = (
+  params?: ListSubscriptionItemsStreamParams
+): Stream.Stream<CommerceSubscriptionItem, ListSubscriptionItemsError, Billing> =>
+  Paginate.stream("Billing.listSubscriptionItemsStream", 500, params, (query) =>
+    listSubscriptionItems({ ...query, paginated: true })
+  )
+
+/**
+ * The params of `listStatementsStream`: those of `listStatements` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStatementsStreamParams = Omit<ListStatementsParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listStatements` (`GET /billing/statements`), as a Stream.
+ *
+ * Each page is one `listStatements` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listStatements`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStatementsStream = (
+  params?: ListStatementsStreamParams
+): Stream.Stream<BillingStatement, ListStatementsError, Billing> =>
+  Paginate.stream("Billing.listStatementsStream", 500, params, (query) => listStatements({ ...query, paginated: true }))
+
+/**
+ * The params of `getStatementPaymentAttemptsStream`: those of `getStatementPaymentAttempts` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetStatementPaymentAttemptsStreamParams = Omit<
+  GetStatementPaymentAttemptsParams,
+  "limit" | "offset" | "paginated"
+> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `getStatementPaymentAttempts` (`GET /billing/statements/{statementID}/payment_attempts`), as a Stream.
+ *
+ * Each page is one `getStatementPaymentAttempts` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getStatementPaymentAttempts`'s error.
+ *
+ * @param statementID The ID of the statement to retrieve payment attempts for.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getStatementPaymentAttemptsStream = (
+  statementID: string,
+  params?: GetStatementPaymentAttemptsStreamParams
+): Stream.Stream<BillingPaymentAttempt, GetStatementPaymentAttemptsError, Billing> =>
+  Paginate.stream("Billing.getStatementPaymentAttemptsStream", 500, params, (query) =>
+    getStatementPaymentAttempts(statementID, { ...query, paginated: true })
+  )

@@ -11,12 +11,22 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Client } from "./schemas/Client.js"
 
-export { Client }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Client
+}
 
 /**
  * The query of `list`.
@@ -78,6 +88,31 @@ export type ListResponse = ReadonlyArray<Client>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(Client),
   { identifier: "Clients.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Client>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Client),
+    total_count: Schema.Number
+  }),
+  { identifier: "Clients.ListPage" }
 )
 
 /**
@@ -158,7 +193,11 @@ export declare namespace Clients {
      * Warning: the endpoint is being deprecated and will be removed in future versions.
      * @deprecated
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Verify a client
      *
@@ -192,6 +231,7 @@ export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.m
     path: "/clients",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 410: ClerkError.Gone, 422: ClerkError.UnprocessableEntity }
   })
   const $verify = Operation.make(client, {
@@ -213,7 +253,7 @@ export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.m
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
   return Clients.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Clients.Service["list"],
     verify: (body) => $verify({ body }),
     get: (clientId) => $get({ path: { client_id: clientId } })
   })
@@ -234,9 +274,17 @@ export const layer: Layer.Layer<Clients, never, ClerkClient> = /*#__PURE__*/ Lay
  * with the newest clients appearing first.
  * Warning: the endpoint is being deprecated and will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Clients> =>
-  Effect.flatMap(Clients, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Clients>
+  (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError, Clients>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Clients>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Clients, (service) => service.list(params)) as never
 
 /**
  * Verify a client
@@ -244,6 +292,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /clients/verify` (`VerifyClient`)
  *
  * Verifies the client in the provided token
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Clients> =>
   Effect.flatMap(Clients, (service) => service.verify(body))
@@ -256,6 +307,32 @@ export const verify = (body: VerifyBody): Effect.Effect<Client, VerifyError, Cli
  * Returns the details of a client.
  *
  * @param clientId Client ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (clientId: string): Effect.Effect<Client, GetError, Clients> =>
   Effect.flatMap(Clients, (service) => service.get(clientId))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /clients`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Client, ListError, Clients> =>
+  Paginate.stream("Clients.listStream", 500, params, (query) => list({ ...query, paginated: true }))

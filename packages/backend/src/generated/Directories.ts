@@ -11,16 +11,54 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { Directories as DirectoriesSchema } from "./schemas/Directories.js"
 import { Directory } from "./schemas/Directory.js"
 import { DirectoryGroupRoleMapping } from "./schemas/DirectoryGroupRoleMapping.js"
 import { DirectoryGroupRoleMappings } from "./schemas/DirectoryGroupRoleMappings.js"
 
-export { DeletedObject, DirectoriesSchema, Directory, DirectoryGroupRoleMapping, DirectoryGroupRoleMappings }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoriesSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Directory,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMapping,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DirectoryGroupRoleMappings
+}
 
 /**
  * The query of `list`.
@@ -785,6 +823,9 @@ export const layer: Layer.Layer<Directories, never, ClerkClient> = /*#__PURE__*/
  * `GET /directories` (`ListDirectories`)
  *
  * Returns a list of all directories for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Directories> =>
   Effect.flatMap(Directories, (service) => service.list(params))
@@ -795,6 +836,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /directories` (`CreateDirectory`)
  *
  * Create a new directory for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.create(body))
@@ -807,6 +851,9 @@ export const create = (body: CreateBody): Effect.Effect<Directory, CreateError, 
  * Returns the details of a directory.
  *
  * @param directoryId The ID of the directory to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (directoryId: string): Effect.Effect<Directory, GetError, Directories> =>
   Effect.flatMap(Directories, (service) => service.get(directoryId))
@@ -819,6 +866,9 @@ export const get = (directoryId: string): Effect.Effect<Directory, GetError, Dir
  * Updates a directory.
  *
  * @param directoryId The ID of the directory to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Directory, UpdateError, Directories> =>
   Effect.flatMap(Directories, (service) => service.update(directoryId, body))
@@ -832,6 +882,9 @@ export const update = (directoryId: string, body?: UpdateBody): Effect.Effect<Di
  * with the directory's API key are rejected afterwards.
  *
  * @param directoryId The ID of the directory to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, DeleteError, Directories> =>
   Effect.flatMap(Directories, (service) => service.delete(directoryId))
@@ -847,6 +900,9 @@ export const delete_ = (directoryId: string): Effect.Effect<DeletedObject, Delet
  * it expires.
  *
  * @param directoryId The ID of the directory whose API key to rotate
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, RotateApiKeyError, Directories> =>
   Effect.flatMap(Directories, (service) => service.rotateApiKey(directoryId))
@@ -859,6 +915,9 @@ export const rotateApiKey = (directoryId: string): Effect.Effect<Directory, Rota
  * Returns the list of directory group to organization role mappings for a directory, ordered by precedence.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listGroupRoleMappings = (
   directoryId: string
@@ -874,6 +933,9 @@ export const listGroupRoleMappings = (
  * Group role mapping must be enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createGroupRoleMapping = (
   directoryId: string,
@@ -892,6 +954,9 @@ export const createGroupRoleMapping = (
  * enabled on the directory.
  *
  * @param directoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceGroupRoleMappings = (
   directoryId: string,
@@ -909,6 +974,9 @@ export const replaceGroupRoleMappings = (
  *
  * @param directoryId The ID of the directory.
  * @param mappingId The ID of the directory group role mapping to delete.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteGroupRoleMapping = (
   directoryId: string,
@@ -916,4 +984,33 @@ export const deleteGroupRoleMapping = (
 ): Effect.Effect<DeleteGroupRoleMappingResponse, DeleteGroupRoleMappingError, Directories> =>
   Effect.flatMap(Directories, (service) => service.deleteGroupRoleMapping(directoryId, mappingId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /directories`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Directory, ListError, Directories> =>
+  Paginate.stream("Directories.listStream", 500, params, (query) => list(query))

@@ -18,7 +18,29 @@ import { DeletedObject } from "./schemas/DeletedObject.js"
 import { Domain } from "./schemas/Domain.js"
 import { Domains as DomainsSchema } from "./schemas/Domains.js"
 
-export { DeletedObject, Domain, DomainsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Domain,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DomainsSchema
+}
 
 /**
  * The JSON body of `add`.
@@ -270,6 +292,9 @@ export const layer: Layer.Layer<Domains, never, ClerkClient> = /*#__PURE__*/ Lay
  *
  * Use this endpoint to get a list of all domains for an instance.
  * The response will contain the primary domain for the instance and any satellite domains. Each domain in the response contains information about the URLs where Clerk operates and the required CNAME targets.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (): Effect.Effect<DomainsSchema, ListError, Domains> =>
   Effect.flatMap(Domains, (service) => service.list())
@@ -284,6 +309,9 @@ export const list = (): Effect.Effect<DomainsSchema, ListError, Domains> =>
  * The new domain must have a `name`. The domain name can contain the port for development instances, like `localhost:3000`.
  * At the moment, instances can have only one primary domain, so the `is_satellite` parameter must be set to `true`.
  * If you're planning to configure the new satellite domain to run behind a proxy, pass the `proxy_url` parameter accordingly.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const add = (body: AddBody): Effect.Effect<Domain, AddError, Domains> =>
   Effect.flatMap(Domains, (service) => service.add(body))
@@ -303,6 +331,9 @@ export const add = (body: AddBody): Effect.Effect<Domain, AddError, Domains> =>
  * update the instance's home origin, affecting the default application paths.
  *
  * @param domainId The ID of the domain that will be updated.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (domainId: string, body: UpdateBody): Effect.Effect<Domain, UpdateError, Domains> =>
   Effect.flatMap(Domains, (service) => service.update(domainId, body))
@@ -316,8 +347,19 @@ export const update = (domainId: string, body: UpdateBody): Effect.Effect<Domain
  * It is currently not possible to delete the instance's primary domain.
  *
  * @param domainId The ID of the domain that will be deleted. Must be a satellite domain.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (domainId: string): Effect.Effect<DeletedObject, DeleteError, Domains> =>
   Effect.flatMap(Domains, (service) => service.delete(domainId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

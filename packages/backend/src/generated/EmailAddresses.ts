@@ -17,7 +17,22 @@ import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { EmailAddress } from "./schemas/EmailAddress.js"
 
-export { DeletedObject, EmailAddress }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  EmailAddress
+}
 
 /**
  * The JSON body of `create`.
@@ -623,6 +638,9 @@ export const layer: Layer.Layer<EmailAddresses, never, ClerkClient> = /*#__PURE_
  * `POST /email_addresses` (`CreateEmailAddress`)
  *
  * Create a new email address
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<EmailAddress, CreateError, EmailAddresses> =>
   Effect.flatMap(EmailAddresses, (service) => service.create(body))
@@ -635,6 +653,9 @@ export const create = (body: CreateBody): Effect.Effect<EmailAddress, CreateErro
  * Returns the details of an email address.
  *
  * @param emailAddressId The ID of the email address to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (emailAddressId: string): Effect.Effect<EmailAddress, GetError, EmailAddresses> =>
   Effect.flatMap(EmailAddresses, (service) => service.get(emailAddressId))
@@ -647,6 +668,9 @@ export const get = (emailAddressId: string): Effect.Effect<EmailAddress, GetErro
  * Updates an email address.
  *
  * @param emailAddressId The ID of the email address to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   emailAddressId: string,
@@ -662,6 +686,9 @@ export const update = (
  * Delete the email address with the given ID
  *
  * @param emailAddressId The ID of the email address to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (emailAddressId: string): Effect.Effect<DeletedObject, DeleteError, EmailAddresses> =>
   Effect.flatMap(EmailAddresses, (service) => service.delete(emailAddressId))
@@ -677,6 +704,9 @@ export const delete_ = (emailAddressId: string): Effect.Effect<DeletedObject, De
  * with attempt_verification.
  *
  * @param emailAddressId The ID of the email address to send the verification code to
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const prepareVerification = (
   emailAddressId: string
@@ -701,6 +731,9 @@ export const prepareVerification = (
  * a session; to sign the user in afterwards, mint a sign-in token.
  *
  * @param emailAddressId The ID of the email address whose code is being verified
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const attemptVerification = (
   emailAddressId: string,
@@ -728,6 +761,9 @@ export const attemptVerification = (
  * then requires another admin API call.
  *
  * @param userId The ID of the user whose email address to replace
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceForUser = (
   userId: string,
@@ -735,4 +771,12 @@ export const replaceForUser = (
 ): Effect.Effect<EmailAddress, ReplaceForUserError, EmailAddresses> =>
   Effect.flatMap(EmailAddresses, (service) => service.replaceForUser(userId, body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

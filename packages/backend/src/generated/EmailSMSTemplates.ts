@@ -11,12 +11,22 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Template } from "./schemas/Template.js"
 
-export { Template }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Template
+}
 
 /**
  * The query of `list`.
@@ -78,6 +88,31 @@ export type ListResponse = ReadonlyArray<Template>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(Template),
   { identifier: "EmailSMSTemplates.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Template>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Template),
+    total_count: Schema.Number
+  }),
+  { identifier: "EmailSMSTemplates.ListPage" }
 )
 
 /**
@@ -329,7 +364,17 @@ export declare namespace EmailSMSTemplates {
      * @param templateType The type of templates to list (email or SMS)
      * @deprecated
      */
-    readonly list: (templateType: "email" | "sms", params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (
+        templateType: "email" | "sms",
+        params: ListParams & { readonly paginated: true }
+      ): Effect.Effect<ListPage, ListError>
+      (
+        templateType: "email" | "sms",
+        params?: ListParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<ListResponse, ListError>
+      (templateType: "email" | "sms", params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Retrieve a template
      *
@@ -421,6 +466,7 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     pathSchema: /*#__PURE__*/ Schema.Struct({ template_type: /*#__PURE__*/ Schema.Literal("email", "sms") }),
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
   })
   const $get = Operation.make(client, {
@@ -498,7 +544,8 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 423: ClerkError.Locked }
   })
   return EmailSMSTemplates.of({
-    list: (templateType, params) => $list({ path: { template_type: templateType }, query: params }),
+    list: ((templateType, params) =>
+      $list({ path: { template_type: templateType }, query: params })) as EmailSMSTemplates.Service["list"],
     get: (templateType, slug) => $get({ path: { template_type: templateType, slug: slug } }),
     upsert: (templateType, slug, body) => $upsert({ path: { template_type: templateType, slug: slug }, body }),
     revert: (templateType, slug) => $revert({ path: { template_type: templateType, slug: slug } }),
@@ -527,12 +574,26 @@ export const layer: Layer.Layer<EmailSMSTemplates, never, ClerkClient> = /*#__PU
  *
  * @param templateType The type of templates to list (email or SMS)
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (
-  templateType: "email" | "sms",
-  params?: ListParams
-): Effect.Effect<ListResponse, ListError, EmailSMSTemplates> =>
-  Effect.flatMap(EmailSMSTemplates, (service) => service.list(templateType, params))
+export const list: {
+  (
+    templateType: "email" | "sms",
+    params: ListParams & { readonly paginated: true }
+  ): Effect.Effect<ListPage, ListError, EmailSMSTemplates>
+  (
+    templateType: "email" | "sms",
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, EmailSMSTemplates>
+  (
+    templateType: "email" | "sms",
+    params?: ListParams
+  ): Effect.Effect<ListResponse | ListPage, ListError, EmailSMSTemplates>
+} = (templateType: "email" | "sms", params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(EmailSMSTemplates, (service) => service.list(templateType, params)) as never
 
 /**
  * Retrieve a template
@@ -544,6 +605,9 @@ export const list = (
  * @param templateType The type of templates to retrieve (email or SMS)
  * @param slug The slug (i.e. machine-friendly name) of the template to retrieve
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   templateType: "email" | "sms",
@@ -561,6 +625,9 @@ export const get = (
  * @param templateType The type of template to update
  * @param slug The slug of the template to update
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const upsert = (
   templateType: "email" | "sms",
@@ -579,6 +646,9 @@ export const upsert = (
  * @param templateType The type of template to revert
  * @param slug The slug of the template to revert
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revert = (
   templateType: "email" | "sms",
@@ -596,6 +666,9 @@ export const revert = (
  * @param templateType The type of template to preview
  * @param slug The slug of the template to preview
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const preview = (
   templateType: string,
@@ -616,6 +689,9 @@ export const preview = (
  * @param templateType The type of template to toggle delivery for
  * @param slug The slug of the template for which to toggle delivery
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const toggleTemplateDelivery = (
   templateType: "email" | "sms",
@@ -623,3 +699,33 @@ export const toggleTemplateDelivery = (
   body?: ToggleTemplateDeliveryBody
 ): Effect.Effect<Template, ToggleTemplateDeliveryError, EmailSMSTemplates> =>
   Effect.flatMap(EmailSMSTemplates, (service) => service.toggleTemplateDelivery(templateType, slug, body))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /templates/{template_type}`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @param templateType The type of templates to list (email or SMS)
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  templateType: "email" | "sms",
+  params?: ListStreamParams
+): Stream.Stream<Template, ListError, EmailSMSTemplates> =>
+  Paginate.stream("EmailSMSTemplates.listStream", 500, params, (query) =>
+    list(templateType, { ...query, paginated: true })
+  )

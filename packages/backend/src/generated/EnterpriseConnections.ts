@@ -12,20 +12,53 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { EnterpriseConnection } from "./schemas/EnterpriseConnection.js"
+import { EnterpriseConnectionTestRun } from "./schemas/EnterpriseConnectionTestRun.js"
 import { EnterpriseConnectionTestRunResponse } from "./schemas/EnterpriseConnectionTestRunResponse.js"
 import { EnterpriseConnectionTestRuns } from "./schemas/EnterpriseConnectionTestRuns.js"
 import { EnterpriseConnections as EnterpriseConnectionsSchema } from "./schemas/EnterpriseConnections.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnection,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionTestRunResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionTestRuns,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   EnterpriseConnectionsSchema
 }
 
@@ -581,6 +614,25 @@ export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annota
 )
 
 /**
+ * The 200 body of `delete`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type DeleteResponse = DeletedObject | EnterpriseConnection
+
+/**
+ * The 200 body of `delete`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DeleteResponse: Schema.Schema<DeleteResponse> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Union(DeletedObject, EnterpriseConnection),
+  { identifier: "EnterpriseConnections.DeleteResponse" }
+)
+
+/**
  * The query of `listTestRuns`.
  *
  * @since 0.1.0
@@ -778,7 +830,7 @@ export declare namespace EnterpriseConnections {
      *
      * @param enterpriseConnectionId The ID of the enterprise connection to delete
      */
-    readonly delete: (enterpriseConnectionId: string) => Effect.Effect<DeletedObject, DeleteError>
+    readonly delete: (enterpriseConnectionId: string) => Effect.Effect<DeleteResponse, DeleteError>
     /**
      * List enterprise connection test runs
      *
@@ -869,7 +921,7 @@ export const make: Effect.Effect<EnterpriseConnections.Service, never, ClerkClie
       method: "DELETE",
       path: "/enterprise_connections/{enterprise_connection_id}",
       pathParams: ["enterprise_connection_id"],
-      success: DeletedObject,
+      success: DeleteResponse,
       errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
     })
     const $listTestRuns = Operation.make(client, {
@@ -927,6 +979,9 @@ export const layer: Layer.Layer<EnterpriseConnections, never, ClerkClient> = /*#
  *
  * Returns the list of enterprise connections for the instance.
  * Results can be paginated using the optional `limit` and `offset` query parameters.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   params?: ListParams
@@ -939,6 +994,9 @@ export const list = (
  * `POST /enterprise_connections` (`CreateEnterpriseConnection`)
  *
  * Create a new enterprise connection.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<EnterpriseConnection, CreateError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.create(body))
@@ -951,6 +1009,9 @@ export const create = (body: CreateBody): Effect.Effect<EnterpriseConnection, Cr
  * Fetches the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   enterpriseConnectionId: string
@@ -966,6 +1027,9 @@ export const get = (
  * When enabling the connection (setting `active` to true), any existing verified organization domains that match the connection's domains (e.g. used for enrollment modes like automatic invitation) may be deleted so the connection can be enabled.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   enterpriseConnectionId: string,
@@ -981,10 +1045,13 @@ export const update = (
  * Deletes the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   enterpriseConnectionId: string
-): Effect.Effect<DeletedObject, DeleteError, EnterpriseConnections> =>
+): Effect.Effect<DeleteResponse, DeleteError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.delete(enterpriseConnectionId))
 
 /**
@@ -995,6 +1062,9 @@ export const delete_ = (
  * Returns a paginated list of SAML or OIDC debug test runs for an enterprise connection.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTestRuns = (
   enterpriseConnectionId: string,
@@ -1010,10 +1080,74 @@ export const listTestRuns = (
  * Returns a short-lived URL that starts the IdP test flow for this connection.
  *
  * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createTestRun = (
   enterpriseConnectionId: string
 ): Effect.Effect<EnterpriseConnectionTestRunResponse, CreateTestRunError, EnterpriseConnections> =>
   Effect.flatMap(EnterpriseConnections, (service) => service.createTestRun(enterpriseConnectionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /enterprise_connections`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  params?: ListStreamParams
+): Stream.Stream<EnterpriseConnection, ListError, EnterpriseConnections> =>
+  Paginate.stream("EnterpriseConnections.listStream", 500, params, (query) => list(query))
+
+/**
+ * The params of `listTestRunsStream`: those of `listTestRuns` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListTestRunsStreamParams = Omit<ListTestRunsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listTestRuns` (`GET /enterprise_connections/{enterprise_connection_id}/test_runs`), as a Stream.
+ *
+ * Each page is one `listTestRuns` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listTestRuns`'s error.
+ *
+ * @param enterpriseConnectionId The ID of the enterprise connection
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listTestRunsStream = (
+  enterpriseConnectionId: string,
+  params?: ListTestRunsStreamParams
+): Stream.Stream<EnterpriseConnectionTestRun, ListTestRunsError, EnterpriseConnections> =>
+  Paginate.stream("EnterpriseConnections.listTestRunsStream", 500, params, (query) =>
+    listTestRuns(enterpriseConnectionId, query)
+  )

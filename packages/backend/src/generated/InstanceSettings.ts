@@ -22,11 +22,47 @@ import { OAuthApplicationSettings } from "./schemas/OAuthApplicationSettings.js"
 import { OrganizationSettings } from "./schemas/OrganizationSettings.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   Instance,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   InstanceCommunication,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   InstanceProtect,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   InstanceRestrictions,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OAuthApplicationSettings,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationSettings
 }
 
@@ -173,7 +209,13 @@ export const UpdateCommunicationBody: Schema.Schema<UpdateCommunicationBody> = /
       /*#__PURE__*/ Schema.NullOr(
         /*#__PURE__*/ Schema.Array(
           Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Z]{2}$")))
-        ).pipe(/*#__PURE__*/ Schema.maxItems(250))
+        ).pipe(
+          /*#__PURE__*/ Schema.maxItems(250),
+          /*#__PURE__*/ Schema.filter(
+            (items: ReadonlyArray<unknown>) => new Set(items.map((item) => JSON.stringify(item))).size === items.length,
+            { description: "an array without duplicates" }
+          )
+        )
       )
     )
   }),
@@ -650,6 +692,9 @@ export const layer: Layer.Layer<InstanceSettings, never, ClerkClient> = /*#__PUR
  * `GET /instance` (`GetInstance`)
  *
  * Fetches the current instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (): Effect.Effect<Instance, GetError, InstanceSettings> =>
   Effect.flatMap(InstanceSettings, (service) => service.get())
@@ -660,6 +705,9 @@ export const get = (): Effect.Effect<Instance, GetError, InstanceSettings> =>
  * `PATCH /instance` (`UpdateInstance`)
  *
  * Updates the settings of an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (body?: UpdateBody): Effect.Effect<void, UpdateError, InstanceSettings> =>
   Effect.flatMap(InstanceSettings, (service) => service.update(body))
@@ -670,6 +718,9 @@ export const update = (body?: UpdateBody): Effect.Effect<void, UpdateError, Inst
  * `PATCH /instance/restrictions` (`UpdateInstanceRestrictions`)
  *
  * Updates the restriction settings of an instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateRestrictions = (
   body?: UpdateRestrictionsBody
@@ -680,6 +731,9 @@ export const updateRestrictions = (
  * Get instance protect settings
  *
  * `GET /instance/protect` (`GetInstanceProtect`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getInstanceProtect = (): Effect.Effect<InstanceProtect, GetInstanceProtectError, InstanceSettings> =>
   Effect.flatMap(InstanceSettings, (service) => service.getInstanceProtect())
@@ -688,6 +742,9 @@ export const getInstanceProtect = (): Effect.Effect<InstanceProtect, GetInstance
  * Update instance protect settings
  *
  * `PATCH /instance/protect` (`UpdateInstanceProtect`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateInstanceProtect = (
   body?: UpdateInstanceProtectBody
@@ -700,6 +757,9 @@ export const updateInstanceProtect = (
  * `GET /instance/communication` (`GetInstanceCommunication`)
  *
  * Retrieves the per-instance SMS communication settings, including the SMS country blocklist.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getCommunication = (): Effect.Effect<InstanceCommunication, GetCommunicationError, InstanceSettings> =>
   Effect.flatMap(InstanceSettings, (service) => service.getCommunication())
@@ -713,6 +773,9 @@ export const getCommunication = (): Effect.Effect<InstanceCommunication, GetComm
  * alpha-2 country codes that should be blocked; codes that aren't recognized as SMS-tier
  * countries are silently dropped from the persisted list. Omitting `blocked_country_codes`
  * is a no-op.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateCommunication = (
   body?: UpdateCommunicationBody
@@ -725,6 +788,9 @@ export const updateCommunication = (
  * `GET /instance/oauth_application_settings` (`GetInstanceOAuthApplicationSettings`)
  *
  * Retrieves the settings for OAuth applications for the instance (dynamic client registration, JWT access tokens, etc.).
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOAuthApplicationSettings = (): Effect.Effect<
   OAuthApplicationSettings,
@@ -738,6 +804,9 @@ export const getOAuthApplicationSettings = (): Effect.Effect<
  * `PATCH /instance/oauth_application_settings` (`UpdateInstanceOAuthApplicationSettings`)
  *
  * Updates the OAuth application settings for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateOAuthApplicationSettings = (
   body?: UpdateOAuthApplicationSettingsBody
@@ -750,6 +819,9 @@ export const updateOAuthApplicationSettings = (
  * `GET /instance/organization_settings` (`GetInstanceOrganizationSettings`)
  *
  * Retrieves the organization settings of the instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOrganizationSettings = (): Effect.Effect<
   OrganizationSettings,
@@ -763,6 +835,9 @@ export const getOrganizationSettings = (): Effect.Effect<
  * `PATCH /instance/organization_settings` (`UpdateInstanceOrganizationSettings`)
  *
  * Updates the organization settings of the instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateOrganizationSettings = (
   body?: UpdateOrganizationSettingsBody

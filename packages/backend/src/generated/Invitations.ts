@@ -11,12 +11,22 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Invitation } from "./schemas/Invitation.js"
 
-export { Invitation }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Invitation
+}
 
 /**
  * The query of `list`.
@@ -98,6 +108,31 @@ export type ListResponse = ReadonlyArray<Invitation>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(Invitation),
   { identifier: "Invitations.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Invitation>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Invitation),
+    total_count: Schema.Number
+  }),
+  { identifier: "Invitations.ListPage" }
 )
 
 /**
@@ -361,7 +396,11 @@ export declare namespace Invitations {
      *
      * Returns all non-revoked invitations for your application, sorted by creation date
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create an invitation
      *
@@ -413,6 +452,7 @@ export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effe
     path: "/invitations",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -444,7 +484,7 @@ export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effe
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
   })
   return Invitations.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Invitations.Service["list"],
     create: (body) => $create({ body }),
     bulkCreate: (body) => $bulkCreate({ body }),
     revoke: (invitationId) => $revoke({ path: { invitation_id: invitationId } })
@@ -463,9 +503,19 @@ export const layer: Layer.Layer<Invitations, never, ClerkClient> = /*#__PURE__*/
  * `GET /invitations` (`ListInvitations`)
  *
  * Returns all non-revoked invitations for your application, sorted by creation date
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Invitations> =>
-  Effect.flatMap(Invitations, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Invitations>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, Invitations>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Invitations>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Invitations, (service) => service.list(params)) as never
 
 /**
  * Create an invitation
@@ -475,6 +525,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * Creates a new invitation for the given email address and sends the invitation email.
  * Keep in mind that you cannot create an invitation if there is already one for the given email address.
  * Also, trying to create an invitation for an email address that already exists in your application will result to an error.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Invitation, CreateError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.create(body))
@@ -490,6 +543,9 @@ export const create = (body: CreateBody): Effect.Effect<Invitation, CreateError,
  * note that there must be no existing user for any of the email addresses you provide, and this rule cannot be bypassed.
  *
  * This endpoint is limited to a maximum of 10 invitations per API call. If you need to send more invitations, please make multiple requests.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkCreate = (body?: BulkCreateBody): Effect.Effect<BulkCreateResponse, BulkCreateError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.bulkCreate(body))
@@ -505,6 +561,32 @@ export const bulkCreate = (body?: BulkCreateBody): Effect.Effect<BulkCreateRespo
  * Only active (i.e. non-revoked) invitations can be revoked.
  *
  * @param invitationId The ID of the invitation to be revoked
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (invitationId: string): Effect.Effect<RevokeResponse, RevokeError, Invitations> =>
   Effect.flatMap(Invitations, (service) => service.revoke(invitationId))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /invitations`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Invitation, ListError, Invitations> =>
+  Paginate.stream("Invitations.listStream", 500, params, (query) => list({ ...query, paginated: true }))

@@ -15,7 +15,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { JWKS as JWKSSchema } from "./schemas/JWKS.js"
 
-export { JWKSSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  JWKSSchema
+}
 
 /**
  * What `get` can fail with: the statuses the spec documents for it, then what any call can meet.
@@ -79,5 +87,8 @@ export const layer: Layer.Layer<JWKS, never, ClerkClient> = /*#__PURE__*/ Layer.
  * Retrieve the JSON Web Key Set of the instance
  *
  * `GET /jwks` (`GetJWKS`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (): Effect.Effect<JWKSSchema, GetError, JWKS> => Effect.flatMap(JWKS, (service) => service.get())

@@ -13,13 +13,30 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { JWTTemplate } from "./schemas/JWTTemplate.js"
 
-export { DeletedObject, JWTTemplate }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  JWTTemplate
+}
 
 /**
  * The query of `list`.
@@ -81,6 +98,31 @@ export type ListResponse = ReadonlyArray<JWTTemplate>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(JWTTemplate),
   { identifier: "JWTTemplates.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<JWTTemplate>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(JWTTemplate),
+    total_count: Schema.Number
+  }),
+  { identifier: "JWTTemplates.ListPage" }
 )
 
 /**
@@ -294,7 +336,11 @@ export declare namespace JWTTemplates {
      *
      * `GET /jwt_templates` (`ListJWTTemplates`)
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a JWT template
      *
@@ -346,6 +392,7 @@ export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Eff
     path: "/jwt_templates",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -386,7 +433,7 @@ export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Eff
     errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
   })
   return JWTTemplates.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as JWTTemplates.Service["list"],
     create: (body) => $create({ body }),
     get: (templateId) => $get({ path: { template_id: templateId } }),
     update: (templateId, body) => $update({ path: { template_id: templateId }, body }),
@@ -404,9 +451,19 @@ export const layer: Layer.Layer<JWTTemplates, never, ClerkClient> = /*#__PURE__*
  * List all templates
  *
  * `GET /jwt_templates` (`ListJWTTemplates`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, JWTTemplates> =>
-  Effect.flatMap(JWTTemplates, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, JWTTemplates>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, JWTTemplates>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, JWTTemplates>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(JWTTemplates, (service) => service.list(params)) as never
 
 /**
  * Create a JWT template
@@ -414,6 +471,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /jwt_templates` (`CreateJWTTemplate`)
  *
  * Create a new JWT template
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.create(body))
@@ -426,6 +486,9 @@ export const create = (body: CreateBody): Effect.Effect<JWTTemplate, CreateError
  * Retrieve the details of a given JWT template
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.get(templateId))
@@ -438,6 +501,9 @@ export const get = (templateId: string): Effect.Effect<JWTTemplate, GetError, JW
  * Updates an existing JWT template
  *
  * @param templateId The ID of the JWT template to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTTemplate, UpdateError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.update(templateId, body))
@@ -448,8 +514,42 @@ export const update = (templateId: string, body: UpdateBody): Effect.Effect<JWTT
  * `DELETE /jwt_templates/{template_id}` (`DeleteJWTTemplate`)
  *
  * @param templateId JWT Template ID
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (templateId: string): Effect.Effect<DeletedObject, DeleteError, JWTTemplates> =>
   Effect.flatMap(JWTTemplates, (service) => service.delete(templateId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /jwt_templates`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<JWTTemplate, ListError, JWTTemplates> =>
+  Paginate.stream("JWTTemplates.listStream", 500, params, (query) => list({ ...query, paginated: true }))

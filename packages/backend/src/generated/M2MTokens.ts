@@ -11,9 +11,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 
 /**
  * The query of `listTokens`.
@@ -73,7 +75,7 @@ export interface ListTokensResponse {
     /**
      * The timestamp for when the token was last used, in milliseconds
      */
-    readonly last_used_at: number | null
+    readonly last_used_at?: number | null | undefined
     /**
      * The timestamp for when the token was created, in milliseconds
      */
@@ -105,7 +107,7 @@ export const ListTokensResponse: Schema.Schema<ListTokensResponse> = /*#__PURE__
         revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
         expired: Schema.Boolean,
         expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-        last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+        last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
         created_at: Schema.Number,
         updated_at: Schema.Number
       })
@@ -180,7 +182,7 @@ export interface CreateTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -209,7 +211,7 @@ export const CreateTokenResponse: Schema.Schema<CreateTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -261,7 +263,7 @@ export interface RevokeTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -289,7 +291,7 @@ export const RevokeTokenResponse: Schema.Schema<RevokeTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -341,7 +343,7 @@ export interface VerifyTokenResponse {
   /**
    * The timestamp for when the token was last used, in milliseconds
    */
-  readonly last_used_at: number | null
+  readonly last_used_at?: number | null | undefined
   /**
    * The timestamp for when the token was created, in milliseconds
    */
@@ -369,7 +371,7 @@ export const VerifyTokenResponse: Schema.Schema<VerifyTokenResponse> = /*#__PURE
     revocation_reason: /*#__PURE__*/ Schema.NullOr(Schema.String),
     expired: Schema.Boolean,
     expiration: /*#__PURE__*/ Schema.NullOr(Schema.Number),
-    last_used_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),
+    last_used_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number)),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),
@@ -557,6 +559,9 @@ export const layer: Layer.Layer<M2MTokens, never, ClerkClient> = /*#__PURE__*/ L
  *
  * - When fetching M2M tokens with a Machine Secret Key, only tokens associated with the authenticated machine can be retrieved.
  * - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTokens = (params: ListTokensParams): Effect.Effect<ListTokensResponse, ListTokensError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.listTokens(params))
@@ -567,6 +572,9 @@ export const listTokens = (params: ListTokensParams): Effect.Effect<ListTokensRe
  * `POST /m2m_tokens` (`createM2MToken`)
  *
  * Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createToken = (body: CreateTokenBody): Effect.Effect<CreateTokenResponse, CreateTokenError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.createToken(body))
@@ -586,6 +594,9 @@ export const createToken = (body: CreateTokenBody): Effect.Effect<CreateTokenRes
  * - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
  *
  * @param m2mTokenId `m2m_token_id`
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revokeToken = (
   m2mTokenId: string,
@@ -604,6 +615,36 @@ export const revokeToken = (
  *
  * - When verifying a M2M Token with a Machine Secret Key, the token must be granted access to the Machine associated with the Machine Secret Key.
  * - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyToken = (body: VerifyTokenBody): Effect.Effect<VerifyTokenResponse, VerifyTokenError, M2MTokens> =>
   Effect.flatMap(M2MTokens, (service) => service.verifyToken(body))
+
+/**
+ * The params of `listTokensStream`: those of `listTokens` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 100; default 100).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListTokensStreamParams = Omit<ListTokensParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listTokens` (`GET /m2m_tokens`), as a Stream.
+ *
+ * Each page is one `listTokens` call with `limit` = `pageSize` (default 100, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listTokens`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listTokensStream = (
+  params: ListTokensStreamParams
+): Stream.Stream<ListTokensResponse["m2m_tokens"][number], ListTokensError, M2MTokens> =>
+  Paginate.stream("M2MTokens.listTokensStream", 100, params, (query) =>
+    Effect.map(listTokens(query), (page) => ({ data: page.m2m_tokens, total_count: page.total_count }))
+  )

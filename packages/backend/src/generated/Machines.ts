@@ -11,14 +11,38 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Machine } from "./schemas/Machine.js"
 import { MachineScope } from "./schemas/MachineScope.js"
 import { MachineWithoutScopedMachines } from "./schemas/MachineWithoutScopedMachines.js"
 
-export { Machine, MachineScope, MachineWithoutScopedMachines }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Machine,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  MachineScope,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  MachineWithoutScopedMachines
+}
 
 /**
  * The query of `list`.
@@ -243,20 +267,22 @@ export const UpdateBody: Schema.Schema<UpdateBody> = /*#__PURE__*/ Schema.annota
  * @since 0.1.0
  * @category schemas
  */
-export interface DeleteResponse {
-  /**
-   * String representing the object's type.
-   */
-  readonly object: "machine" | (string & {})
-  /**
-   * The ID of the deleted machine
-   */
-  readonly id: string
-  /**
-   * Whether the machine was successfully deleted
-   */
-  readonly deleted: boolean
-}
+export type DeleteResponse =
+  | {
+      /**
+       * String representing the object's type.
+       */
+      readonly object: "machine" | (string & {})
+      /**
+       * The ID of the deleted machine
+       */
+      readonly id: string
+      /**
+       * Whether the machine was successfully deleted
+       */
+      readonly deleted: boolean
+    }
+  | Machine
 
 /**
  * The 200 body of `delete`.
@@ -265,11 +291,14 @@ export interface DeleteResponse {
  * @category schemas
  */
 export const DeleteResponse: Schema.Schema<DeleteResponse> = /*#__PURE__*/ Schema.annotations(
-  /*#__PURE__*/ Schema.Struct({
-    object: Schema.String,
-    id: Schema.String,
-    deleted: Schema.Boolean
-  }),
+  /*#__PURE__*/ Schema.Union(
+    /*#__PURE__*/ Schema.Struct({
+      object: Schema.String,
+      id: Schema.String,
+      deleted: Schema.Boolean
+    }),
+    Machine
+  ),
   { identifier: "Machines.DeleteResponse" }
 )
 
@@ -398,24 +427,26 @@ export const CreateScopeBody: Schema.Schema<CreateScopeBody> = /*#__PURE__*/ Sch
  * @since 0.1.0
  * @category schemas
  */
-export interface DeleteScopeResponse {
-  /**
-   * String representing the object's type.
-   */
-  readonly object: "machine_scope" | (string & {})
-  /**
-   * The ID of the machine that had access to the target machine
-   */
-  readonly from_machine_id: string
-  /**
-   * The ID of the machine that was being accessed
-   */
-  readonly to_machine_id: string
-  /**
-   * Whether the machine scope was successfully deleted
-   */
-  readonly deleted: boolean
-}
+export type DeleteScopeResponse =
+  | {
+      /**
+       * String representing the object's type.
+       */
+      readonly object: "machine_scope" | (string & {})
+      /**
+       * The ID of the machine that had access to the target machine
+       */
+      readonly from_machine_id: string
+      /**
+       * The ID of the machine that was being accessed
+       */
+      readonly to_machine_id: string
+      /**
+       * Whether the machine scope was successfully deleted
+       */
+      readonly deleted: boolean
+    }
+  | MachineScope
 
 /**
  * The 200 body of `deleteScope`.
@@ -424,12 +455,15 @@ export interface DeleteScopeResponse {
  * @category schemas
  */
 export const DeleteScopeResponse: Schema.Schema<DeleteScopeResponse> = /*#__PURE__*/ Schema.annotations(
-  /*#__PURE__*/ Schema.Struct({
-    object: Schema.String,
-    from_machine_id: Schema.String,
-    to_machine_id: Schema.String,
-    deleted: Schema.Boolean
-  }),
+  /*#__PURE__*/ Schema.Union(
+    /*#__PURE__*/ Schema.Struct({
+      object: Schema.String,
+      from_machine_id: Schema.String,
+      to_machine_id: Schema.String,
+      deleted: Schema.Boolean
+    }),
+    MachineScope
+  ),
   { identifier: "Machines.DeleteScopeResponse" }
 )
 
@@ -821,6 +855,9 @@ export const layer: Layer.Layer<Machines, never, ClerkClient> = /*#__PURE__*/ La
  * This request returns the list of machines for an instance. The machines are
  * ordered by descending creation date (i.e. most recent machines will be
  * returned first)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Machines> =>
   Effect.flatMap(Machines, (service) => service.list(params))
@@ -831,6 +868,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /machines` (`CreateMachine`)
  *
  * Creates a new machine.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateError, Machines> =>
   Effect.flatMap(Machines, (service) => service.create(body))
@@ -843,6 +883,9 @@ export const create = (body: CreateBody): Effect.Effect<CreateResponse, CreateEr
  * Returns the details of a machine.
  *
  * @param machineId The ID of the machine to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (machineId: string): Effect.Effect<Machine, GetError, Machines> =>
   Effect.flatMap(Machines, (service) => service.get(machineId))
@@ -856,6 +899,9 @@ export const get = (machineId: string): Effect.Effect<Machine, GetError, Machine
  * Only the provided fields will be updated.
  *
  * @param machineId The ID of the machine to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (machineId: string, body?: UpdateBody): Effect.Effect<Machine, UpdateError, Machines> =>
   Effect.flatMap(Machines, (service) => service.update(machineId, body))
@@ -868,6 +914,9 @@ export const update = (machineId: string, body?: UpdateBody): Effect.Effect<Mach
  * Deletes a machine.
  *
  * @param machineId The ID of the machine to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (machineId: string): Effect.Effect<DeleteResponse, DeleteError, Machines> =>
   Effect.flatMap(Machines, (service) => service.delete(machineId))
@@ -880,6 +929,9 @@ export const delete_ = (machineId: string): Effect.Effect<DeleteResponse, Delete
  * Returns the secret key for a machine.
  *
  * @param machineId The ID of the machine to retrieve the secret key for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getSecretKey = (machineId: string): Effect.Effect<GetSecretKeyResponse, GetSecretKeyError, Machines> =>
   Effect.flatMap(Machines, (service) => service.getSecretKey(machineId))
@@ -894,6 +946,9 @@ export const getSecretKey = (machineId: string): Effect.Effect<GetSecretKeyRespo
  * The previous secret key will remain valid for the duration specified by the previous_token_ttl parameter.
  *
  * @param machineId The ID of the machine to rotate the secret key for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateSecretKey = (
   machineId: string,
@@ -910,6 +965,9 @@ export const rotateSecretKey = (
  * Maximum of 150 scopes per machine.
  *
  * @param machineId The ID of the machine that will have access to another machine
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createScope = (
   machineId: string,
@@ -926,6 +984,9 @@ export const createScope = (
  *
  * @param machineId The ID of the machine that has access to another machine
  * @param otherMachineId The ID of the machine that is being accessed
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteScope = (
   machineId: string,
@@ -933,4 +994,33 @@ export const deleteScope = (
 ): Effect.Effect<DeleteScopeResponse, DeleteScopeError, Machines> =>
   Effect.flatMap(Machines, (service) => service.deleteScope(machineId, otherMachineId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /machines`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Machine, ListError, Machines> =>
+  Paginate.stream("Machines.listStream", 500, params, (query) => list(query))

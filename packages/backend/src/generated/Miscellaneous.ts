@@ -146,6 +146,9 @@ export const layer: Layer.Layer<Miscellaneous, never, ClerkClient> = /*#__PURE__
  *
  * The Clerk interstitial endpoint serves an html page that loads clerk.js in order to check the user's authentication state.
  * It is used by Clerk SDKs when the user's authentication state cannot be immediately determined.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getPublicInterstitial = (
   params?: GetPublicInterstitialParams

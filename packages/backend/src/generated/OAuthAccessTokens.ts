@@ -171,6 +171,9 @@ export const layer: Layer.Layer<OAuthAccessTokens, never, ClerkClient> = /*#__PU
  * Verify an OAuth Access Token
  *
  * `POST /oauth_applications/access_tokens/verify` (`verifyOAuthAccessToken`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body: VerifyBody): Effect.Effect<VerifyResponse, VerifyError, OAuthAccessTokens> =>
   Effect.flatMap(OAuthAccessTokens, (service) => service.verify(body))

@@ -11,16 +11,47 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OAuthApplication } from "./schemas/OAuthApplication.js"
 import { OAuthApplicationWithSecret } from "./schemas/OAuthApplicationWithSecret.js"
 import { OAuthApplications as OAuthApplicationsSchema } from "./schemas/OAuthApplications.js"
 
-export { DeletedObject, OAuthApplication, OAuthApplicationWithSecret, OAuthApplicationsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OAuthApplication,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OAuthApplicationWithSecret,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OAuthApplicationsSchema
+}
 
 /**
  * The query of `list`.
@@ -590,6 +621,9 @@ export const layer: Layer.Layer<OAuthApplications, never, ClerkClient> = /*#__PU
  * Results can be paginated using the optional `limit` and `offset` query parameters.
  * The OAuth applications are ordered by descending creation date.
  * Most recent OAuth applications will be returned first.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<OAuthApplicationsSchema, ListError, OAuthApplications> =>
   Effect.flatMap(OAuthApplications, (service) => service.list(params))
@@ -602,6 +636,9 @@ export const list = (params?: ListParams): Effect.Effect<OAuthApplicationsSchema
  * Creates a new OAuth application with the given name and callback URL for an instance.
  * The callback URL must be a valid URL.
  * All URL schemes are allowed such as `http://`, `https://`, `myapp://`, etc...
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<OAuthApplicationWithSecret, CreateError, OAuthApplications> =>
   Effect.flatMap(OAuthApplications, (service) => service.create(body))
@@ -614,6 +651,9 @@ export const create = (body: CreateBody): Effect.Effect<OAuthApplicationWithSecr
  * Fetches the OAuth application whose ID matches the provided `id` in the path.
  *
  * @param oauthApplicationId The ID of the OAuth application
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (oauthApplicationId: string): Effect.Effect<OAuthApplication, GetError, OAuthApplications> =>
   Effect.flatMap(OAuthApplications, (service) => service.get(oauthApplicationId))
@@ -626,6 +666,9 @@ export const get = (oauthApplicationId: string): Effect.Effect<OAuthApplication,
  * Updates an existing OAuth application
  *
  * @param oauthApplicationId The ID of the OAuth application to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   oauthApplicationId: string,
@@ -642,6 +685,9 @@ export const update = (
  * This is not reversible.
  *
  * @param oauthApplicationId The ID of the OAuth application to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (oauthApplicationId: string): Effect.Effect<DeletedObject, DeleteError, OAuthApplications> =>
   Effect.flatMap(OAuthApplications, (service) => service.delete(oauthApplicationId))
@@ -657,6 +703,9 @@ export const delete_ = (oauthApplicationId: string): Effect.Effect<DeletedObject
  * Only the following file content types are supported: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
  *
  * @param oauthApplicationId The ID of the OAuth application for which to upload a logo
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const uploadLogo = (
   oauthApplicationId: string,
@@ -673,6 +722,9 @@ export const uploadLogo = (
  * When the client secret is rotated, make sure to update it in authorized OAuth clients.
  *
  * @param oauthApplicationId The ID of the OAuth application for which to rotate the client secret
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateSecret = (
   oauthApplicationId: string
@@ -689,6 +741,9 @@ export const rotateSecret = (
  * JWT access tokens cannot be revoked.
  *
  * @param oauthApplicationId The ID of the OAuth application for which to revoke the token
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revokeToken = (
   oauthApplicationId: string,
@@ -696,4 +751,33 @@ export const revokeToken = (
 ): Effect.Effect<void, RevokeTokenError, OAuthApplications> =>
   Effect.flatMap(OAuthApplications, (service) => service.revokeToken(oauthApplicationId, body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /oauth_applications`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<OAuthApplication, ListError, OAuthApplications> =>
+  Paginate.stream("OAuthApplications.listStream", 500, params, (query) => list(query))

@@ -11,14 +11,38 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OrganizationDomain } from "./schemas/OrganizationDomain.js"
 import { OrganizationDomains as OrganizationDomainsSchema } from "./schemas/OrganizationDomains.js"
 
-export { DeletedObject, OrganizationDomain, OrganizationDomainsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationDomain,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationDomainsSchema
+}
 
 /**
  * The query of `list`.
@@ -501,6 +525,9 @@ export const layer: Layer.Layer<OrganizationDomains, never, ClerkClient> = /*#__
  * `GET /organizations/{organization_id}/domains` (`ListOrganizationDomains`)
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -516,6 +543,9 @@ export const list = (
  * Creates a new organization domain. By default the domain is verified, but can be optionally set to unverified.
  *
  * @param organizationId The ID of the organization where the new domain will be created.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -532,6 +562,9 @@ export const create = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -549,6 +582,9 @@ export const update = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   organizationId: string,
@@ -572,6 +608,9 @@ export const delete_ = (
  *
  * @param organizationId The ID of the organization to which the domain belongs
  * @param domainId The ID of the domain
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyOwnership = (
   organizationId: string,
@@ -590,10 +629,70 @@ export const verifyOwnership = (
  *
  * The response includes pagination information and details about each domain
  * including its verification status, enrollment mode, and associated counts.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listAll = (
   params?: ListAllParams
 ): Effect.Effect<OrganizationDomainsSchema, ListAllError, OrganizationDomains> =>
   Effect.flatMap(OrganizationDomains, (service) => service.listAll(params))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organizations/{organization_id}/domains`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  organizationId: string,
+  params?: ListStreamParams
+): Stream.Stream<OrganizationDomain, ListError, OrganizationDomains> =>
+  Paginate.stream("OrganizationDomains.listStream", 500, params, (query) => list(organizationId, query))
+
+/**
+ * The params of `listAllStream`: those of `listAll` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListAllStreamParams = Omit<ListAllParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `listAll` (`GET /organization_domains`), as a Stream.
+ *
+ * Each page is one `listAll` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listAll`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listAllStream = (
+  params?: ListAllStreamParams
+): Stream.Stream<OrganizationDomain, ListAllError, OrganizationDomains> =>
+  Paginate.stream("OrganizationDomains.listAllStream", 500, params, (query) => listAll(query))

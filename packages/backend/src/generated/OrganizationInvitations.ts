@@ -11,14 +11,39 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { OrganizationInvitation } from "./schemas/OrganizationInvitation.js"
+import { OrganizationInvitationWithPublicOrganizationData } from "./schemas/OrganizationInvitationWithPublicOrganizationData.js"
 import { OrganizationInvitations as OrganizationInvitationsSchema } from "./schemas/OrganizationInvitations.js"
 import { OrganizationInvitationsWithPublicOrganizationData } from "./schemas/OrganizationInvitationsWithPublicOrganizationData.js"
 
-export { OrganizationInvitation, OrganizationInvitationsSchema, OrganizationInvitationsWithPublicOrganizationData }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitation,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitationsSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationInvitationsWithPublicOrganizationData
+}
 
 /**
  * The query of `getAll`.
@@ -704,6 +729,9 @@ export const layer: Layer.Layer<OrganizationInvitations, never, ClerkClient> = /
  * You can change the order by providing the 'order' query parameter, that accepts multiple values.
  * You can filter by the invited user email address providing the `query` query parameter.
  * The organization invitations are ordered by descending creation date by default.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getAll = (
   params?: GetAllParams
@@ -723,6 +751,9 @@ export const getAll = (
  * Any invitations created as a result of an Organization Domain are not included in the results.
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -753,6 +784,9 @@ export const list = (
  * When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
  *
  * @param organizationId The ID of the organization for which to send the invitation
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -783,6 +817,9 @@ export const create = (
  * When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkCreate = (
   organizationId: string,
@@ -804,6 +841,9 @@ export const bulkCreate = (
  *
  * @param organizationId The organization ID.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listPending = (
   organizationId: string,
@@ -820,6 +860,9 @@ export const listPending = (
  *
  * @param organizationId The organization ID.
  * @param invitationId The organization invitation ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (
   organizationId: string,
@@ -840,6 +883,9 @@ export const get = (
  *
  * @param organizationId The organization ID.
  * @param invitationId The organization invitation ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (
   organizationId: string,
@@ -847,3 +893,82 @@ export const revoke = (
   body?: RevokeBody
 ): Effect.Effect<OrganizationInvitation, RevokeError, OrganizationInvitations> =>
   Effect.flatMap(OrganizationInvitations, (service) => service.revoke(organizationId, invitationId, body))
+
+/**
+ * The params of `getAllStream`: those of `getAll` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetAllStreamParams = Omit<GetAllParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `getAll` (`GET /organization_invitations`), as a Stream.
+ *
+ * Each page is one `getAll` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getAll`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getAllStream = (
+  params?: GetAllStreamParams
+): Stream.Stream<OrganizationInvitationWithPublicOrganizationData, GetAllError, OrganizationInvitations> =>
+  Paginate.stream("OrganizationInvitations.getAllStream", 500, params, (query) => getAll(query))
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organizations/{organization_id}/invitations`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  organizationId: string,
+  params?: ListStreamParams
+): Stream.Stream<OrganizationInvitation, ListError, OrganizationInvitations> =>
+  Paginate.stream("OrganizationInvitations.listStream", 500, params, (query) => list(organizationId, query))
+
+/**
+ * The params of `listPendingStream`: those of `listPending` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListPendingStreamParams = Omit<ListPendingParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listPending` (`GET /organizations/{organization_id}/invitations/pending`), as a Stream.
+ *
+ * Each page is one `listPending` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listPending`'s error.
+ *
+ * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listPendingStream = (
+  organizationId: string,
+  params?: ListPendingStreamParams
+): Stream.Stream<OrganizationInvitation, ListPendingError, OrganizationInvitations> =>
+  Paginate.stream("OrganizationInvitations.listPendingStream", 500, params, (query) =>
+    listPending(organizationId, query)
+  )

@@ -11,13 +11,30 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
 import { OrganizationMemberships as OrganizationMembershipsSchema } from "./schemas/OrganizationMemberships.js"
 
-export { OrganizationMembership, OrganizationMembershipsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembership,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  OrganizationMembershipsSchema
+}
 
 /**
  * The query of `list`.
@@ -570,6 +587,9 @@ export const layer: Layer.Layer<OrganizationMemberships, never, ClerkClient> = /
  * Retrieves all user memberships for the given organization
  *
  * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (
   organizationId: string,
@@ -590,6 +610,9 @@ export const list = (
  * different organization as active before then.
  *
  * @param organizationId The ID of the organization where the new membership will be created
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (
   organizationId: string,
@@ -606,6 +629,9 @@ export const create = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -623,6 +649,9 @@ export const update = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (
   organizationId: string,
@@ -641,6 +670,9 @@ export const delete_ = (
  *
  * @param organizationId The ID of the organization to which this membership belongs
  * @param userId The ID of the user to which this membership belongs
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateMetadata = (
   organizationId: string,
@@ -655,10 +687,72 @@ export const updateMetadata = (
  * `GET /organization_memberships` (`InstanceGetOrganizationMemberships`)
  *
  * Retrieves all organization user memberships for the given instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listInstance = (
   params?: ListInstanceParams
 ): Effect.Effect<OrganizationMembershipsSchema, ListInstanceError, OrganizationMemberships> =>
   Effect.flatMap(OrganizationMemberships, (service) => service.listInstance(params))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organizations/{organization_id}/memberships`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @param organizationId The organization ID.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (
+  organizationId: string,
+  params?: ListStreamParams
+): Stream.Stream<OrganizationMembership, ListError, OrganizationMemberships> =>
+  Paginate.stream("OrganizationMemberships.listStream", 500, params, (query) => list(organizationId, query))
+
+/**
+ * The params of `listInstanceStream`: those of `listInstance` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListInstanceStreamParams = Omit<ListInstanceParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `listInstance` (`GET /organization_memberships`), as a Stream.
+ *
+ * Each page is one `listInstance` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `listInstance`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listInstanceStream = (
+  params?: ListInstanceStreamParams
+): Stream.Stream<OrganizationMembership, ListInstanceError, OrganizationMemberships> =>
+  Paginate.stream("OrganizationMemberships.listInstanceStream", 500, params, (query) => listInstance(query))

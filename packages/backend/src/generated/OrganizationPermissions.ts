@@ -11,14 +11,38 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { Permission } from "./schemas/Permission.js"
 import { Permissions } from "./schemas/Permissions.js"
 
-export { DeletedObject, Permission, Permissions }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Permission,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Permissions
+}
 
 /**
  * The query of `list`.
@@ -353,6 +377,9 @@ export const layer: Layer.Layer<OrganizationPermissions, never, ClerkClient> = /
  * `GET /organization_permissions` (`ListOrganizationPermissions`)
  *
  * Retrieves all organization permissions for the given instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<Permissions, ListError, OrganizationPermissions> =>
   Effect.flatMap(OrganizationPermissions, (service) => service.list(params))
@@ -363,6 +390,9 @@ export const list = (params?: ListParams): Effect.Effect<Permissions, ListError,
  * `POST /organization_permissions` (`CreateOrganizationPermission`)
  *
  * Creates a new organization permission for the given instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Permission, CreateError, OrganizationPermissions> =>
   Effect.flatMap(OrganizationPermissions, (service) => service.create(body))
@@ -375,6 +405,9 @@ export const create = (body: CreateBody): Effect.Effect<Permission, CreateError,
  * Retrieves the details of an organization permission.
  *
  * @param permissionId The ID of the permission to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (permissionId: string): Effect.Effect<Permission, GetError, OrganizationPermissions> =>
   Effect.flatMap(OrganizationPermissions, (service) => service.get(permissionId))
@@ -388,6 +421,9 @@ export const get = (permissionId: string): Effect.Effect<Permission, GetError, O
  * System permissions cannot be updated.
  *
  * @param permissionId The ID of the permission to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   permissionId: string,
@@ -404,8 +440,40 @@ export const update = (
  * System permissions cannot be deleted.
  *
  * @param permissionId The ID of the permission to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (permissionId: string): Effect.Effect<DeletedObject, DeleteError, OrganizationPermissions> =>
   Effect.flatMap(OrganizationPermissions, (service) => service.delete(permissionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organization_permissions`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Permission, ListError, OrganizationPermissions> =>
+  Paginate.stream("OrganizationPermissions.listStream", 500, params, (query) => list(query))

@@ -11,14 +11,38 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { Role } from "./schemas/Role.js"
 import { Roles } from "./schemas/Roles.js"
 
-export { DeletedObject, Role, Roles }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Role,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Roles
+}
 
 /**
  * The query of `list`.
@@ -462,6 +486,9 @@ export const layer: Layer.Layer<OrganizationRoles, never, ClerkClient> = /*#__PU
  * Results can be paginated using the optional `limit` and `offset` query parameters.
  * The organization roles are ordered by descending creation date.
  * Most recent roles will be returned first.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<Roles, ListError, OrganizationRoles> =>
   Effect.flatMap(OrganizationRoles, (service) => service.list(params))
@@ -475,6 +502,9 @@ export const list = (params?: ListParams): Effect.Effect<Roles, ListError, Organ
  * The key must be unique for the instance and start with the 'org:' prefix, followed by lowercase alphanumeric characters and underscores only.
  * You can optionally provide a description for the role and specify whether it should be included in the initial role set.
  * Organization roles support permissions that can be assigned to control access within the organization.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Role, CreateError, OrganizationRoles> =>
   Effect.flatMap(OrganizationRoles, (service) => service.create(body))
@@ -487,6 +517,9 @@ export const create = (body: CreateBody): Effect.Effect<Role, CreateError, Organ
  * Use this request to retrieve an existing organization role by its ID.
  *
  * @param organizationRoleId The ID of the organization role
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (organizationRoleId: string): Effect.Effect<Role, GetError, OrganizationRoles> =>
   Effect.flatMap(OrganizationRoles, (service) => service.get(organizationRoleId))
@@ -502,6 +535,9 @@ export const get = (organizationRoleId: string): Effect.Effect<Role, GetError, O
  * If the role is used as a creator role or domain default role, updating the key will cascade the update to the organization settings.
  *
  * @param organizationRoleId The ID of the organization role to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationRoleId: string,
@@ -518,6 +554,9 @@ export const update = (
  * The role cannot be deleted if it is currently used as the default creator role, domain default role, assigned to any members, or exists in any invitations.
  *
  * @param organizationRoleId The ID of the organization role to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (organizationRoleId: string): Effect.Effect<DeletedObject, DeleteError, OrganizationRoles> =>
   Effect.flatMap(OrganizationRoles, (service) => service.delete(organizationRoleId))
@@ -531,6 +570,9 @@ export const delete_ = (organizationRoleId: string): Effect.Effect<DeletedObject
  *
  * @param organizationRoleId The ID of the organization role
  * @param permissionId The ID of the permission to assign
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const assignPermission = (
   organizationRoleId: string,
@@ -547,6 +589,9 @@ export const assignPermission = (
  *
  * @param organizationRoleId The ID of the organization role
  * @param permissionId The ID of the permission to remove
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const removePermission = (
   organizationRoleId: string,
@@ -554,4 +599,33 @@ export const removePermission = (
 ): Effect.Effect<Role, RemovePermissionError, OrganizationRoles> =>
   Effect.flatMap(OrganizationRoles, (service) => service.removePermission(organizationRoleId, permissionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organization_roles`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Role, ListError, OrganizationRoles> =>
+  Paginate.stream("OrganizationRoles.listStream", 500, params, (query) => list(query))

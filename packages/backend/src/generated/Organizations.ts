@@ -11,10 +11,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { AdjustCreditBalanceRequest } from "./schemas/AdjustCreditBalanceRequest.js"
 import { CommerceCreditBalanceResponse } from "./schemas/CommerceCreditBalanceResponse.js"
 import { CommerceCreditLedgerResponse } from "./schemas/CommerceCreditLedgerResponse.js"
@@ -25,13 +27,61 @@ import { OrganizationWithLogo } from "./schemas/OrganizationWithLogo.js"
 import { Organizations as OrganizationsSchema } from "./schemas/Organizations.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   AdjustCreditBalanceRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditBalanceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditLedgerResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscription,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   Organization,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationWithLogo,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationsSchema
 }
 
@@ -895,6 +945,9 @@ export const layer: Layer.Layer<Organizations, never, ClerkClient> = /*#__PURE__
  * Results can be paginated using the optional `limit` and `offset` query parameters.
  * The organizations are ordered by descending creation date.
  * Most recent organizations will be returned first.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<OrganizationsSchema, ListError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.list(params))
@@ -914,6 +967,9 @@ export const list = (params?: ListParams): Effect.Effect<OrganizationsSchema, Li
  * Public metadata can be accessed from the Backend API, and are read-only from the Frontend API.
  * The `created_by` user will see this as their [active organization](https://clerk.com/docs/organizations/overview#active-organization)
  * the next time they create a session, presuming they don't explicitly set a different organization as active before then.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Organization, CreateError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.create(body))
@@ -926,6 +982,9 @@ export const create = (body: CreateBody): Effect.Effect<Organization, CreateErro
  * Fetches the organization whose ID or slug matches the provided `id_or_slug` URL query parameter.
  *
  * @param organizationId The ID or slug of the organization
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (organizationId: string, params?: GetParams): Effect.Effect<Organization, GetError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.get(organizationId, params))
@@ -941,6 +1000,9 @@ export const get = (organizationId: string, params?: GetParams): Effect.Effect<O
  * Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.
  *
  * @param organizationId The ID of the organization to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   organizationId: string,
@@ -961,6 +1023,9 @@ export const update = (
  * organization will be cleared.
  *
  * @param organizationId The ID of the organization to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (organizationId: string): Effect.Effect<DeletedObject, DeleteError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.delete(organizationId))
@@ -978,6 +1043,9 @@ export const delete_ = (organizationId: string): Effect.Effect<DeletedObject, De
  * intend to overwrite a metadata field wholesale.
  *
  * @param organizationId The ID of the organization whose metadata will be replaced
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceMetadata = (
   organizationId: string,
@@ -996,6 +1064,9 @@ export const replaceMetadata = (
  * You can remove metadata keys at any level by setting their value to `null`.
  *
  * @param organizationId The ID of the organization for which metadata will be merged or updated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const mergeMetadata = (
   organizationId: string,
@@ -1014,6 +1085,9 @@ export const mergeMetadata = (
  * Only the following file content types are supported: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
  *
  * @param organizationId The ID of the organization for which to upload a logo
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const uploadLogo = (
   organizationId: string,
@@ -1027,6 +1101,9 @@ export const uploadLogo = (
  * `DELETE /organizations/{organization_id}/logo` (`DeleteOrganizationLogo`)
  *
  * @param organizationId The ID of the organization for which the logo will be deleted.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteLogo = (organizationId: string): Effect.Effect<Organization, DeleteLogoError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.deleteLogo(organizationId))
@@ -1041,6 +1118,9 @@ export const deleteLogo = (organizationId: string): Effect.Effect<Organization, 
  * The subscription contains subscription items which represent the individual plans the organization is subscribed to.
  *
  * @param organizationId The ID of the organization whose subscription to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingSubscription = (
   organizationId: string
@@ -1056,6 +1136,9 @@ export const getBillingSubscription = (
  * Credits can be applied during checkout to reduce the charge or automatically applied to upcoming recurring charges.
  *
  * @param organizationId The ID of the organization whose credit balance to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingCreditBalance = (
   organizationId: string
@@ -1072,6 +1155,9 @@ export const getBillingCreditBalance = (
  * ensures that duplicate requests are safely handled.
  *
  * @param organizationId The ID of the organization whose credit balance to adjust
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const adjustBillingCreditBalance = (
   organizationId: string,
@@ -1079,4 +1165,33 @@ export const adjustBillingCreditBalance = (
 ): Effect.Effect<CommerceCreditLedgerResponse, AdjustBillingCreditBalanceError, Organizations> =>
   Effect.flatMap(Organizations, (service) => service.adjustBillingCreditBalance(organizationId, body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /organizations`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Organization, ListError, Organizations> =>
+  Paginate.stream("Organizations.listStream", 500, params, (query) => list(query))

@@ -17,7 +17,22 @@ import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { PhoneNumber } from "./schemas/PhoneNumber.js"
 
-export { DeletedObject, PhoneNumber }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  PhoneNumber
+}
 
 /**
  * The JSON body of `create`.
@@ -592,6 +607,9 @@ export const layer: Layer.Layer<PhoneNumbers, never, ClerkClient> = /*#__PURE__*
  * `POST /phone_numbers` (`CreatePhoneNumber`)
  *
  * Create a new phone number
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<PhoneNumber, CreateError, PhoneNumbers> =>
   Effect.flatMap(PhoneNumbers, (service) => service.create(body))
@@ -604,6 +622,9 @@ export const create = (body: CreateBody): Effect.Effect<PhoneNumber, CreateError
  * Returns the details of a phone number
  *
  * @param phoneNumberId The ID of the phone number to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (phoneNumberId: string): Effect.Effect<PhoneNumber, GetError, PhoneNumbers> =>
   Effect.flatMap(PhoneNumbers, (service) => service.get(phoneNumberId))
@@ -616,6 +637,9 @@ export const get = (phoneNumberId: string): Effect.Effect<PhoneNumber, GetError,
  * Updates a phone number
  *
  * @param phoneNumberId The ID of the phone number to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   phoneNumberId: string,
@@ -631,6 +655,9 @@ export const update = (
  * Delete the phone number with the given ID
  *
  * @param phoneNumberId The ID of the phone number to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (phoneNumberId: string): Effect.Effect<DeletedObject, DeleteError, PhoneNumbers> =>
   Effect.flatMap(PhoneNumbers, (service) => service.delete(phoneNumberId))
@@ -646,6 +673,9 @@ export const delete_ = (phoneNumberId: string): Effect.Effect<DeletedObject, Del
  * with attempt_verification.
  *
  * @param phoneNumberId The ID of the phone number to send the verification code to
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const prepareVerification = (
   phoneNumberId: string
@@ -670,6 +700,9 @@ export const prepareVerification = (
  * a session; to sign the user in afterwards, mint a sign-in token.
  *
  * @param phoneNumberId The ID of the phone number whose code is being verified
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const attemptVerification = (
   phoneNumberId: string,
@@ -697,6 +730,9 @@ export const attemptVerification = (
  * another admin API call.
  *
  * @param userId The ID of the user whose phone number to replace
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceForUser = (
   userId: string,
@@ -704,4 +740,12 @@ export const replaceForUser = (
 ): Effect.Effect<PhoneNumber, ReplaceForUserError, PhoneNumbers> =>
   Effect.flatMap(PhoneNumbers, (service) => service.replaceForUser(userId, body))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}

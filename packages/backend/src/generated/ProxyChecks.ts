@@ -16,7 +16,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { ProxyCheck } from "./schemas/ProxyCheck.js"
 
-export { ProxyCheck }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  ProxyCheck
+}
 
 /**
  * The JSON body of `verify`.
@@ -132,6 +140,9 @@ export const layer: Layer.Layer<ProxyChecks, never, ClerkClient> = /*#__PURE__*/
  *
  * The `proxy_url` parameter allows for testing proxy configurations for domains that don't have a proxy URL yet, or operate on
  * a different proxy URL than the one provided. It can also be used to re-validate a domain that is already configured to work with a proxy.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verify = (body?: VerifyBody): Effect.Effect<ProxyCheck, VerifyError, ProxyChecks> =>
   Effect.flatMap(ProxyChecks, (service) => service.verify(body))

@@ -12,13 +12,30 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { RedirectURL } from "./schemas/RedirectURL.js"
 
-export { DeletedObject, RedirectURL }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  RedirectURL
+}
 
 /**
  * The query of `list`.
@@ -80,6 +97,31 @@ export type ListResponse = ReadonlyArray<RedirectURL>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(RedirectURL),
   { identifier: "RedirectURLs.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<RedirectURL>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(RedirectURL),
+    total_count: Schema.Number
+  }),
+  { identifier: "RedirectURLs.ListPage" }
 )
 
 /**
@@ -169,7 +211,11 @@ export declare namespace RedirectURLs {
      *
      * Lists all whitelisted redirect_urls for the instance
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a redirect URL
      *
@@ -211,6 +257,7 @@ export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Eff
     path: "/redirect_urls",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: {}
   })
   const $create = Operation.make(client, {
@@ -241,7 +288,7 @@ export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Eff
     errors: { 404: ClerkError.NotFound }
   })
   return RedirectURLs.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as RedirectURLs.Service["list"],
     create: (body) => $create({ body }),
     get: (id) => $get({ path: { id: id } }),
     delete: (id) => $delete({ path: { id: id } })
@@ -260,14 +307,27 @@ export const layer: Layer.Layer<RedirectURLs, never, ClerkClient> = /*#__PURE__*
  * `GET /redirect_urls` (`ListRedirectURLs`)
  *
  * Lists all whitelisted redirect_urls for the instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, RedirectURLs> =>
-  Effect.flatMap(RedirectURLs, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, RedirectURLs>
+  (
+    params?: ListParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<ListResponse, ListError, RedirectURLs>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, RedirectURLs>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(RedirectURLs, (service) => service.list(params)) as never
 
 /**
  * Create a redirect URL
  *
  * `POST /redirect_urls` (`CreateRedirectURL`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.create(body))
@@ -280,6 +340,9 @@ export const create = (body: CreateBody): Effect.Effect<RedirectURL, CreateError
  * Retrieve the details of the redirect URL with the given ID
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.get(id))
@@ -292,8 +355,42 @@ export const get = (id: string): Effect.Effect<RedirectURL, GetError, RedirectUR
  * Remove the selected redirect URL from the whitelist of the instance
  *
  * @param id The ID of the redirect URL
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (id: string): Effect.Effect<DeletedObject, DeleteError, RedirectURLs> =>
   Effect.flatMap(RedirectURLs, (service) => service.delete(id))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /redirect_urls`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<RedirectURL, ListError, RedirectURLs> =>
+  Paginate.stream("RedirectURLs.listStream", 500, params, (query) => list({ ...query, paginated: true }))

@@ -13,15 +13,46 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { ReassignmentMappings } from "./schemas/ReassignmentMappings.js"
 import { RoleSet } from "./schemas/RoleSet.js"
 import { RoleSets as RoleSetsSchema } from "./schemas/RoleSets.js"
 
-export { DeletedObject, ReassignmentMappings, RoleSet, RoleSetsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  ReassignmentMappings,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  RoleSet,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  RoleSetsSchema
+}
 
 /**
  * The query of `list`.
@@ -603,6 +634,9 @@ export const layer: Layer.Layer<RoleSets, never, ClerkClient> = /*#__PURE__*/ La
  * Returns a list of role sets for the instance.
  * Results can be paginated using the optional `limit` and `offset` query parameters.
  * The role sets are ordered by descending creation date by default.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<RoleSetsSchema, ListError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.list(params))
@@ -615,6 +649,9 @@ export const list = (params?: ListParams): Effect.Effect<RoleSetsSchema, ListErr
  * Creates a new role set with the given name and roles.
  * The key must be unique for the instance and start with the 'role_set:' prefix, followed by lowercase alphanumeric characters and underscores only.
  * You must provide at least one role and specify a default role key and creator role key.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<RoleSet, CreateError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.create(body))
@@ -627,6 +664,9 @@ export const create = (body: CreateBody): Effect.Effect<RoleSet, CreateError, Ro
  * Retrieves an existing role set by its key or ID.
  *
  * @param roleSetKeyOrId The key or ID of the role set
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (roleSetKeyOrId: string): Effect.Effect<RoleSet, GetError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.get(roleSetKeyOrId))
@@ -641,6 +681,9 @@ export const get = (roleSetKeyOrId: string): Effect.Effect<RoleSet, GetError, Ro
  * All parameters are optional - you can update only the fields you want to change.
  *
  * @param roleSetKeyOrId The key or ID of the role set to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (roleSetKeyOrId: string, body: UpdateBody): Effect.Effect<RoleSet, UpdateError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.update(roleSetKeyOrId, body))
@@ -655,6 +698,9 @@ export const update = (roleSetKeyOrId: string, body: UpdateBody): Effect.Effect<
  * Organizations using this role set will be migrated to the destination role set.
  *
  * @param roleSetKeyOrId The key or ID of the role set to replace
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replace = (
   roleSetKeyOrId: string,
@@ -671,6 +717,9 @@ export const replace = (
  * You can optionally update the default role or creator role when adding new roles.
  *
  * @param roleSetKeyOrId The key or ID of the role set
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const addRoles = (roleSetKeyOrId: string, body: AddRolesBody): Effect.Effect<RoleSet, AddRolesError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.addRoles(roleSetKeyOrId, body))
@@ -684,9 +733,33 @@ export const addRoles = (roleSetKeyOrId: string, body: AddRolesBody): Effect.Eff
  * the source role and reassigns any members to the destination role.
  *
  * @param roleSetKeyOrId The key or ID of the role set
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceRole = (
   roleSetKeyOrId: string,
   body: ReplaceRoleBody
 ): Effect.Effect<RoleSet, ReplaceRoleError, RoleSets> =>
   Effect.flatMap(RoleSets, (service) => service.replaceRole(roleSetKeyOrId, body))
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /role_sets`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<RoleSet, ListError, RoleSets> =>
+  Paginate.stream("RoleSets.listStream", 500, params, (query) => list(query))

@@ -12,14 +12,38 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { SAMLConnection } from "./schemas/SAMLConnection.js"
 import { SAMLConnections as SAMLConnectionsSchema } from "./schemas/SAMLConnections.js"
 
-export { DeletedObject, SAMLConnection, SAMLConnectionsSchema }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SAMLConnection,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SAMLConnectionsSchema
+}
 
 /**
  * The query of `list`.
@@ -199,7 +223,13 @@ export const CreateBody: Schema.Schema<CreateBody> = /*#__PURE__*/ Schema.annota
         })
       )
     )
-  }),
+  }).pipe(
+    /*#__PURE__*/ Schema.filter(
+      (value: any) =>
+        [["domain"], ["domains"]].filter((names) => names.every((name) => value[name] !== undefined)).length >= 1,
+      { description: "at least one of domain, domains" }
+    )
+  ),
   { identifier: "SAMLConnections.CreateBody" }
 )
 
@@ -587,6 +617,9 @@ export const layer: Layer.Layer<SAMLConnections, never, ClerkClient> = /*#__PURE
  * The SAML Connections are ordered by descending creation date and the most recent will be returned first.
  * Deprecated: Use the Enterprise Connections API instead. This endpoint will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<SAMLConnectionsSchema, ListError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.list(params))
@@ -599,6 +632,9 @@ export const list = (params?: ListParams): Effect.Effect<SAMLConnectionsSchema, 
  * Create a new SAML Connection.
  * Deprecated: Use the Enterprise Connections API instead. This endpoint will be removed in future versions.
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<SAMLConnection, CreateError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.create(body))
@@ -613,6 +649,9 @@ export const create = (body: CreateBody): Effect.Effect<SAMLConnection, CreateEr
  *
  * @param samlConnectionId The ID of the SAML Connection
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (samlConnectionId: string): Effect.Effect<SAMLConnection, GetError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.get(samlConnectionId))
@@ -627,6 +666,9 @@ export const get = (samlConnectionId: string): Effect.Effect<SAMLConnection, Get
  *
  * @param samlConnectionId The ID of the SAML Connection to update
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   samlConnectionId: string,
@@ -644,8 +686,40 @@ export const update = (
  *
  * @param samlConnectionId The ID of the SAML Connection to delete
  * @deprecated
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (samlConnectionId: string): Effect.Effect<DeletedObject, DeleteError, SAMLConnections> =>
   Effect.flatMap(SAMLConnections, (service) => service.delete(samlConnectionId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /saml_connections`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<SAMLConnection, ListError, SAMLConnections> =>
+  Paginate.stream("SAMLConnections.listStream", 500, params, (query) => list(query))

@@ -11,16 +11,54 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { SCIMDirectories as SCIMDirectoriesSchema } from "./schemas/SCIMDirectories.js"
 import { SCIMDirectory } from "./schemas/SCIMDirectory.js"
 import { SCIMGroupRoleMapping } from "./schemas/SCIMGroupRoleMapping.js"
 import { SCIMGroupRoleMappings } from "./schemas/SCIMGroupRoleMappings.js"
 
-export { DeletedObject, SCIMDirectoriesSchema, SCIMDirectory, SCIMGroupRoleMapping, SCIMGroupRoleMappings }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SCIMDirectoriesSchema,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SCIMDirectory,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SCIMGroupRoleMapping,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SCIMGroupRoleMappings
+}
 
 /**
  * The query of `list`.
@@ -767,6 +805,9 @@ export const layer: Layer.Layer<SCIMDirectories, never, ClerkClient> = /*#__PURE
  * `GET /scim_directories` (`ListSCIMDirectories`)
  *
  * Returns a list of all directories for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, SCIMDirectories> =>
   Effect.flatMap(SCIMDirectories, (service) => service.list(params))
@@ -777,6 +818,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * `POST /scim_directories` (`CreateSCIMDirectory`)
  *
  * Create a new directory for the instance.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<SCIMDirectory, CreateError, SCIMDirectories> =>
   Effect.flatMap(SCIMDirectories, (service) => service.create(body))
@@ -789,6 +833,9 @@ export const create = (body: CreateBody): Effect.Effect<SCIMDirectory, CreateErr
  * Returns the details of a directory.
  *
  * @param scimDirectoryId The ID of the directory to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (scimDirectoryId: string): Effect.Effect<SCIMDirectory, GetError, SCIMDirectories> =>
   Effect.flatMap(SCIMDirectories, (service) => service.get(scimDirectoryId))
@@ -801,6 +848,9 @@ export const get = (scimDirectoryId: string): Effect.Effect<SCIMDirectory, GetEr
  * Updates a directory.
  *
  * @param scimDirectoryId The ID of the directory to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (
   scimDirectoryId: string,
@@ -817,6 +867,9 @@ export const update = (
  * with the directory's API key are rejected afterwards.
  *
  * @param scimDirectoryId The ID of the directory to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (scimDirectoryId: string): Effect.Effect<DeletedObject, DeleteError, SCIMDirectories> =>
   Effect.flatMap(SCIMDirectories, (service) => service.delete(scimDirectoryId))
@@ -832,6 +885,9 @@ export const delete_ = (scimDirectoryId: string): Effect.Effect<DeletedObject, D
  * it expires.
  *
  * @param scimDirectoryId The ID of the directory whose API key to rotate
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const rotateApiKey = (
   scimDirectoryId: string
@@ -846,6 +902,9 @@ export const rotateApiKey = (
  * Returns the list of SCIM group to organization role mappings for a directory, ordered by precedence.
  *
  * @param scimDirectoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listGroupRoleMappings = (
   scimDirectoryId: string
@@ -861,6 +920,9 @@ export const listGroupRoleMappings = (
  * Group role mapping must be enabled on the directory.
  *
  * @param scimDirectoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createGroupRoleMapping = (
   scimDirectoryId: string,
@@ -879,6 +941,9 @@ export const createGroupRoleMapping = (
  * enabled on the directory.
  *
  * @param scimDirectoryId The ID of the directory.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceGroupRoleMappings = (
   scimDirectoryId: string,
@@ -896,6 +961,9 @@ export const replaceGroupRoleMappings = (
  *
  * @param scimDirectoryId The ID of the directory.
  * @param mappingId The ID of the SCIM group role mapping to delete.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteGroupRoleMapping = (
   scimDirectoryId: string,
@@ -903,4 +971,33 @@ export const deleteGroupRoleMapping = (
 ): Effect.Effect<DeleteGroupRoleMappingResponse, DeleteGroupRoleMappingError, SCIMDirectories> =>
   Effect.flatMap(SCIMDirectories, (service) => service.deleteGroupRoleMapping(scimDirectoryId, mappingId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /scim_directories`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<SCIMDirectory, ListError, SCIMDirectories> =>
+  Paginate.stream("SCIMDirectories.listStream", 500, params, (query) => list(query))

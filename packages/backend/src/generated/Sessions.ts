@@ -13,13 +13,30 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { Session } from "./schemas/Session.js"
 import { SessionRefresh } from "./schemas/SessionRefresh.js"
 
-export { Session, SessionRefresh }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  Session,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SessionRefresh
+}
 
 /**
  * The query of `list`.
@@ -98,6 +115,31 @@ export type ListResponse = ReadonlyArray<Session>
 export const ListResponse: Schema.Schema<ListResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(Session),
   { identifier: "Sessions.ListResponse" }
+)
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface ListPage {
+  readonly data: ReadonlyArray<Session>
+  readonly total_count: number
+}
+
+/**
+ * The body of `list` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListPage: Schema.Schema<ListPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: /*#__PURE__*/ Schema.Array(Session),
+    total_count: Schema.Number
+  }),
+  { identifier: "Sessions.ListPage" }
 )
 
 /**
@@ -396,7 +438,11 @@ export declare namespace Sessions {
      * **Deprecation Notice (2024-01-01):** All parameters were initially considered optional, however
      * moving forward at least one of `client_id` or `user_id` parameters should be provided.
      */
-    readonly list: (params?: ListParams) => Effect.Effect<ListResponse, ListError>
+    readonly list: {
+      (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError>
+      (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError>
+      (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError>
+    }
     /**
      * Create a new active session
      *
@@ -483,6 +529,7 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     path: "/sessions",
     query: ListParams,
     success: ListResponse,
+    paginated: ListPage,
     errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
   })
   const $create = Operation.make(client, {
@@ -545,7 +592,7 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     errors: { 404: ClerkError.NotFound }
   })
   return Sessions.of({
-    list: (params) => $list({ query: params }),
+    list: ((params) => $list({ query: params })) as Sessions.Service["list"],
     create: (body) => $create({ body }),
     get: (sessionId) => $get({ path: { session_id: sessionId } }),
     refresh: (sessionId, body) => $refresh({ path: { session_id: sessionId }, body }),
@@ -574,9 +621,17 @@ export const layer: Layer.Layer<Sessions, never, ClerkClient> = /*#__PURE__*/ La
  *
  * **Deprecation Notice (2024-01-01):** All parameters were initially considered optional, however
  * moving forward at least one of `client_id` or `user_id` parameters should be provided.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Sessions> =>
-  Effect.flatMap(Sessions, (service) => service.list(params))
+export const list: {
+  (params: ListParams & { readonly paginated: true }): Effect.Effect<ListPage, ListError, Sessions>
+  (params?: ListParams & { readonly paginated?: false | undefined }): Effect.Effect<ListResponse, ListError, Sessions>
+  (params?: ListParams): Effect.Effect<ListResponse | ListPage, ListError, Sessions>
+} = (params?: ListParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Sessions, (service) => service.list(params)) as never
 
 /**
  * Create a new active session
@@ -587,6 +642,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  *
  * **This operation is intended only for use in testing, and is not available for production instances.** If you are looking to generate a user session from the backend,
  * we recommend using the [Sign-in Tokens](https://clerk.com/docs/reference/backend-api/tag/Sign-in-Tokens#operation/CreateSignInToken) resource instead.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<Session, CreateError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.create(body))
@@ -599,6 +657,9 @@ export const create = (body: CreateBody): Effect.Effect<Session, CreateError, Se
  * Retrieve the details of a session
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (sessionId: string): Effect.Effect<Session, GetError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.get(sessionId))
@@ -612,6 +673,9 @@ export const get = (sessionId: string): Effect.Effect<Session, GetError, Session
  * are validation errors, which signals the SDKs to fall back to the handshake flow.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const refresh = (sessionId: string, body: RefreshBody): Effect.Effect<SessionRefresh, RefreshError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.refresh(sessionId, body))
@@ -625,6 +689,9 @@ export const refresh = (sessionId: string, body: RefreshBody): Effect.Effect<Ses
  * In multi-session mode, a revoked session will still be returned along with its client object, however the user will need to sign in again.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (sessionId: string): Effect.Effect<Session, RevokeError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.revoke(sessionId))
@@ -637,6 +704,9 @@ export const revoke = (sessionId: string): Effect.Effect<Session, RevokeError, S
  * Creates a session JSON Web Token (JWT) based on a session.
  *
  * @param sessionId The ID of the session
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createToken = (
   sessionId: string,
@@ -653,6 +723,9 @@ export const createToken = (
  *
  * @param sessionId The ID of the session
  * @param templateName The name of the JWT template defined in your instance (e.g. `custom_hasura`).
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createTokenFromTemplate = (
   sessionId: string,
@@ -660,3 +733,26 @@ export const createTokenFromTemplate = (
   body?: CreateTokenFromTemplateBody
 ): Effect.Effect<CreateTokenFromTemplateResponse, CreateTokenFromTemplateError, Sessions> =>
   Effect.flatMap(Sessions, (service) => service.createTokenFromTemplate(sessionId, templateName, body))
+
+/**
+ * The params of `listStream`: those of `list` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `list` (`GET /sessions`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<Session, ListError, Sessions> =>
+  Paginate.stream("Sessions.listStream", 500, params, (query) => list({ ...query, paginated: true }))

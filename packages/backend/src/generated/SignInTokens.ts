@@ -17,7 +17,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { SignInToken } from "./schemas/SignInToken.js"
 
-export { SignInToken }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SignInToken
+}
 
 /**
  * The JSON body of `create`.
@@ -167,6 +175,9 @@ export const layer: Layer.Layer<SignInTokens, never, ClerkClient> = /*#__PURE__*
  * Creates a new sign-in token and associates it with the given user.
  * By default, sign-in tokens expire in 30 days.
  * You can optionally supply a different duration in seconds using the `expires_in_seconds` property.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<SignInToken, CreateError, SignInTokens> =>
   Effect.flatMap(SignInTokens, (service) => service.create(body))
@@ -179,6 +190,9 @@ export const create = (body: CreateBody): Effect.Effect<SignInToken, CreateError
  * Revokes a pending sign-in token
  *
  * @param signInTokenId The ID of the sign-in token to be revoked
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revoke = (signInTokenId: string): Effect.Effect<SignInToken, RevokeError, SignInTokens> =>
   Effect.flatMap(SignInTokens, (service) => service.revoke(signInTokenId))

@@ -16,7 +16,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { SignUp } from "./schemas/SignUp.js"
 
-export { SignUp }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SignUp
+}
 
 /**
  * The JSON body of `update`.
@@ -151,6 +159,9 @@ export const layer: Layer.Layer<SignUps, never, ClerkClient> = /*#__PURE__*/ Lay
  * Retrieve the details of the sign-up with the given ID
  *
  * @param id The ID of the sign-up to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (id: string): Effect.Effect<SignUp, GetError, SignUps> =>
   Effect.flatMap(SignUps, (service) => service.get(id))
@@ -163,6 +174,9 @@ export const get = (id: string): Effect.Effect<SignUp, GetError, SignUps> =>
  * Update the sign-up with the given ID
  *
  * @param id The ID of the sign-up to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (id: string, body?: UpdateBody): Effect.Effect<SignUp, UpdateError, SignUps> =>
   Effect.flatMap(SignUps, (service) => service.update(id, body))

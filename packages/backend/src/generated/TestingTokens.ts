@@ -15,7 +15,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { TestingToken } from "./schemas/TestingToken.js"
 
-export { TestingToken }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  TestingToken
+}
 
 /**
  * What `create` can fail with: the statuses the spec documents for it, then what any call can meet.
@@ -86,6 +94,9 @@ export const layer: Layer.Layer<TestingTokens, never, ClerkClient> = /*#__PURE__
  * `POST /testing_tokens` (`CreateTestingToken`)
  *
  * Retrieve a new testing token.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (): Effect.Effect<TestingToken, CreateError, TestingTokens> =>
   Effect.flatMap(TestingTokens, (service) => service.create())

@@ -11,17 +11,21 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { AdjustCreditBalanceRequest } from "./schemas/AdjustCreditBalanceRequest.js"
 import { CommerceCreditBalanceResponse } from "./schemas/CommerceCreditBalanceResponse.js"
 import { CommerceCreditLedgerResponse } from "./schemas/CommerceCreditLedgerResponse.js"
 import { CommerceSubscription } from "./schemas/CommerceSubscription.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { OAuthAccessToken } from "./schemas/OAuthAccessToken.js"
+import { OrganizationInvitationWithPublicOrganizationData } from "./schemas/OrganizationInvitationWithPublicOrganizationData.js"
 import { OrganizationInvitationsWithPublicOrganizationData } from "./schemas/OrganizationInvitationsWithPublicOrganizationData.js"
+import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
 import { OrganizationMemberships } from "./schemas/OrganizationMemberships.js"
 import { PasswordHasher } from "./schemas/PasswordHasher.js"
 import { TotalCount } from "./schemas/TotalCount.js"
@@ -29,17 +33,89 @@ import { TrustedDevice } from "./schemas/TrustedDevice.js"
 import { User } from "./schemas/User.js"
 
 export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   AdjustCreditBalanceRequest,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditBalanceResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceCreditLedgerResponse,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CommerceSubscription,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OAuthAccessToken,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationInvitationsWithPublicOrganizationData,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   OrganizationMemberships,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PasswordHasher,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   TotalCount,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   TrustedDevice,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   User
 }
 
@@ -1089,6 +1165,31 @@ export const GetOAuthAccessTokenParams: Schema.Schema<GetOAuthAccessTokenParams>
 )
 
 /**
+ * The body of `getOAuthAccessToken` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface GetOAuthAccessTokenPage {
+  readonly data: OAuthAccessToken
+  readonly total_count: number
+}
+
+/**
+ * The body of `getOAuthAccessToken` with `paginated: true`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetOAuthAccessTokenPage: Schema.Schema<GetOAuthAccessTokenPage> = /*#__PURE__*/ Schema.annotations(
+  /*#__PURE__*/ Schema.Struct({
+    data: OAuthAccessToken,
+    total_count: Schema.Number
+  }),
+  { identifier: "Users.GetOAuthAccessTokenPage" }
+)
+
+/**
  * The query of `getOrganizationMemberships`.
  *
  * @since 0.1.0
@@ -2028,11 +2129,23 @@ export declare namespace Users {
      * @param userId The ID of the user for which to retrieve the OAuth access token
      * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
      */
-    readonly getOAuthAccessToken: (
-      userId: string,
-      provider: string,
-      params?: GetOAuthAccessTokenParams
-    ) => Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError>
+    readonly getOAuthAccessToken: {
+      (
+        userId: string,
+        provider: string,
+        params: GetOAuthAccessTokenParams & { readonly paginated: true }
+      ): Effect.Effect<GetOAuthAccessTokenPage, GetOAuthAccessTokenError>
+      (
+        userId: string,
+        provider: string,
+        params?: GetOAuthAccessTokenParams & { readonly paginated?: false | undefined }
+      ): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError>
+      (
+        userId: string,
+        provider: string,
+        params?: GetOAuthAccessTokenParams
+      ): Effect.Effect<OAuthAccessToken | GetOAuthAccessTokenPage, GetOAuthAccessTokenError>
+    }
     /**
      * Retrieve all memberships for a user
      *
@@ -2440,6 +2553,7 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id", "provider"],
     query: GetOAuthAccessTokenParams,
     success: OAuthAccessToken,
+    paginated: GetOAuthAccessTokenPage,
     errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
   })
   const $getOrganizationMemberships = Operation.make(client, {
@@ -2615,8 +2729,11 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     getBillingSubscription: (userId) => $getBillingSubscription({ path: { user_id: userId } }),
     getBillingCreditBalance: (userId) => $getBillingCreditBalance({ path: { user_id: userId } }),
     adjustBillingCreditBalance: (userId, body) => $adjustBillingCreditBalance({ path: { user_id: userId }, body }),
-    getOAuthAccessToken: (userId, provider, params) =>
-      $getOAuthAccessToken({ path: { user_id: userId, provider: provider }, query: params }),
+    getOAuthAccessToken: ((userId, provider, params) =>
+      $getOAuthAccessToken({
+        path: { user_id: userId, provider: provider },
+        query: params
+      })) as Users.Service["getOAuthAccessToken"],
     getOrganizationMemberships: (userId, params) =>
       $getOrganizationMemberships({ path: { user_id: userId }, query: params }),
     getOrganizationInvitations: (userId, params) =>
@@ -2659,6 +2776,9 @@ export const layer: Layer.Layer<Users, never, ClerkClient> = /*#__PURE__*/ Layer
  * A cursor page costs the same no matter how far into the list it sits, while a large `offset`
  * has to walk and discard every row before it, so it gets progressively slower and eventually
  * times out. Cursor pagination requires the `created_at` ordering, which is the default.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, Users> =>
   Effect.flatMap(Users, (service) => service.list(params))
@@ -2675,6 +2795,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  * Note: If you are performing a migration, check out our guide on [zero downtime migrations](https://clerk.com/docs/deployments/migrate-overview).
  *
  * The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<User, CreateError, Users> =>
   Effect.flatMap(Users, (service) => service.create(body))
@@ -2685,6 +2808,9 @@ export const create = (body: CreateBody): Effect.Effect<User, CreateError, Users
  * `GET /users/count` (`GetUsersCount`)
  *
  * Returns a total count of all users that match the given filtering criteria.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const count = (params?: CountParams): Effect.Effect<TotalCount, CountError, Users> =>
   Effect.flatMap(Users, (service) => service.count(params))
@@ -2697,6 +2823,9 @@ export const count = (params?: CountParams): Effect.Effect<TotalCount, CountErro
  * Retrieve the details of a user
  *
  * @param userId The ID of the user to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const get = (userId: string): Effect.Effect<User, GetError, Users> =>
   Effect.flatMap(Users, (service) => service.get(userId))
@@ -2717,6 +2846,9 @@ export const get = (userId: string): Effect.Effect<User, GetError, Users> =>
  * Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
  *
  * @param userId The ID of the user to update
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const update = (userId: string, body: UpdateBody): Effect.Effect<User, UpdateError, Users> =>
   Effect.flatMap(Users, (service) => service.update(userId, body))
@@ -2729,6 +2861,9 @@ export const update = (userId: string, body: UpdateBody): Effect.Effect<User, Up
  * Delete the specified user
  *
  * @param userId The ID of the user to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (userId: string): Effect.Effect<DeletedObject, DeleteError, Users> =>
   Effect.flatMap(Users, (service) => service.delete(userId))
@@ -2741,6 +2876,9 @@ export const delete_ = (userId: string): Effect.Effect<DeletedObject, DeleteErro
  * Marks the given user as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
  *
  * @param userId The ID of the user to ban
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const ban = (userId: string): Effect.Effect<User, BanError, Users> =>
   Effect.flatMap(Users, (service) => service.ban(userId))
@@ -2753,6 +2891,9 @@ export const ban = (userId: string): Effect.Effect<User, BanError, Users> =>
  * Removes the ban mark from the given user.
  *
  * @param userId The ID of the user to unban
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unban = (userId: string): Effect.Effect<User, UnbanError, Users> =>
   Effect.flatMap(Users, (service) => service.unban(userId))
@@ -2763,6 +2904,9 @@ export const unban = (userId: string): Effect.Effect<User, UnbanError, Users> =>
  * `POST /users/ban` (`UsersBan`)
  *
  * Marks multiple users as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkBan = (body: BulkBanBody): Effect.Effect<BulkBanResponse, BulkBanError, Users> =>
   Effect.flatMap(Users, (service) => service.bulkBan(body))
@@ -2773,6 +2917,9 @@ export const bulkBan = (body: BulkBanBody): Effect.Effect<BulkBanResponse, BulkB
  * `POST /users/unban` (`UsersUnban`)
  *
  * Removes the ban mark from multiple users.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkUnban = (body: BulkUnbanBody): Effect.Effect<BulkUnbanResponse, BulkUnbanError, Users> =>
   Effect.flatMap(Users, (service) => service.bulkUnban(body))
@@ -2786,6 +2933,9 @@ export const bulkUnban = (body: BulkUnbanBody): Effect.Effect<BulkUnbanResponse,
  * Lock duration can be configured in the instance's restrictions settings.
  *
  * @param userId The ID of the user to lock
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const lock = (userId: string): Effect.Effect<User, LockError, Users> =>
   Effect.flatMap(Users, (service) => service.lock(userId))
@@ -2798,6 +2948,9 @@ export const lock = (userId: string): Effect.Effect<User, LockError, Users> =>
  * Removes the lock from the given user.
  *
  * @param userId The ID of the user to unlock
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unlock = (userId: string): Effect.Effect<User, UnlockError, Users> =>
   Effect.flatMap(Users, (service) => service.unlock(userId))
@@ -2810,6 +2963,9 @@ export const unlock = (userId: string): Effect.Effect<User, UnlockError, Users> 
  * Update a user's profile image
  *
  * @param userId The ID of the user to update the profile image for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const setProfileImage = (
   userId: string,
@@ -2825,6 +2981,9 @@ export const setProfileImage = (
  * Delete a user's profile image
  *
  * @param userId The ID of the user to delete the profile image for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteProfileImage = (userId: string): Effect.Effect<User, DeleteProfileImageError, Users> =>
   Effect.flatMap(Users, (service) => service.deleteProfileImage(userId))
@@ -2845,6 +3004,9 @@ export const deleteProfileImage = (userId: string): Effect.Effect<User, DeletePr
  * explicitly intend to overwrite a metadata field wholesale.
  *
  * @param userId The ID of the user whose metadata will be replaced
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const replaceMetadata = (
   userId: string,
@@ -2867,6 +3029,9 @@ export const replaceMetadata = (
  * You can remove metadata keys at any level by setting their value to `null`.
  *
  * @param userId The ID of the user whose metadata will be updated and merged
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const updateMetadata = (
   userId: string,
@@ -2884,6 +3049,9 @@ export const updateMetadata = (
  * The subscription contains subscription items which represent the individual plans the user is subscribed to.
  *
  * @param userId The ID of the user whose subscription to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingSubscription = (
   userId: string
@@ -2899,6 +3067,9 @@ export const getBillingSubscription = (
  * Credits can be applied during checkout to reduce the charge or automatically applied to upcoming recurring charges
  *
  * @param userId The ID of the user whose credit balance to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getBillingCreditBalance = (
   userId: string
@@ -2915,6 +3086,9 @@ export const getBillingCreditBalance = (
  * ensures that duplicate requests are safely handled.
  *
  * @param userId The ID of the user whose credit balance to adjust
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const adjustBillingCreditBalance = (
   userId: string,
@@ -2932,13 +3106,29 @@ export const adjustBillingCreditBalance = (
  *
  * @param userId The ID of the user for which to retrieve the OAuth access token
  * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
+ *
+ * @since 0.1.0
+ * @category accessors
  */
-export const getOAuthAccessToken = (
-  userId: string,
-  provider: string,
-  params?: GetOAuthAccessTokenParams
-): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError, Users> =>
-  Effect.flatMap(Users, (service) => service.getOAuthAccessToken(userId, provider, params))
+export const getOAuthAccessToken: {
+  (
+    userId: string,
+    provider: string,
+    params: GetOAuthAccessTokenParams & { readonly paginated: true }
+  ): Effect.Effect<GetOAuthAccessTokenPage, GetOAuthAccessTokenError, Users>
+  (
+    userId: string,
+    provider: string,
+    params?: GetOAuthAccessTokenParams & { readonly paginated?: false | undefined }
+  ): Effect.Effect<OAuthAccessToken, GetOAuthAccessTokenError, Users>
+  (
+    userId: string,
+    provider: string,
+    params?: GetOAuthAccessTokenParams
+  ): Effect.Effect<OAuthAccessToken | GetOAuthAccessTokenPage, GetOAuthAccessTokenError, Users>
+} = (userId: string, provider: string, params?: GetOAuthAccessTokenParams) =>
+  // the overloads above type the result by the value of `paginated`
+  Effect.flatMap(Users, (service) => service.getOAuthAccessToken(userId, provider, params)) as never
 
 /**
  * Retrieve all memberships for a user
@@ -2948,6 +3138,9 @@ export const getOAuthAccessToken = (
  * Retrieve a paginated list of the user's organization memberships
  *
  * @param userId The ID of the user whose organization memberships we want to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOrganizationMemberships = (
   userId: string,
@@ -2963,6 +3156,9 @@ export const getOrganizationMemberships = (
  * Retrieve a paginated list of the user's organization invitations
  *
  * @param userId The ID of the user whose organization invitations we want to retrieve
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const getOrganizationInvitations = (
   userId: string,
@@ -2980,6 +3176,9 @@ export const getOrganizationInvitations = (
  * If the user does not have a password, the user is returned unchanged and no password-deletion or user-update event is emitted. By default, existing sessions remain active. Set `sign_out_of_other_sessions` to `true` to revoke sessions active when the request is processed.
  *
  * @param userId The ID of the user whose password to remove
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const removePassword = (
   userId: string,
@@ -2996,6 +3195,9 @@ export const removePassword = (
  * Useful for custom auth flows and re-verification.
  *
  * @param userId The ID of the user for whom to verify the password
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyPassword = (
   userId: string,
@@ -3014,6 +3216,9 @@ export const verifyPassword = (
  * Useful for custom auth flows and re-verification.
  *
  * @param userId The ID of the user for whom to verify the TOTP
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const verifyTotp = (
   userId: string,
@@ -3029,6 +3234,9 @@ export const verifyTotp = (
  * Disable all of a user's MFA methods (e.g. OTP sent via SMS, TOTP on their authenticator app) at once.
  *
  * @param userId The ID of the user whose MFA methods are to be disabled
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const disableMfa = (userId: string): Effect.Effect<DisableMfaResponse, DisableMfaError, Users> =>
   Effect.flatMap(Users, (service) => service.disableMfa(userId))
@@ -3041,6 +3249,9 @@ export const disableMfa = (userId: string): Effect.Effect<DisableMfaResponse, Di
  * Disable all of a user's backup codes.
  *
  * @param userId The ID of the user whose backup codes are to be deleted.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteBackupCodes = (
   userId: string
@@ -3056,6 +3267,9 @@ export const deleteBackupCodes = (
  *
  * @param userId The ID of the user that owns the passkey identity
  * @param passkeyIdentificationId The ID of the passkey identity to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deletePasskey = (
   userId: string,
@@ -3071,6 +3285,9 @@ export const deletePasskey = (
  * Returns the active trusted devices enrolled by the user.
  *
  * @param userId The ID of the user whose trusted devices are returned
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const listTrustedDevices = (
   userId: string
@@ -3086,6 +3303,9 @@ export const listTrustedDevices = (
  *
  * @param userId The ID of the user that owns the trusted device
  * @param trustedDeviceId The ID of the trusted device to revoke
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const revokeTrustedDevice = (
   userId: string,
@@ -3102,6 +3322,9 @@ export const revokeTrustedDevice = (
  *
  * @param userId The ID of the user that owns the web3 wallet
  * @param web3WalletIdentificationId The ID of the web3 wallet identity to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteWeb3Wallet = (
   userId: string,
@@ -3117,6 +3340,9 @@ export const deleteWeb3Wallet = (
  * Deletes all of the user's TOTPs.
  *
  * @param userId The ID of the user whose TOTPs are to be deleted
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteTOTP = (userId: string): Effect.Effect<DeleteTOTPResponse, DeleteTOTPError, Users> =>
   Effect.flatMap(Users, (service) => service.deleteTOTP(userId))
@@ -3130,6 +3356,9 @@ export const deleteTOTP = (userId: string): Effect.Effect<DeleteTOTPResponse, De
  *
  * @param userId The ID of the user's external account
  * @param externalAccountId The ID of the external account to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteExternalAccount = (
   userId: string,
@@ -3145,6 +3374,9 @@ export const deleteExternalAccount = (
  * Sets the given user's password as compromised. The user will be prompted to reset their password on their next sign-in.
  *
  * @param userId The ID of the user to set the password as compromised
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const setPasswordCompromised = (
   userId: string,
@@ -3162,8 +3394,132 @@ export const setPasswordCompromised = (
  * If the user is in reserved-email password quarantine, the quarantine is preserved and the returned user will still have `requires_password_reset` set to `true`. Reserved-email password quarantine can only be cleared by completing a password reset or changing/removing the password.
  *
  * @param userId The ID of the user to unset the compromised status for
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const unsetPasswordCompromised = (userId: string): Effect.Effect<User, UnsetPasswordCompromisedError, Users> =>
   Effect.flatMap(Users, (service) => service.unsetPasswordCompromised(userId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /users`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<User, ListError, Users> =>
+  Paginate.stream("Users.listStream", 500, params, (query) => list(query))
+
+/**
+ * The params of `getOAuthAccessTokenStream`: those of `getOAuthAccessToken` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOAuthAccessTokenStreamParams = Omit<GetOAuthAccessTokenParams, "limit" | "offset" | "paginated"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOAuthAccessToken` (`GET /users/{user_id}/oauth_access_tokens/{provider}`), as a Stream.
+ *
+ * Each page is one `getOAuthAccessToken` call with `limit` = `pageSize` (default 500, the spec's maximum), `paginated: true` and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOAuthAccessToken`'s error.
+ *
+ * @param userId The ID of the user for which to retrieve the OAuth access token
+ * @param provider The ID of the OAuth provider (e.g. `oauth_google`)
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOAuthAccessTokenStream = (
+  userId: string,
+  provider: string,
+  params?: GetOAuthAccessTokenStreamParams
+): Stream.Stream<OAuthAccessToken[number], GetOAuthAccessTokenError, Users> =>
+  Paginate.stream("Users.getOAuthAccessTokenStream", 500, params, (query) =>
+    getOAuthAccessToken(userId, provider, { ...query, paginated: true })
+  )
+
+/**
+ * The params of `getOrganizationMembershipsStream`: those of `getOrganizationMemberships` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOrganizationMembershipsStreamParams = Omit<GetOrganizationMembershipsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOrganizationMemberships` (`GET /users/{user_id}/organization_memberships`), as a Stream.
+ *
+ * Each page is one `getOrganizationMemberships` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOrganizationMemberships`'s error.
+ *
+ * @param userId The ID of the user whose organization memberships we want to retrieve
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOrganizationMembershipsStream = (
+  userId: string,
+  params?: GetOrganizationMembershipsStreamParams
+): Stream.Stream<OrganizationMembership, GetOrganizationMembershipsError, Users> =>
+  Paginate.stream("Users.getOrganizationMembershipsStream", 500, params, (query) =>
+    getOrganizationMemberships(userId, query)
+  )
+
+/**
+ * The params of `getOrganizationInvitationsStream`: those of `getOrganizationInvitations` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type GetOrganizationInvitationsStreamParams = Omit<GetOrganizationInvitationsParams, "limit" | "offset"> & {
+  readonly pageSize?: number | undefined
+}
+
+/**
+ * Every item of `getOrganizationInvitations` (`GET /users/{user_id}/organization_invitations`), as a Stream.
+ *
+ * Each page is one `getOrganizationInvitations` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `getOrganizationInvitations`'s error.
+ *
+ * @param userId The ID of the user whose organization invitations we want to retrieve
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const getOrganizationInvitationsStream = (
+  userId: string,
+  params?: GetOrganizationInvitationsStreamParams
+): Stream.Stream<OrganizationInvitationWithPublicOrganizationData, GetOrganizationInvitationsError, Users> =>
+  Paginate.stream("Users.getOrganizationInvitationsStream", 500, params, (query) =>
+    getOrganizationInvitations(userId, query)
+  )

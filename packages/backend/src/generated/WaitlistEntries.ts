@@ -11,13 +11,30 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
+import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { WaitlistEntry } from "./schemas/WaitlistEntry.js"
 
-export { DeletedObject, WaitlistEntry }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  DeletedObject,
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  WaitlistEntry
+}
 
 /**
  * The query of `list`.
@@ -470,6 +487,9 @@ export const layer: Layer.Layer<WaitlistEntries, never, ClerkClient> = /*#__PURE
  * Retrieve a list of waitlist entries for the instance.
  * Entries are ordered by creation date in descending order by default.
  * Supports filtering by email address or status and pagination with limit and offset parameters.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError, WaitlistEntries> =>
   Effect.flatMap(WaitlistEntries, (service) => service.list(params))
@@ -481,6 +501,9 @@ export const list = (params?: ListParams): Effect.Effect<ListResponse, ListError
  *
  * Creates a new waitlist entry for the given email address.
  * If the email address is already on the waitlist, no new entry will be created and the existing waitlist entry will be returned.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const create = (body: CreateBody): Effect.Effect<WaitlistEntry, CreateError, WaitlistEntries> =>
   Effect.flatMap(WaitlistEntries, (service) => service.create(body))
@@ -498,6 +521,9 @@ export const create = (body: CreateBody): Effect.Effect<WaitlistEntry, CreateErr
  * Duplicate email addresses within the same request are not allowed.
  *
  * This endpoint is limited to a maximum of 50 entries per API call. If you need to add more entries, please make multiple requests.
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const bulkCreate = (
   body?: BulkCreateBody
@@ -512,6 +538,9 @@ export const bulkCreate = (
  * Delete a pending waitlist entry.
  *
  * @param waitlistEntryId The ID of the waitlist entry to delete
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const delete_ = (waitlistEntryId: string): Effect.Effect<DeletedObject, DeleteError, WaitlistEntries> =>
   Effect.flatMap(WaitlistEntries, (service) => service.delete(waitlistEntryId))
@@ -524,6 +553,9 @@ export const delete_ = (waitlistEntryId: string): Effect.Effect<DeletedObject, D
  * Send an invite to the email address in a waitlist entry.
  *
  * @param waitlistEntryId The ID of the waitlist entry to invite
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const invite = (
   waitlistEntryId: string,
@@ -539,8 +571,40 @@ export const invite = (
  * Reject a waitlist entry.
  *
  * @param waitlistEntryId The ID of the waitlist entry to reject
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const reject = (waitlistEntryId: string): Effect.Effect<WaitlistEntry, RejectError, WaitlistEntries> =>
   Effect.flatMap(WaitlistEntries, (service) => service.reject(waitlistEntryId))
 
-export { delete_ as delete }
+export {
+  /**
+   * `delete`, exported under its own name (a reserved word cannot be a binding).
+   *
+   * @since 0.1.0
+   * @category accessors
+   */
+  delete_ as delete
+}
+
+/**
+ * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly pageSize?: number | undefined }
+
+/**
+ * Every item of `list` (`GET /waitlist_entries`), as a Stream.
+ *
+ * Each page is one `list` call with `limit` = `pageSize` (default 500, the spec's maximum) and the next `offset`;
+ * the next page is requested only when the consumer has pulled every item of the current one.
+ * The stream ends after a short page or once `total_count` items are read, and fails with `list`'s error.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const listStream = (params?: ListStreamParams): Stream.Stream<WaitlistEntry, ListError, WaitlistEntries> =>
+  Paginate.stream("WaitlistEntries.listStream", 500, params, (query) => list(query))

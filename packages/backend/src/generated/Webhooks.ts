@@ -15,7 +15,15 @@ import * as ClerkError from "../ClerkError.js"
 import * as Operation from "../internal/operation.js"
 import { SvixURL } from "./schemas/SvixURL.js"
 
-export { SvixURL }
+export {
+  /**
+   * The component schema the operations of this group use (`./schemas/`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
+  SvixURL
+}
 
 /**
  * What `createSvixApp` can fail with: the statuses the spec documents for it, then what any call can meet.
@@ -133,6 +141,9 @@ export const layer: Layer.Layer<Webhooks, never, ClerkClient> = /*#__PURE__*/ La
  * `POST /webhooks/svix` (`CreateSvixApp`)
  *
  * Create a Svix app and associate it with the current instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const createSvixApp = (): Effect.Effect<SvixURL, CreateSvixAppError, Webhooks> =>
   Effect.flatMap(Webhooks, (service) => service.createSvixApp())
@@ -143,6 +154,9 @@ export const createSvixApp = (): Effect.Effect<SvixURL, CreateSvixAppError, Webh
  * `DELETE /webhooks/svix` (`DeleteSvixApp`)
  *
  * Delete a Svix app and disassociate it from the current instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const deleteSvixApp = (): Effect.Effect<void, DeleteSvixAppError, Webhooks> =>
   Effect.flatMap(Webhooks, (service) => service.deleteSvixApp())
@@ -153,6 +167,9 @@ export const deleteSvixApp = (): Effect.Effect<void, DeleteSvixAppError, Webhook
  * `POST /webhooks/svix_url` (`GenerateSvixAuthURL`)
  *
  * Generate a new URL for accessing the Svix's management dashboard for that particular instance
+ *
+ * @since 0.1.0
+ * @category accessors
  */
 export const generateSvixAuthURL = (): Effect.Effect<SvixURL, GenerateSvixAuthURLError, Webhooks> =>
   Effect.flatMap(Webhooks, (service) => service.generateSvixAuthURL())

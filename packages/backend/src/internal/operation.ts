@@ -21,6 +21,7 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { type ClerkClient, CurrentRequestOptions, mergeRequestOptions, type RequestOptions } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
+import * as Decode from "./decode.js"
 
 /** The classes an operation documents besides the ones every call can meet (401, 429, 5xx). */
 export type DocumentedError =
@@ -75,6 +76,8 @@ export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, 
   readonly optionalBody?: boolean
   /** The 2xx body's schema; `undefined` for operations that answer with no content. */
   readonly success: Schema.Schema<A, any> | undefined
+  /** The 2xx body's schema when the query has `paginated: true` (the envelope `{ data, total_count }`). */
+  readonly paginated?: Schema.Schema<any, any>
   /** The documented statuses other than 401, 429 and 5xx, each with its class. */
   readonly errors: Errors
 }
@@ -141,8 +144,6 @@ const resolveSettings = (options: RequestOptions): Settings => {
 /** Methods that may be sent twice: the spec's GET, PUT and DELETE (and HEAD, OPTIONS). */
 const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
-/** Responses keep fields the spec does not declare. */
-const decodeOptions = { errors: "all", onExcessProperty: "preserve" } as const
 /** Inputs reject keys the spec does not declare. */
 const encodeOptions = { errors: "all", onExcessProperty: "error" } as const
 
@@ -158,9 +159,13 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const encodeQuery = spec.query ? ParseResult.encodeUnknownEither(spec.query, encodeOptions) : undefined
   const encodePath = spec.pathSchema ? ParseResult.encodeUnknownEither(spec.pathSchema, encodeOptions) : undefined
   const encodeBody = spec.body ? ParseResult.encodeUnknownEither(spec.body, encodeOptions) : undefined
-  const decodeSuccess = spec.success ? ParseResult.decodeUnknownEither(spec.success, decodeOptions) : undefined
+  // Responses keep fields the spec does not declare; a valid body is returned as parsed (decode.ts).
+  const decodeSuccess = spec.success ? Decode.decoder(spec.success) : undefined
+  const decodePaginated = spec.paginated ? Decode.decoder(spec.paginated) : undefined
   const spanOptions = {
     kind: "client",
+    // A stack trace per call costs tens of µs; the span's name and attributes locate the call.
+    captureStackTrace: false,
     attributes: { "clerk.operation_id": spec.operationId, "http.request.method": spec.method, "http.route": spec.path }
   } as const
 
@@ -226,30 +231,34 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const onResponse = (
     response: HttpClientResponse.HttpClientResponse,
     settings: Settings,
-    attempt: number
+    attempt: number,
+    decode: typeof decodeSuccess
   ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
     return Effect.zipRight(
       Effect.annotateCurrentSpan("http.response.status_code", status),
-      readResponse(response, settings, attempt)
+      readResponse(response, settings, attempt, decode)
     )
   }
 
   const readResponse = (
     response: HttpClientResponse.HttpClientResponse,
     settings: Settings,
-    attempt: number
+    attempt: number,
+    decode: typeof decodeSuccess
   ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
     if (status >= 200 && status < 300) {
       // No content documented (or HTML, for getPublicInterstitial): read a little and drop it, so
       // the connection goes back to the pool; a failure to read it does not undo the status.
-      if (decodeSuccess === undefined) {
+      if (decode === undefined) {
         return Effect.ignore(readCapped(spec.name, response, ERROR_BODY_CAP, attempt)) as Effect.Effect<A>
       }
       return Effect.flatMap(readCapped(spec.name, response, settings.maxResponseBytes, attempt), (body) =>
         body.complete
-          ? Effect.mapError(decodeBody(utf8.decode(body.bytes), status), (error) => withAttempts(error, attempt))
+          ? Effect.mapError(decodeBody(utf8.decode(body.bytes), status, decode), (error) =>
+              withAttempts(error, attempt)
+            )
           : Effect.fail(
               new ClerkError.UnexpectedResponse({
                 operation: spec.name,
@@ -267,7 +276,11 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     )
   }
 
-  const decodeBody = (text: string, status: number): Effect.Effect<A, ClerkError.UnexpectedResponse> => {
+  const decodeBody = (
+    text: string,
+    status: number,
+    decode: NonNullable<typeof decodeSuccess>
+  ): Effect.Effect<A, ClerkError.UnexpectedResponse> => {
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -283,7 +296,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         })
       )
     }
-    const decoded = decodeSuccess!(json)
+    const decoded = decode(json)
     return Either.isRight(decoded)
       ? Effect.succeed(decoded.right)
       : Effect.fail(
@@ -334,13 +347,14 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const attemptOnce = (
     request: HttpClientRequest.HttpClientRequest,
     settings: Settings,
-    attempt: number
+    attempt: number,
+    decode: typeof decodeSuccess
   ): Effect.Effect<A, Failure<E>> =>
     client.httpClient.execute(request).pipe(
       Effect.catchTag("RequestError", "ResponseError", (error) =>
         Effect.fail(transportError(spec.name, error, attempt))
       ),
-      Effect.flatMap((response) => onResponse(response, settings, attempt)),
+      Effect.flatMap((response) => onResponse(response, settings, attempt, decode)),
       // Interrupting the attempt aborts the request: the connection is closed, not left to the GC.
       Effect.timeoutFail({
         duration: settings.timeout,
@@ -395,14 +409,18 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     }
   }
 
-  const send = (request: HttpClientRequest.HttpClientRequest, settings: Settings): Effect.Effect<A, Failure<E>> => {
+  const send = (
+    request: HttpClientRequest.HttpClientRequest,
+    settings: Settings,
+    decode: typeof decodeSuccess
+  ): Effect.Effect<A, Failure<E>> => {
     const retry = settings.retry
     if (retry === undefined) {
-      return Effect.ensuring(attemptOnce(request, settings, 1), annotateAttempts(1))
+      return Effect.ensuring(attemptOnce(request, settings, 1, decode), annotateAttempts(1))
     }
     return Effect.flatMap(Clock.currentTimeMillis, (started) => {
       const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
-        attemptOnce(request, settings, attempt).pipe(
+        attemptOnce(request, settings, attempt, decode).pipe(
           Effect.tap(() => annotateAttempts(attempt)),
           Effect.catchAll((error) =>
             Effect.flatMap(nextDelay(error, retry, attempt), (delay) =>
@@ -436,7 +454,10 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
               request,
               options.timeout === undefined && options.retry === undefined && options.maxResponseBytes === undefined
                 ? clientSettings
-                : resolveSettings(mergeRequestOptions(clientOptions, options))
+                : resolveSettings(mergeRequestOptions(clientOptions, options)),
+              decodePaginated && (input.query as { paginated?: unknown } | undefined)?.paginated === true
+                ? decodePaginated
+                : decodeSuccess
             )
           )
         )

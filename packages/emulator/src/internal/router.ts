@@ -1,22 +1,21 @@
-import type * as Resource from "../Resource.js"
+import type { OperationSpec } from "../OperationSpec.js"
 
 type Segment = { readonly _tag: "Literal"; readonly value: string } | { readonly _tag: "Param"; readonly name: string }
 
 interface CompiledRoute {
-  readonly route: Resource.Route
+  readonly operation: OperationSpec
   readonly segments: ReadonlyArray<Segment>
-  readonly literals: number
 }
 
 /** @internal */
 export interface Match {
-  readonly route: Resource.Route
+  readonly operation: OperationSpec
   readonly params: Readonly<Record<string, string>>
 }
 
 /** @internal */
 export interface Router {
-  /** `undefined` when no route matches the method and path. */
+  /** `undefined` when no operation matches the method and path. */
   readonly match: (method: string, pathname: string) => Match | undefined
 }
 
@@ -27,22 +26,35 @@ const splitPath = (path: string): Array<string> => {
   return parts
 }
 
-const compile = (route: Resource.Route): CompiledRoute => {
-  const segments = splitPath(route.path).map((part): Segment =>
-    part.startsWith(":") ? { _tag: "Param", name: part.slice(1) } : { _tag: "Literal", value: part }
+const compile = (operation: OperationSpec): CompiledRoute => ({
+  operation,
+  segments: splitPath(operation.path).map((part): Segment =>
+    part.startsWith("{") && part.endsWith("}")
+      ? { _tag: "Param", name: part.slice(1, -1) }
+      : { _tag: "Literal", value: part }
   )
-  return { route, segments, literals: segments.filter((s) => s._tag === "Literal").length }
+})
+
+// A literal segment wins over a parameter at the first position where two templates differ
+// (`/users/count` before `/users/{user_id}`, `/invitations/pending` before `/invitations/{id}`).
+const specificity = (a: CompiledRoute, b: CompiledRoute): number => {
+  for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
+    const x = a.segments[i]!._tag
+    const y = b.segments[i]!._tag
+    if (x !== y) return x === "Literal" ? -1 : 1
+  }
+  return a.segments.length - b.segments.length
 }
 
 /**
- * Builds a router over the routes of `resources`. Paths are matched with an optional `/v1` prefix;
- * segments are split on the raw (still URL-encoded) path and decoded afterwards, so `%2F` never
- * splits a segment. Routes with more literal segments win (`/users/count` before `/users/:user_id`).
+ * Builds a router over operation path templates (`/users/{user_id}`). Paths are matched with an
+ * optional `/v1` prefix; segments are split on the raw (still URL-encoded) path and decoded
+ * afterwards, so `%2F` never splits a segment.
  *
  * @internal
  */
-export const make = (resources: ReadonlyArray<Resource.Resource>): Router => {
-  const routes = resources.flatMap((resource) => resource.routes.map(compile)).sort((a, b) => b.literals - a.literals)
+export const make = (operations: ReadonlyArray<OperationSpec>): Router => {
+  const routes = operations.map(compile).sort(specificity)
   return {
     match: (method, pathname) => {
       let raw = splitPath(pathname)
@@ -54,7 +66,7 @@ export const make = (resources: ReadonlyArray<Resource.Resource>): Router => {
         return undefined
       }
       for (const compiled of routes) {
-        if (compiled.route.method !== method || compiled.segments.length !== decoded.length) continue
+        if (compiled.operation.method !== method || compiled.segments.length !== decoded.length) continue
         const params: Record<string, string> = {}
         let ok = true
         for (let i = 0; i < decoded.length && ok; i++) {
@@ -64,7 +76,7 @@ export const make = (resources: ReadonlyArray<Resource.Resource>): Router => {
           else if (value === "") ok = false
           else params[segment.name] = value
         }
-        if (ok) return { route: compiled.route, params }
+        if (ok) return { operation: compiled.operation, params }
       }
       return undefined
     }

@@ -9,8 +9,8 @@
  *
  * @since 0.1.0
  */
+import type * as BackendActorTokens from "@effect-clerk/backend/ActorTokens"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
 import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
@@ -54,28 +54,13 @@ export interface ActorTokenRecord {
  */
 export const actorTokens: Store.Table<ActorTokenRecord> = Store.table<ActorTokenRecord>("actor_tokens")
 
-const PositiveInt = Schema.Int.pipe(Schema.positive())
-
 /**
- * The body of `POST /actor_tokens`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreateActorTokenParams = Schema.Struct({
-  user_id: Schema.String,
-  actor: Schema.Struct({ sub: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  expires_in_seconds: Schema.optionalWith(PositiveInt, { default: () => 3600 }),
-  session_max_duration_in_seconds: Schema.optionalWith(PositiveInt, { default: () => 1800 })
-})
-
-/**
- * The decoded body of `POST /actor_tokens`.
+ * The body of `POST /actor_tokens`: the backend's generated `ActorTokens.CreateBody`.
  *
  * @since 0.1.0
  * @category models
  */
-export type CreateActorTokenParams = Schema.Schema.Type<typeof CreateActorTokenParams>
+export type CreateActorTokenParams = BackendActorTokens.CreateBody
 
 /**
  * Creates a pending actor token (same validation as `POST /actor_tokens`).
@@ -96,6 +81,12 @@ export const create = (
         meta: { param_name: "user_id" }
       })
     }
+    for (const key of ["expires_in_seconds", "session_max_duration_in_seconds"] as const) {
+      const value = params[key]
+      if (value !== undefined && value <= 0) {
+        return yield* ApiError.paramFormatInvalid(key, `${key} must be a positive number of seconds.`)
+      }
+    }
     const now = emulator.now()
     const token = emulator.generateToken()
     const json: ActorTokenJson = {
@@ -111,8 +102,9 @@ export const create = (
     }
     emulator.store.get(actorTokens).set(json.id, {
       json,
-      expiresAt: now + params.expires_in_seconds * 1000,
-      sessionMaxDurationInSeconds: params.session_max_duration_in_seconds
+      // spec `CreateActorToken`: expires_in_seconds defaults to 3600, session_max_duration_in_seconds to 1800
+      expiresAt: now + (params.expires_in_seconds ?? 3600) * 1000,
+      sessionMaxDurationInSeconds: params.session_max_duration_in_seconds ?? 1800
     })
     return json
   })
@@ -129,6 +121,16 @@ const transition =
             message: `cannot be ${to === "revoked" ? "revoked" : "accepted"}`,
             long_message: `This actor token is ${record.json.status}; only pending actor tokens can be ${to}.`,
             code: to === "revoked" ? "actor_token_cannot_be_revoked" : "actor_token_cannot_be_accepted",
+            meta: { param_name: "actor_token_id" }
+          })
+        )
+      }
+      if (to === "accepted" && emulator.now() >= record.expiresAt) {
+        return Effect.fail(
+          ApiError.make(400, {
+            message: "expired",
+            long_message: "This actor token has expired; its ticket can no longer be used.",
+            code: "actor_token_expired",
             meta: { param_name: "actor_token_id" }
           })
         )
@@ -159,7 +161,7 @@ export const revoke: (
 export const accept = (
   emulator: { readonly context: Resource.EmulatorContext },
   actorTokenId: string
-): ActorTokenJson => Effect.runSync(transition("accepted")(emulator.context, actorTokenId))
+): ActorTokenJson => Resource.runOrThrow(transition("accepted")(emulator.context, actorTokenId))
 
 /**
  * Testing helper: every stored actor token, oldest first.
@@ -177,12 +179,8 @@ export const all = (emulator: { readonly context: Resource.EmulatorContext }): A
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("actor_tokens", [
-  Resource.route("POST", "/actor_tokens", (context) =>
-    Resource.decodeBody(CreateActorTokenParams)(context).pipe(
-      Effect.flatMap((params) => create(context.emulator, params))
-    )
+  Resource.operation<BackendActorTokens.CreateBody>("ActorTokens.create", (context) =>
+    create(context.emulator, context.body)
   ),
-  Resource.route("POST", "/actor_tokens/:actor_token_id/revoke", (context) =>
-    revoke(context.emulator, context.params.actor_token_id!)
-  )
+  Resource.operation("ActorTokens.revoke", (context) => revoke(context.emulator, context.params.actor_token_id!))
 ])

@@ -1,19 +1,24 @@
 /**
- * Emulated Users: `POST /users`, `GET /users`, `GET /users/count`, `GET /users/{user_id}`,
- * `DELETE /users/{user_id}`.
+ * Emulated Users: create, get, update, delete; list and count with Clerk's filters and ordering;
+ * metadata merge and replace; ban/unban (one or in bulk), lock/unlock; identifiers unique per
+ * instance.
  *
  * Responses follow the spec's `User`, `EmailAddress`, `PhoneNumber`, `TotalCount` and `DeletedObject`
  * schemas. Email addresses and usernames are lower-cased and unique across the instance (as are phone
- * numbers and external ids). `web3_wallet`, `password_digest`, `password_hasher` and the `skip_*` flags
- * are accepted (the spec allows them) but have no emulated effect beyond `password_enabled`.
+ * numbers and external ids): a taken one is a 422 `form_identifier_exists`. `web3_wallet`,
+ * `password_digest`, `password_hasher` and the `skip_*` flags are accepted (the spec allows them) but
+ * have no emulated effect beyond `password_enabled`. Timestamps are Unix milliseconds, as Clerk's.
  *
  * @since 0.1.0
  */
+import type * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
 import * as ApiError from "../ApiError.js"
+import { deepMerge } from "../internal/metadata.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
+import * as Organizations from "./Organizations.js"
+import * as Sessions from "./Sessions.js"
 
 /**
  * The JSON of a user as returned by the API (spec schema `User`).
@@ -36,12 +41,8 @@ export type UserJson = Record<string, unknown> & {
  */
 export interface UserRecord {
   readonly sequence: number
-  readonly json: UserJson
-  readonly emails: ReadonlyArray<string>
-  readonly phones: ReadonlyArray<string>
-  readonly username: string | null
-  readonly externalId: string | null
-  readonly password: string | null
+  json: UserJson
+  password: string | null
 }
 
 /**
@@ -52,58 +53,40 @@ export interface UserRecord {
  */
 export const users: Store.Table<UserRecord> = Store.table<UserRecord>("users")
 
-const NullableString = Schema.optional(Schema.NullOr(Schema.String))
-const NullableBoolean = Schema.optional(Schema.NullOr(Schema.Boolean))
-const Strings = Schema.optional(Schema.Array(Schema.String))
-const Metadata = Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-const IdentificationStatus = Schema.optional(Schema.Array(Schema.Literal("verified", "reserved")))
-
 /**
- * The body of `POST /users` (every key of the spec's `CreateUser` request body).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreateUserParams = Schema.Struct({
-  external_id: NullableString,
-  first_name: NullableString,
-  last_name: NullableString,
-  locale: NullableString,
-  email_address: Strings,
-  email_address_identification_status: IdentificationStatus,
-  phone_number: Strings,
-  phone_number_identification_status: IdentificationStatus,
-  web3_wallet: Strings,
-  username: NullableString,
-  password: NullableString,
-  password_digest: NullableString,
-  password_hasher: Schema.optional(Schema.String),
-  skip_password_checks: NullableBoolean,
-  skip_password_requirement: NullableBoolean,
-  totp_secret: NullableString,
-  backup_codes: Strings,
-  public_metadata: Metadata,
-  private_metadata: Metadata,
-  unsafe_metadata: Metadata,
-  delete_self_enabled: NullableBoolean,
-  legal_accepted_at: NullableString,
-  skip_legal_checks: NullableBoolean,
-  skip_user_requirement: NullableBoolean,
-  create_organization_enabled: NullableBoolean,
-  create_organizations_limit: Schema.optional(Schema.NullOr(Schema.Int)),
-  created_at: NullableString,
-  bypass_client_trust: NullableBoolean,
-  banned: NullableBoolean,
-  locked: NullableBoolean
-})
-
-/**
- * The decoded body of `POST /users`.
+ * The body of `POST /users`: the backend's generated `Users.CreateBody` (every request is validated
+ * with the generated schemas before a handler runs).
  *
  * @since 0.1.0
  * @category models
  */
-export type CreateUserParams = Schema.Schema.Type<typeof CreateUserParams>
+export type CreateUserParams = BackendUsers.CreateBody
+
+interface Identifiers {
+  readonly id: string
+  readonly emails: ReadonlyArray<string>
+  readonly phones: ReadonlyArray<string>
+  readonly username: string | null
+  readonly externalId: string | null
+}
+
+const str = (u: unknown): string | null => (typeof u === "string" ? u : null)
+const list = (u: unknown): ReadonlyArray<Record<string, unknown>> =>
+  Array.isArray(u) ? (u as ReadonlyArray<Record<string, unknown>>) : []
+
+/**
+ * The identifiers of a stored user: lower-cased emails, phone numbers, username, external id.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const identifiers = (record: UserRecord): Identifiers => ({
+  id: record.json.id,
+  emails: list(record.json["email_addresses"]).map((e) => String(e["email_address"])),
+  phones: list(record.json["phone_numbers"]).map((p) => String(p["phone_number"])),
+  username: str(record.json["username"]),
+  externalId: str(record.json["external_id"])
+})
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const PHONE = /^\+[1-9]\d{6,14}$/
@@ -146,11 +129,11 @@ const findDuplicate = (values: ReadonlyArray<string>): string | undefined =>
  */
 export const create = (
   emulator: Resource.EmulatorContext,
-  params: CreateUserParams
+  params: BackendUsers.CreateBody
 ): Effect.Effect<UserJson, ApiError.ApiError> =>
   Effect.gen(function* () {
     const table = emulator.store.get(users)
-    const existing = Array.from(table.values())
+    const existing = Array.from(table.values(), identifiers)
     const emails = (params.email_address ?? []).map((e) => e.trim().toLowerCase())
     const phones = (params.phone_number ?? []).map((p) => p.trim())
     const username = params.username ? params.username.trim().toLowerCase() : null
@@ -284,15 +267,8 @@ export const create = (
       legal_accepted_at: legalAcceptedAt,
       bypass_client_trust: params.bypass_client_trust ?? false
     }
-    table.set(json.id, {
-      sequence: emulator.store.nextSequence(),
-      json,
-      emails,
-      phones,
-      username,
-      externalId,
-      password
-    })
+    table.set(json.id, { sequence: emulator.store.nextSequence(), json, password })
+    emulator.emit("user.created", json)
     return structuredClone(json)
   })
 
@@ -306,7 +282,7 @@ export const create = (
 export const seed = (
   emulator: { readonly context: Resource.EmulatorContext },
   params: CreateUserParams = {}
-): UserJson => Effect.runSync(create(emulator.context, params))
+): UserJson => Resource.runOrThrow(create(emulator.context, params))
 
 /**
  * Looks up a stored user by id.
@@ -317,6 +293,220 @@ export const seed = (
 export const find = (emulator: Resource.EmulatorContext, userId: string): UserRecord | undefined =>
   emulator.store.get(users).get(userId)
 
+const getUser = (emulator: Resource.EmulatorContext, userId: string): Effect.Effect<UserRecord, ApiError.ApiError> => {
+  const record = find(emulator, userId)
+  return record === undefined
+    ? Effect.fail(ApiError.notFound(`No user was found with id ${userId}.`))
+    : Effect.succeed(record)
+}
+
+/**
+ * Replaces a stored user's JSON with `changes` applied, bumps `updated_at`, emits `user.updated`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const patch = (
+  emulator: Resource.EmulatorContext,
+  record: UserRecord,
+  changes: Record<string, unknown>
+): UserJson => {
+  record.json = { ...record.json, ...changes, updated_at: emulator.now() }
+  emulator.emit("user.updated", record.json)
+  return structuredClone(record.json)
+}
+
+// -----------------------------------------------------------------------------------------------
+// list and count
+// -----------------------------------------------------------------------------------------------
+
+type Filter = (user: UserRecord, ids: Identifiers) => boolean
+
+const lower = (values: ReadonlyArray<string> | undefined) => (values ?? []).map((v) => v.toLowerCase())
+const contains = (haystack: string | null | undefined, needle: string) =>
+  haystack !== null && haystack !== undefined && haystack.toLowerCase().includes(needle)
+
+// Spec `GetUserList` / `GetUsersCount` query parameters, one filter each; all filters must hold.
+const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams): Array<Filter> => {
+  const out: Array<Filter> = []
+  const emails = lower(q.email_address)
+  if (emails.length > 0) out.push((_, i) => i.emails.some((e) => emails.includes(e)))
+  const phones = q.phone_number ?? []
+  if (phones.length > 0) out.push((_, i) => i.phones.some((p) => phones.includes(p)))
+  const usernames = lower(q.username)
+  if (usernames.length > 0) out.push((_, i) => i.username !== null && usernames.includes(i.username))
+  const externalIds = q.external_id ?? []
+  if (externalIds.length > 0) out.push((_, i) => i.externalId !== null && externalIds.includes(i.externalId))
+  const userIds = q.user_id ?? []
+  if (userIds.length > 0) out.push((_, i) => userIds.includes(i.id))
+  if ((q.web3_wallet ?? []).length > 0) out.push(() => false) // no user has a web3 wallet here
+  // organization_id: "the `+` and `-` can be prepended to the ID, which denote whether the
+  // respective organization should be included or excluded from the result set" (spec).
+  const orgs = q.organization_id ?? []
+  if (orgs.length > 0) {
+    const member = (userId: string, orgId: string) =>
+      Organizations.findMembership(emulator, orgId, userId) !== undefined
+    const include = orgs.filter((o) => !o.startsWith("-")).map((o) => o.replace(/^\+/, ""))
+    const exclude = orgs.filter((o) => o.startsWith("-")).map((o) => o.slice(1))
+    out.push(
+      (_, i) => (include.length === 0 || include.some((o) => member(i.id, o))) && !exclude.some((o) => member(i.id, o))
+    )
+  }
+  // query: "we check the email addresses, phone numbers, usernames, web3 wallets, user IDs, first
+  // and last names. The query value doesn't need to match the exact value" (spec), case-insensitive.
+  if (q.query !== undefined && q.query !== "") {
+    const needle = q.query.toLowerCase()
+    out.push(
+      (u, i) =>
+        i.emails.some((e) => e.includes(needle)) ||
+        i.phones.some((p) => p.includes(needle)) ||
+        contains(i.username, needle) ||
+        contains(i.id, needle) ||
+        contains(str(u.json["first_name"]), needle) ||
+        contains(str(u.json["last_name"]), needle)
+    )
+  }
+  if (q.email_address_query) {
+    const needle = q.email_address_query.toLowerCase()
+    out.push((_, i) => i.emails.some((e) => e.includes(needle)))
+  }
+  if (q.phone_number_query) {
+    const needle = q.phone_number_query.toLowerCase()
+    out.push((_, i) => i.phones.some((p) => p.includes(needle)))
+  }
+  if (q.username_query) {
+    const needle = q.username_query.toLowerCase()
+    out.push((_, i) => contains(i.username, needle))
+  }
+  if (q.name_query) {
+    const needle = q.name_query.toLowerCase()
+    out.push((u) => contains(`${str(u.json["first_name"]) ?? ""} ${str(u.json["last_name"]) ?? ""}`, needle))
+  }
+  if (q.banned !== undefined) out.push((u) => u.json["banned"] === q.banned)
+  const ms = (u: UserRecord, key: string) => (typeof u.json[key] === "number" ? (u.json[key] as number) : undefined)
+  const before = (key: string, limit: number | undefined) => {
+    if (limit !== undefined) out.push((u) => (ms(u, key) ?? Infinity) < limit)
+  }
+  const after = (key: string, limit: number | undefined) => {
+    if (limit !== undefined) out.push((u) => (ms(u, key) ?? -Infinity) > limit)
+  }
+  before("created_at", q.created_at_before)
+  after("created_at", q.created_at_after)
+  before("last_active_at", q.last_active_at_before)
+  after("last_active_at", q.last_active_at_after ?? q.last_active_at_since)
+  before("last_sign_in_at", q.last_sign_in_at_before)
+  after("last_sign_in_at", q.last_sign_in_at_after)
+  if (q.provider !== undefined || (q.provider_user_id ?? []).length > 0) out.push(() => false) // no external accounts
+  return out
+}
+
+const matching = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams): Array<UserRecord> => {
+  const all = filters(emulator, q)
+  return Array.from(emulator.store.get(users).values()).filter((u) => {
+    const ids = identifiers(u)
+    return all.every((f) => f(u, ids))
+  })
+}
+
+const ORDER_FIELDS = [
+  "created_at",
+  "updated_at",
+  "email_address",
+  "web3wallet",
+  "first_name",
+  "last_name",
+  "phone_number",
+  "username",
+  "last_active_at",
+  "last_sign_in_at"
+] as const
+
+const sortValue = (u: UserRecord, field: string): string | number | null => {
+  const ids = identifiers(u)
+  switch (field) {
+    case "email_address":
+      return ids.emails[0] ?? null
+    case "phone_number":
+      return ids.phones[0] ?? null
+    case "web3wallet":
+      return null
+    default: {
+      const v = u.json[field]
+      return typeof v === "string" || typeof v === "number" ? v : null
+    }
+  }
+}
+
+/**
+ * Parses `order_by` ("If you don't use `+` or `-`, then `+` is implied"; default `-created_at`).
+ * Anything else is a 422 `form_param_format_invalid`.
+ */
+const orderBy = (raw: string | undefined): Effect.Effect<{ field: string; sign: 1 | -1 }, ApiError.ApiError> => {
+  const value = raw === undefined || raw === "" ? "-created_at" : raw
+  const sign = value.startsWith("-") ? -1 : 1
+  const field = value.replace(/^[+-]/, "")
+  return (ORDER_FIELDS as ReadonlyArray<string>).includes(field)
+    ? Effect.succeed({ field, sign })
+    : Effect.fail(
+        ApiError.paramFormatInvalid(
+          "order_by",
+          `order_by must be one of ${ORDER_FIELDS.join(", ")}, with an optional + or -.`
+        )
+      )
+}
+
+const compare = (field: string, sign: 1 | -1) => (a: UserRecord, b: UserRecord) => {
+  const x = sortValue(a, field)
+  const y = sortValue(b, field)
+  // nulls last in either direction; ties broken by insertion order in the same direction
+  if (x === null || y === null) return x === y ? sign * (a.sequence - b.sequence) : x === null ? 1 : -1
+  const c = x < y ? -1 : x > y ? 1 : 0
+  return c !== 0 ? sign * c : sign * (a.sequence - b.sequence)
+}
+
+const listUsers = (
+  emulator: Resource.EmulatorContext,
+  q: BackendUsers.ListParams
+): Effect.Effect<Array<UserJson>, ApiError.ApiError> =>
+  Effect.gen(function* () {
+    const { field, sign } = yield* orderBy(q.order_by)
+    const limit = q.limit ?? 10
+    const offset = q.offset ?? 0
+    let sorted = matching(emulator, q).sort(compare(field, sign))
+    if (q.starting_after !== undefined) {
+      // spec `GetUserList`, starting_after: "Requires ordering by `created_at`... Any other
+      // `order_by` value is rejected with a 422... Cannot be combined with a non-zero `offset`,
+      // which is also a 422."
+      if (field !== "created_at") {
+        return yield* ApiError.unprocessable({
+          message: "is invalid",
+          long_message: "starting_after can only be combined with ordering by created_at.",
+          code: "form_param_value_invalid",
+          meta: { param_name: "order_by" }
+        })
+      }
+      if (offset !== 0) {
+        return yield* ApiError.unprocessable({
+          message: "is invalid",
+          long_message: "starting_after cannot be combined with a non-zero offset.",
+          code: "form_param_value_invalid",
+          meta: { param_name: "offset" }
+        })
+      }
+      const index = sorted.findIndex((u) => u.json.id === q.starting_after)
+      if (index === -1) {
+        return yield* ApiError.unprocessable({
+          message: "is invalid",
+          long_message: `No user was found with id ${q.starting_after}.`,
+          code: "form_param_value_invalid",
+          meta: { param_name: "starting_after" }
+        })
+      }
+      sorted = sorted.slice(index + 1)
+    }
+    return sorted.slice(offset, offset + limit).map((u) => structuredClone(u.json))
+  })
+
 /**
  * All stored users, newest first (by `created_at`, then by insertion).
  *
@@ -324,34 +514,98 @@ export const find = (emulator: Resource.EmulatorContext, userId: string): UserRe
  * @category operations
  */
 export const newestFirst = (emulator: Resource.EmulatorContext): Array<UserRecord> =>
-  Array.from(emulator.store.get(users).values()).sort(
-    (a, b) => b.json.created_at - a.json.created_at || b.sequence - a.sequence
-  )
+  Array.from(emulator.store.get(users).values()).sort(compare("created_at", -1))
 
-const getUser = (context: Resource.RouteContext): Effect.Effect<UserRecord, ApiError.ApiError> => {
-  const record = find(context.emulator, context.params.user_id!)
-  return record === undefined ? Effect.fail(ApiError.notFound()) : Effect.succeed(record)
+// -----------------------------------------------------------------------------------------------
+// update
+// -----------------------------------------------------------------------------------------------
+
+const update = (
+  emulator: Resource.EmulatorContext,
+  record: UserRecord,
+  body: BackendUsers.UpdateBody
+): Effect.Effect<UserJson, ApiError.ApiError> =>
+  Effect.gen(function* () {
+    const others = Array.from(emulator.store.get(users).values())
+      .filter((u) => u !== record)
+      .map(identifiers)
+    const changes: Record<string, unknown> = {}
+    if (body.username !== undefined) {
+      // "You can remove a user's username by setting the username attribute to null or the blank
+      // string" (spec `UpdateUser`).
+      const username = body.username === null || body.username.trim() === "" ? null : body.username.trim().toLowerCase()
+      if (username !== null && others.some((u) => u.username === username)) {
+        return yield* ApiError.identifierExists("username", "That username is taken. Please try another.")
+      }
+      changes["username"] = username
+    }
+    if (body.external_id !== undefined) {
+      const externalId = body.external_id === null || body.external_id === "" ? null : body.external_id
+      if (externalId !== null && others.some((u) => u.externalId === externalId)) {
+        return yield* ApiError.identifierExists("external_id", "That external ID is taken. Please try another.")
+      }
+      changes["external_id"] = externalId
+    }
+    for (const [param, key] of [
+      ["primary_email_address_id", "email_addresses"],
+      ["primary_phone_number_id", "phone_numbers"]
+    ] as const) {
+      const id = body[param]
+      if (id === undefined || id === null) continue
+      // "Both IDs should correspond to verified identifications that belong to the user" (spec).
+      if (!list(record.json[key]).some((e) => e["id"] === id)) {
+        return yield* ApiError.unprocessable({
+          message: "is invalid",
+          long_message: `${id} is not an identification of this user.`,
+          code: "form_param_value_invalid",
+          meta: { param_name: param }
+        })
+      }
+      changes[param] = id
+    }
+    for (const key of ["first_name", "last_name", "locale"] as const) {
+      if (body[key] !== undefined) changes[key] = body[key]
+    }
+    for (const key of ["delete_self_enabled", "create_organization_enabled", "bypass_client_trust"] as const) {
+      if (body[key] !== undefined && body[key] !== null) changes[key] = body[key]
+    }
+    if (body.create_organizations_limit !== undefined)
+      changes["create_organizations_limit"] = body.create_organizations_limit
+    if (body.password !== undefined && body.password !== null) {
+      if (body.password.length < 8 && body.skip_password_checks !== true) {
+        return yield* passwordTooShort
+      }
+      record.password = body.password
+      changes["password_enabled"] = true
+      changes["password_last_updated_at"] = emulator.now()
+    }
+    if (body.legal_accepted_at !== undefined) {
+      changes["legal_accepted_at"] = yield* timestampParam("legal_accepted_at", body.legal_accepted_at)
+    }
+    if (body.created_at !== undefined && body.created_at !== null) {
+      changes["created_at"] = yield* timestampParam("created_at", body.created_at)
+    }
+    return patch(emulator, record, changes)
+  })
+
+const passwordTooShort = ApiError.unprocessable({
+  message: "Passwords must be 8 characters or more.",
+  long_message: "Passwords must be 8 characters or more.",
+  code: "form_password_length_too_short",
+  meta: { param_name: "password" }
+})
+
+type MetadataBody = {
+  readonly public_metadata?: { readonly [key: string]: unknown } | undefined
+  readonly private_metadata?: { readonly [key: string]: unknown } | undefined
+  readonly unsafe_metadata?: { readonly [key: string]: unknown } | undefined
 }
+const METADATA = ["public_metadata", "private_metadata", "unsafe_metadata"] as const
 
-const listFilters = (url: URL): Array<(user: UserRecord) => boolean> => {
-  const filters: Array<(user: UserRecord) => boolean> = []
-  const values = (name: string) => url.searchParams.getAll(name).filter((v) => v !== "")
-  const emails = values("email_address").map((e) => e.toLowerCase())
-  if (emails.length > 0) filters.push((u) => u.emails.some((e) => emails.includes(e)))
-  const phones = values("phone_number")
-  if (phones.length > 0) filters.push((u) => u.phones.some((p) => phones.includes(p)))
-  const usernames = values("username").map((u) => u.toLowerCase())
-  if (usernames.length > 0) filters.push((u) => u.username !== null && usernames.includes(u.username))
-  const externalIds = values("external_id")
-  if (externalIds.length > 0) filters.push((u) => u.externalId !== null && externalIds.includes(u.externalId))
-  const userIds = values("user_id")
-  if (userIds.length > 0) filters.push((u) => userIds.includes(u.json.id))
-  return filters
-}
-
-const filtered = (context: Resource.RouteContext): Array<UserRecord> => {
-  const filters = listFilters(context.url)
-  return newestFirst(context.emulator).filter((u) => filters.every((f) => f(u)))
+const setBanned = (emulator: Resource.EmulatorContext, record: UserRecord, banned: boolean): UserJson => {
+  // Ban: "all their sessions are revoked and they are not allowed to sign in again" (spec `BanUser`).
+  if (banned) Sessions.revokeAllOf(emulator, record.json.id)
+  return patch(emulator, record, { banned })
 }
 
 /**
@@ -361,30 +615,74 @@ const filtered = (context: Resource.RouteContext): Array<UserRecord> => {
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("users", [
-  Resource.route("POST", "/users", (context) =>
-    Resource.decodeBody(CreateUserParams)(context).pipe(Effect.flatMap((params) => create(context.emulator, params)))
+  Resource.operation<BackendUsers.CreateBody>("Users.create", ({ body, emulator }) => create(emulator, body)),
+  Resource.operation<void, BackendUsers.ListParams>("Users.list", ({ emulator, query }) => listUsers(emulator, query)),
+  Resource.operation<void, BackendUsers.CountParams>("Users.count", ({ emulator, query }) =>
+    Effect.sync(() => ({ object: "total_count", total_count: matching(emulator, query).length }))
   ),
-  Resource.route("GET", "/users", (context) =>
-    Effect.gen(function* () {
-      const limit = yield* Resource.queryInteger(context, "limit", { default: 10, min: 1, max: 500 })
-      const offset = yield* Resource.queryInteger(context, "offset", { default: 0, min: 0 })
-      return filtered(context)
-        .slice(offset, offset + limit)
-        .map((u) => structuredClone(u.json))
-    })
+  Resource.operation("Users.get", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(Effect.map((u) => structuredClone(u.json)))
   ),
-  Resource.route("GET", "/users/count", (context) =>
-    Effect.sync(() => ({ object: "total_count", total_count: filtered(context).length }))
+  Resource.operation<BackendUsers.UpdateBody>("Users.update", ({ emulator, params, body }) =>
+    getUser(emulator, params.user_id!).pipe(Effect.flatMap((u) => update(emulator, u, body)))
   ),
-  Resource.route("GET", "/users/:user_id", (context) =>
-    getUser(context).pipe(Effect.map((u) => structuredClone(u.json)))
-  ),
-  Resource.route("DELETE", "/users/:user_id", (context) =>
-    getUser(context).pipe(
+  Resource.operation("Users.delete", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(
       Effect.map((u) => {
-        context.emulator.store.get(users).delete(u.json.id)
-        return { object: "user", id: u.json.id, deleted: true }
+        Sessions.revokeAllOf(emulator, u.json.id, "ended")
+        Organizations.removeUser(emulator, u.json.id)
+        emulator.store.get(users).delete(u.json.id)
+        const deleted = { object: "user", id: u.json.id, deleted: true }
+        emulator.emit("user.deleted", deleted)
+        return deleted
       })
+    )
+  ),
+  Resource.operation<MetadataBody>("Users.updateMetadata", ({ emulator, params, body }) =>
+    getUser(emulator, params.user_id!).pipe(
+      Effect.map((u) => {
+        const changes: Record<string, unknown> = {}
+        for (const key of METADATA) {
+          const given = body[key]
+          if (given !== undefined) changes[key] = deepMerge(u.json[key] as Record<string, unknown>, given)
+        }
+        return patch(emulator, u, changes)
+      })
+    )
+  ),
+  Resource.operation<MetadataBody>("Users.replaceMetadata", ({ emulator, params, body }) =>
+    getUser(emulator, params.user_id!).pipe(
+      Effect.map((u) => {
+        const changes: Record<string, unknown> = {}
+        for (const key of METADATA) if (body[key] !== undefined) changes[key] = structuredClone(body[key])
+        return patch(emulator, u, changes)
+      })
+    )
+  ),
+  Resource.operation("Users.ban", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(Effect.map((u) => setBanned(emulator, u, true)))
+  ),
+  Resource.operation("Users.unban", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(Effect.map((u) => setBanned(emulator, u, false)))
+  ),
+  Resource.operation<BackendUsers.BulkBanBody>("Users.bulkBan", ({ emulator, body }) =>
+    Effect.forEach(body.user_ids, (id) => getUser(emulator, id)).pipe(
+      Effect.map((found) => found.map((u) => setBanned(emulator, u, true)))
+    )
+  ),
+  Resource.operation<BackendUsers.BulkUnbanBody>("Users.bulkUnban", ({ emulator, body }) =>
+    Effect.forEach(body.user_ids, (id) => getUser(emulator, id)).pipe(
+      Effect.map((found) => found.map((u) => setBanned(emulator, u, false)))
+    )
+  ),
+  // Lock: "not allowed to sign in again until the lock expires" (spec `LockUser`); the emulator's
+  // lock does not expire by itself (lockout_expires_in_seconds stays null).
+  Resource.operation("Users.lock", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(Effect.map((u) => patch(emulator, u, { locked: true })))
+  ),
+  Resource.operation("Users.unlock", ({ emulator, params }) =>
+    getUser(emulator, params.user_id!).pipe(
+      Effect.map((u) => patch(emulator, u, { locked: false, lockout_expires_in_seconds: null }))
     )
   )
 ])

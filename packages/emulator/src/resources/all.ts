@@ -6,6 +6,11 @@
  */
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
+import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as Invitations from "./Invitations.js"
+import * as JWKS from "./JWKS.js"
+import * as Organizations from "./Organizations.js"
+import * as Sessions from "./Sessions.js"
 import * as Users from "./Users.js"
 
 /**
@@ -14,4 +19,12 @@ import * as Users from "./Users.js"
  * @since 0.1.0
  * @category resources
  */
-export const all: ReadonlyArray<Resource.Resource> = [Users.resource, ActorTokens.resource]
+export const all: ReadonlyArray<Resource.Resource> = [
+  Users.resource,
+  ActorTokens.resource,
+  Sessions.resource,
+  Organizations.resource,
+  Invitations.resource,
+  AllowListBlockList.resource,
+  JWKS.resource
+]

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/ActorToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ActorToken {
   readonly object: "actor_token" | (string & {})
@@ -32,6 +35,9 @@ export interface ActorToken {
 
 /**
  * Spec: `#/components/schemas/ActorToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ActorToken: Schema.Schema<ActorToken> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

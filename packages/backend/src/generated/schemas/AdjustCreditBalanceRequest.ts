@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/AdjustCreditBalanceRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface AdjustCreditBalanceRequest {
   /**
@@ -37,6 +40,9 @@ export interface AdjustCreditBalanceRequest {
 
 /**
  * Spec: `#/components/schemas/AdjustCreditBalanceRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const AdjustCreditBalanceRequest: Schema.Schema<AdjustCreditBalanceRequest> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

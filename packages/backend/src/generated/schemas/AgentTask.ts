@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/AgentTask`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface AgentTask {
   readonly object: "agent_task" | (string & {})
@@ -35,6 +38,9 @@ export interface AgentTask {
 
 /**
  * Spec: `#/components/schemas/AgentTask`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const AgentTask: Schema.Schema<AgentTask> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

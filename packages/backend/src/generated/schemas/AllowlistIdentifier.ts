@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/AllowlistIdentifier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface AllowlistIdentifier {
   /**
@@ -37,6 +40,9 @@ export interface AllowlistIdentifier {
 
 /**
  * Spec: `#/components/schemas/AllowlistIdentifier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const AllowlistIdentifier: Schema.Schema<AllowlistIdentifier> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/ApplyCommerceDiscountRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ApplyCommerceDiscountRequest {
   /**
@@ -21,6 +24,9 @@ export interface ApplyCommerceDiscountRequest {
 
 /**
  * Spec: `#/components/schemas/ApplyCommerceDiscountRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ApplyCommerceDiscountRequest: Schema.Schema<ApplyCommerceDiscountRequest> =
   /*#__PURE__*/ Schema.annotations(

@@ -13,6 +13,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/BillingDiscountsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BillingDiscountsResponse {
   /**
@@ -24,6 +27,9 @@ export interface BillingDiscountsResponse {
 
 /**
  * Spec: `#/components/schemas/BillingDiscountsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BillingDiscountsResponse: Schema.Schema<BillingDiscountsResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

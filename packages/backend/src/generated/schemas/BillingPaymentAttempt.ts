@@ -15,6 +15,9 @@ import { CommerceTotalsResponse2 } from "./CommerceTotalsResponse2.js"
 
 /**
  * Spec: `#/components/schemas/BillingPaymentAttempt`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BillingPaymentAttempt {
   /**
@@ -104,6 +107,9 @@ export interface BillingPaymentAttempt {
 
 /**
  * Spec: `#/components/schemas/BillingPaymentAttempt`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BillingPaymentAttempt: Schema.Schema<BillingPaymentAttempt> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

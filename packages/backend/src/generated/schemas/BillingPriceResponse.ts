@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/BillingPriceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BillingPriceResponse {
   /**
@@ -68,6 +71,9 @@ export interface BillingPriceResponse {
 
 /**
  * Spec: `#/components/schemas/BillingPriceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BillingPriceResponse: Schema.Schema<BillingPriceResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

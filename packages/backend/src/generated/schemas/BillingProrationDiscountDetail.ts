@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/BillingProrationDiscountDetail`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BillingProrationDiscountDetail {
   readonly amount: CommerceMoneyResponse
@@ -31,6 +34,9 @@ export interface BillingProrationDiscountDetail {
 
 /**
  * Spec: `#/components/schemas/BillingProrationDiscountDetail`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BillingProrationDiscountDetail: Schema.Schema<BillingProrationDiscountDetail> =
   /*#__PURE__*/ Schema.annotations(

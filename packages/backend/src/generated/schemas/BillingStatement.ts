@@ -14,6 +14,9 @@ import { CommercePayerResponse } from "./CommercePayerResponse.js"
 
 /**
  * Spec: `#/components/schemas/BillingStatement`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BillingStatement {
   /**
@@ -67,6 +70,9 @@ export interface BillingStatement {
 
 /**
  * Spec: `#/components/schemas/BillingStatement`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BillingStatement: Schema.Schema<BillingStatement> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/BlocklistIdentifier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BlocklistIdentifier {
   /**
@@ -36,6 +39,9 @@ export interface BlocklistIdentifier {
 
 /**
  * Spec: `#/components/schemas/BlocklistIdentifier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BlocklistIdentifier: Schema.Schema<BlocklistIdentifier> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { BlocklistIdentifier } from "./BlocklistIdentifier.js"
 
 /**
  * Spec: `#/components/schemas/BlocklistIdentifiers`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface BlocklistIdentifiers {
   readonly data: ReadonlyArray<BlocklistIdentifier>
@@ -23,6 +26,9 @@ export interface BlocklistIdentifiers {
 
 /**
  * Spec: `#/components/schemas/BlocklistIdentifiers`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const BlocklistIdentifiers: Schema.Schema<BlocklistIdentifiers> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/CNameTarget`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CNameTarget {
   readonly host: string
@@ -23,6 +26,9 @@ export interface CNameTarget {
 
 /**
  * Spec: `#/components/schemas/CNameTarget`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CNameTarget: Schema.Schema<CNameTarget> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/ClerkError`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ClerkError {
   readonly message: string
@@ -21,6 +24,9 @@ export interface ClerkError {
 
 /**
  * Spec: `#/components/schemas/ClerkError`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ClerkError: Schema.Schema<ClerkError> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

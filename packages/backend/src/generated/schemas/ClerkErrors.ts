@@ -12,6 +12,9 @@ import { ClerkError } from "./ClerkError.js"
 
 /**
  * Spec: `#/components/schemas/ClerkErrors`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ClerkErrors {
   readonly errors: ReadonlyArray<ClerkError>
@@ -21,6 +24,9 @@ export interface ClerkErrors {
 
 /**
  * Spec: `#/components/schemas/ClerkErrors`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ClerkErrors: Schema.Schema<ClerkErrors> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

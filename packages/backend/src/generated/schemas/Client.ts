@@ -12,6 +12,9 @@ import { Session } from "./Session.js"
 
 /**
  * Spec: `#/components/schemas/Client`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Client {
   /**
@@ -46,6 +49,9 @@ export interface Client {
 
 /**
  * Spec: `#/components/schemas/Client`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Client: Schema.Schema<Client> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

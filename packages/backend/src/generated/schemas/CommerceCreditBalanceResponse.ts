@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceCreditBalanceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceCreditBalanceResponse {
   /**
@@ -26,6 +29,9 @@ export interface CommerceCreditBalanceResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceCreditBalanceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceCreditBalanceResponse: Schema.Schema<CommerceCreditBalanceResponse> =
   /*#__PURE__*/ Schema.annotations(

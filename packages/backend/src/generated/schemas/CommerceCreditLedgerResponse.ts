@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceCreditLedgerResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceCreditLedgerResponse {
   /**
@@ -47,6 +50,9 @@ export interface CommerceCreditLedgerResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceCreditLedgerResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceCreditLedgerResponse: Schema.Schema<CommerceCreditLedgerResponse> =
   /*#__PURE__*/ Schema.annotations(

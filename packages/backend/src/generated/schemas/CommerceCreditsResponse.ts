@@ -14,6 +14,9 @@ import { CommerceProrationCreditDetailResponse } from "./CommerceProrationCredit
 
 /**
  * Spec: `#/components/schemas/CommerceCreditsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceCreditsResponse {
   readonly proration: CommerceProrationCreditDetailResponse | null
@@ -23,6 +26,9 @@ export interface CommerceCreditsResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceCreditsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceCreditsResponse: Schema.Schema<CommerceCreditsResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

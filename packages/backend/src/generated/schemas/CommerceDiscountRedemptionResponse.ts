@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceDiscountRedemptionResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceDiscountRedemptionResponse {
   /**
@@ -83,6 +86,9 @@ export interface CommerceDiscountRedemptionResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceDiscountRedemptionResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceDiscountRedemptionResponse: Schema.Schema<CommerceDiscountRedemptionResponse> =
   /*#__PURE__*/ Schema.annotations(

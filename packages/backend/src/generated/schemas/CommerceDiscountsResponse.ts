@@ -13,6 +13,9 @@ import { CommerceProrationDiscountResponse } from "./CommerceProrationDiscountRe
 
 /**
  * Spec: `#/components/schemas/CommerceDiscountsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceDiscountsResponse {
   readonly proration: CommerceProrationDiscountResponse | null
@@ -21,6 +24,9 @@ export interface CommerceDiscountsResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceDiscountsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceDiscountsResponse: Schema.Schema<CommerceDiscountsResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/CommerceMoneyResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceMoneyResponse {
   /**
@@ -33,6 +36,9 @@ export interface CommerceMoneyResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceMoneyResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceMoneyResponse: Schema.Schema<CommerceMoneyResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePayerCreditResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePayerCreditResponse {
   readonly remaining_balance: CommerceMoneyResponse
@@ -20,6 +23,9 @@ export interface CommercePayerCreditResponse {
 
 /**
  * Spec: `#/components/schemas/CommercePayerCreditResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePayerCreditResponse: Schema.Schema<CommercePayerCreditResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

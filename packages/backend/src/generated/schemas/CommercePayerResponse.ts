@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePayerResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePayerResponse {
   /**
@@ -67,6 +70,9 @@ export interface CommercePayerResponse {
 
 /**
  * Spec: `#/components/schemas/CommercePayerResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePayerResponse: Schema.Schema<CommercePayerResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePayerResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePayerResponse2 {
   /**
@@ -67,6 +70,9 @@ export interface CommercePayerResponse2 {
 
 /**
  * Spec: `#/components/schemas/CommercePayerResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePayerResponse2: Schema.Schema<CommercePayerResponse2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/CommercePaymentMethodResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePaymentMethodResponse {
   /**
@@ -85,6 +88,9 @@ export interface CommercePaymentMethodResponse {
 
 /**
  * Spec: `#/components/schemas/CommercePaymentMethodResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePaymentMethodResponse: Schema.Schema<CommercePaymentMethodResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/CommercePaymentSourceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePaymentSourceResponse {
   /**
@@ -85,6 +88,9 @@ export interface CommercePaymentSourceResponse {
 
 /**
  * Spec: `#/components/schemas/CommercePaymentSourceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePaymentSourceResponse: Schema.Schema<CommercePaymentSourceResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { CommercePerUnitTotalTier } from "./CommercePerUnitTotalTier.js"
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotal`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePerUnitTotal {
   /**
@@ -30,6 +33,9 @@ export interface CommercePerUnitTotal {
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotal`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePerUnitTotal: Schema.Schema<CommercePerUnitTotal> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { CommercePerUnitTotalTier2 } from "./CommercePerUnitTotalTier2.js"
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotal-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePerUnitTotal2 {
   /**
@@ -30,6 +33,9 @@ export interface CommercePerUnitTotal2 {
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotal-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePerUnitTotal2: Schema.Schema<CommercePerUnitTotal2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

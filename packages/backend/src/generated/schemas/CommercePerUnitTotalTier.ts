@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotalTier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePerUnitTotalTier {
   /**
@@ -24,6 +27,9 @@ export interface CommercePerUnitTotalTier {
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotalTier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePerUnitTotalTier: Schema.Schema<CommercePerUnitTotalTier> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotalTier-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePerUnitTotalTier2 {
   /**
@@ -24,6 +27,9 @@ export interface CommercePerUnitTotalTier2 {
 
 /**
  * Spec: `#/components/schemas/CommercePerUnitTotalTier-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePerUnitTotalTier2: Schema.Schema<CommercePerUnitTotalTier2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -14,6 +14,9 @@ import { FeatureResponse } from "./FeatureResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePlan`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePlan {
   /**
@@ -88,6 +91,9 @@ export interface CommercePlan {
 
 /**
  * Spec: `#/components/schemas/CommercePlan`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePlan: Schema.Schema<CommercePlan> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

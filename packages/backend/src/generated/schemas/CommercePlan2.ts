@@ -13,6 +13,9 @@ import { FeatureResponse2 } from "./FeatureResponse2.js"
 
 /**
  * Spec: `#/components/schemas/CommercePlan-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePlan2 {
   /**
@@ -126,6 +129,9 @@ export interface CommercePlan2 {
 
 /**
  * Spec: `#/components/schemas/CommercePlan-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePlan2: Schema.Schema<CommercePlan2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { CommercePlanUnitPriceTier } from "./CommercePlanUnitPriceTier.js"
 
 /**
  * Spec: `#/components/schemas/CommercePlanUnitPrice`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePlanUnitPrice {
   /**
@@ -30,6 +33,9 @@ export interface CommercePlanUnitPrice {
 
 /**
  * Spec: `#/components/schemas/CommercePlanUnitPrice`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePlanUnitPrice: Schema.Schema<CommercePlanUnitPrice> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

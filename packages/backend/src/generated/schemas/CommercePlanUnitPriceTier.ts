@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommercePlanUnitPriceTier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePlanUnitPriceTier {
   /**
@@ -27,6 +30,9 @@ export interface CommercePlanUnitPriceTier {
 
 /**
  * Spec: `#/components/schemas/CommercePlanUnitPriceTier`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePlanUnitPriceTier: Schema.Schema<CommercePlanUnitPriceTier> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -14,6 +14,9 @@ import { CommercePlan2 } from "./CommercePlan2.js"
 
 /**
  * Spec: `#/components/schemas/CommercePriceTransitionDetails`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePriceTransitionDetails {
   readonly previous_plan: CommercePlan2
@@ -50,6 +53,9 @@ export interface CommercePriceTransitionDetails {
 
 /**
  * Spec: `#/components/schemas/CommercePriceTransitionDetails`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePriceTransitionDetails: Schema.Schema<CommercePriceTransitionDetails> =
   /*#__PURE__*/ Schema.annotations(

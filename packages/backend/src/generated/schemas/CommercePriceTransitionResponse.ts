@@ -13,6 +13,9 @@ import { CommerceSubscriptionItem2 } from "./CommerceSubscriptionItem2.js"
 
 /**
  * Spec: `#/components/schemas/CommercePriceTransitionResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommercePriceTransitionResponse {
   /**
@@ -25,6 +28,9 @@ export interface CommercePriceTransitionResponse {
 
 /**
  * Spec: `#/components/schemas/CommercePriceTransitionResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommercePriceTransitionResponse: Schema.Schema<CommercePriceTransitionResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceProrationCreditDetailResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceProrationCreditDetailResponse {
   readonly amount: CommerceMoneyResponse
@@ -22,6 +25,9 @@ export interface CommerceProrationCreditDetailResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceProrationCreditDetailResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceProrationCreditDetailResponse: Schema.Schema<CommerceProrationCreditDetailResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceProrationDiscountResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceProrationDiscountResponse {
   readonly amount: CommerceMoneyResponse
@@ -22,6 +25,9 @@ export interface CommerceProrationDiscountResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceProrationDiscountResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceProrationDiscountResponse: Schema.Schema<CommerceProrationDiscountResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -13,6 +13,9 @@ import { CommerceSubscriptionNextPayment } from "./CommerceSubscriptionNextPayme
 
 /**
  * Spec: `#/components/schemas/CommerceSubscription`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscription {
   /**
@@ -64,6 +67,9 @@ export interface CommerceSubscription {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscription`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscription: Schema.Schema<CommerceSubscription> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

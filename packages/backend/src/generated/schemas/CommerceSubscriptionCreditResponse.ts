@@ -12,6 +12,9 @@ import { CommerceMoneyResponse } from "./CommerceMoneyResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionCreditResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionCreditResponse {
   /**
@@ -26,6 +29,9 @@ export interface CommerceSubscriptionCreditResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionCreditResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionCreditResponse: Schema.Schema<CommerceSubscriptionCreditResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -20,6 +20,9 @@ import { CommerceTotalsResponse2 } from "./CommerceTotalsResponse2.js"
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItem`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionItem {
   /**
@@ -119,6 +122,9 @@ export interface CommerceSubscriptionItem {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItem`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionItem: Schema.Schema<CommerceSubscriptionItem> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

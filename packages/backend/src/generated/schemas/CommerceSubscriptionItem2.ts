@@ -17,6 +17,9 @@ import { CommerceSubscriptionItemNextPaymentResponse } from "./CommerceSubscript
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItem-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionItem2 {
   /**
@@ -127,6 +130,9 @@ export interface CommerceSubscriptionItem2 {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItem-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionItem2: Schema.Schema<CommerceSubscriptionItem2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -14,6 +14,9 @@ import { CommerceTotalsResponse } from "./CommerceTotalsResponse.js"
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionItemNextPaymentResponse {
   /**
@@ -36,6 +39,9 @@ export interface CommerceSubscriptionItemNextPaymentResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionItemNextPaymentResponse: Schema.Schema<CommerceSubscriptionItemNextPaymentResponse> =
   /*#__PURE__*/ Schema.annotations(

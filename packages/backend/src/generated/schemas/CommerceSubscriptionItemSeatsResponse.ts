@@ -12,6 +12,9 @@ import { CommercePerUnitTotalTier2 } from "./CommercePerUnitTotalTier2.js"
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItemSeatsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionItemSeatsResponse {
   /**
@@ -26,6 +29,9 @@ export interface CommerceSubscriptionItemSeatsResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionItemSeatsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionItemSeatsResponse: Schema.Schema<CommerceSubscriptionItemSeatsResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -14,6 +14,9 @@ import { CommerceTotalsResponse2 } from "./CommerceTotalsResponse2.js"
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionNextPayment`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceSubscriptionNextPayment {
   /**
@@ -33,6 +36,9 @@ export interface CommerceSubscriptionNextPayment {
 
 /**
  * Spec: `#/components/schemas/CommerceSubscriptionNextPayment`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceSubscriptionNextPayment: Schema.Schema<CommerceSubscriptionNextPayment> =
   /*#__PURE__*/ Schema.annotations(

@@ -15,6 +15,9 @@ import { CommercePerUnitTotal } from "./CommercePerUnitTotal.js"
 
 /**
  * Spec: `#/components/schemas/CommerceTotalsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceTotalsResponse {
   readonly subtotal: CommerceMoneyResponse
@@ -28,6 +31,9 @@ export interface CommerceTotalsResponse {
 
 /**
  * Spec: `#/components/schemas/CommerceTotalsResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceTotalsResponse: Schema.Schema<CommerceTotalsResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

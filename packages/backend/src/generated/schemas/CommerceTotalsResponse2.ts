@@ -15,6 +15,9 @@ import { CommercePerUnitTotal2 } from "./CommercePerUnitTotal2.js"
 
 /**
  * Spec: `#/components/schemas/CommerceTotalsResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CommerceTotalsResponse2 {
   readonly subtotal: CommerceMoneyResponse
@@ -31,6 +34,9 @@ export interface CommerceTotalsResponse2 {
 
 /**
  * Spec: `#/components/schemas/CommerceTotalsResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CommerceTotalsResponse2: Schema.Schema<CommerceTotalsResponse2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

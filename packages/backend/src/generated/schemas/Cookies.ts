@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Cookies`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Cookies {
   /**
@@ -25,6 +28,9 @@ export interface Cookies {
 
 /**
  * Spec: `#/components/schemas/Cookies`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Cookies: Schema.Schema<Cookies> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

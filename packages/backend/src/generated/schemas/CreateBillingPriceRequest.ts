@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/CreateBillingPriceRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface CreateBillingPriceRequest {
   /**
@@ -41,6 +44,9 @@ export interface CreateBillingPriceRequest {
 
 /**
  * Spec: `#/components/schemas/CreateBillingPriceRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const CreateBillingPriceRequest: Schema.Schema<CreateBillingPriceRequest> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/DeletedObject`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface DeletedObject {
   readonly object: string
@@ -22,6 +25,9 @@ export interface DeletedObject {
 
 /**
  * Spec: `#/components/schemas/DeletedObject`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const DeletedObject: Schema.Schema<DeletedObject> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,11 +12,17 @@ import { Directory } from "./Directory.js"
 
 /**
  * Spec: `#/components/schemas/Directories`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type Directories = ReadonlyArray<Directory>
 
 /**
  * Spec: `#/components/schemas/Directories`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Directories: Schema.Schema<Directories> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(Directory),

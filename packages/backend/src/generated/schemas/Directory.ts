@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * A directory configuration for provisioning users from an identity provider.
  * Spec: `#/components/schemas/Directory`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Directory {
   /**
@@ -98,6 +101,9 @@ export interface Directory {
 /**
  * A directory configuration for provisioning users from an identity provider.
  * Spec: `#/components/schemas/Directory`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Directory: Schema.Schema<Directory> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -13,6 +13,9 @@ import { Role } from "./Role.js"
 /**
  * A mapping from a directory group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
  * Spec: `#/components/schemas/DirectoryGroupRoleMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface DirectoryGroupRoleMapping {
   /**
@@ -65,6 +68,9 @@ export interface DirectoryGroupRoleMapping {
 /**
  * A mapping from a directory group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
  * Spec: `#/components/schemas/DirectoryGroupRoleMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const DirectoryGroupRoleMapping: Schema.Schema<DirectoryGroupRoleMapping> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

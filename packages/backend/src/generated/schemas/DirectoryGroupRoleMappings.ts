@@ -12,11 +12,17 @@ import { DirectoryGroupRoleMapping } from "./DirectoryGroupRoleMapping.js"
 
 /**
  * Spec: `#/components/schemas/DirectoryGroupRoleMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type DirectoryGroupRoleMappings = ReadonlyArray<DirectoryGroupRoleMapping>
 
 /**
  * Spec: `#/components/schemas/DirectoryGroupRoleMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const DirectoryGroupRoleMappings: Schema.Schema<DirectoryGroupRoleMappings> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(DirectoryGroupRoleMapping),

@@ -12,6 +12,9 @@ import { CNameTarget } from "./CNameTarget.js"
 
 /**
  * Spec: `#/components/schemas/Domain`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Domain {
   readonly object: "domain" | (string & {})
@@ -30,6 +33,9 @@ export interface Domain {
 
 /**
  * Spec: `#/components/schemas/Domain`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Domain: Schema.Schema<Domain> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { Domain } from "./Domain.js"
 
 /**
  * Spec: `#/components/schemas/Domains`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Domains {
   readonly data: ReadonlyArray<Domain>
@@ -23,6 +26,9 @@ export interface Domains {
 
 /**
  * Spec: `#/components/schemas/Domains`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Domains: Schema.Schema<Domains> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -19,6 +19,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/EmailAddress`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EmailAddress {
   readonly id?: string | undefined
@@ -36,6 +39,7 @@ export interface EmailAddress {
     | VerificationSaml
     | VerificationEmailLink
     | VerificationScim
+    | { readonly object: string; readonly [key: string]: unknown }
     | null
   readonly linked_to: ReadonlyArray<IdentificationLink>
   /**
@@ -54,6 +58,9 @@ export interface EmailAddress {
 
 /**
  * Spec: `#/components/schemas/EmailAddress`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EmailAddress: Schema.Schema<EmailAddress> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -69,7 +76,30 @@ export const EmailAddress: Schema.Schema<EmailAddress> = /*#__PURE__*/ Schema.an
         VerificationTicket,
         VerificationSaml,
         VerificationEmailLink,
-        VerificationScim
+        VerificationScim,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) =>
+                  ![
+                    "verification_admin",
+                    "verification_email_link",
+                    "verification_from_oauth",
+                    "verification_otp",
+                    "verification_saml",
+                    "verification_scim",
+                    "verification_ticket"
+                  ].includes(value),
+                {
+                  description:
+                    "object: none of verification_admin, verification_email_link, verification_from_oauth, verification_otp, verification_saml, verification_scim, verification_ticket"
+                }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
       )
     ),
     linked_to: /*#__PURE__*/ Schema.Array(IdentificationLink),

@@ -15,6 +15,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseAccount {
   readonly id: string
@@ -37,7 +40,12 @@ export interface EnterpriseAccount {
   readonly provider_user_id?: string | null | undefined
   readonly enterprise_connection_id?: string | null | undefined
   readonly public_metadata?: { readonly [key: string]: unknown } | undefined
-  readonly verification: VerificationTicket | VerificationSaml | VerificationOauth | null
+  readonly verification:
+    | VerificationTicket
+    | VerificationSaml
+    | VerificationOauth
+    | { readonly object: string; readonly [key: string]: unknown }
+    | null
   readonly enterprise_connection?: EnterpriseAccountConnection | null | undefined
   /**
    * Unix timestamp of last authentication.
@@ -47,6 +55,9 @@ export interface EnterpriseAccount {
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseAccount: Schema.Schema<EnterpriseAccount> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -64,7 +75,22 @@ export const EnterpriseAccount: Schema.Schema<EnterpriseAccount> = /*#__PURE__*/
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),
     verification: /*#__PURE__*/ Schema.NullOr(
-      /*#__PURE__*/ Schema.Union(VerificationTicket, VerificationSaml, VerificationOauth)
+      /*#__PURE__*/ Schema.Union(
+        VerificationTicket,
+        VerificationSaml,
+        VerificationOauth,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_oauth", "verification_saml", "verification_ticket"].includes(value),
+                { description: "object: none of verification_oauth, verification_saml, verification_ticket" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
     ),
     enterprise_connection: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(EnterpriseAccountConnection)),
     last_authenticated_at: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.Number))

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccountConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseAccountConnection {
   readonly id: string
@@ -40,6 +43,9 @@ export interface EnterpriseAccountConnection {
 
 /**
  * Spec: `#/components/schemas/EnterpriseAccountConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseAccountConnection: Schema.Schema<EnterpriseAccountConnection> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseConnection {
   readonly object: "enterprise_connection" | (string & {})
@@ -220,6 +223,9 @@ export interface EnterpriseConnection {
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseConnection: Schema.Schema<EnterpriseConnection> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

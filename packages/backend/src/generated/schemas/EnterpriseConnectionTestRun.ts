@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRun`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseConnectionTestRun {
   /**
@@ -78,6 +81,9 @@ export interface EnterpriseConnectionTestRun {
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRun`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseConnectionTestRun: Schema.Schema<EnterpriseConnectionTestRun> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRunResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseConnectionTestRunResponse {
   /**
@@ -21,6 +24,9 @@ export interface EnterpriseConnectionTestRunResponse {
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRunResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseConnectionTestRunResponse: Schema.Schema<EnterpriseConnectionTestRunResponse> =
   /*#__PURE__*/ Schema.annotations(

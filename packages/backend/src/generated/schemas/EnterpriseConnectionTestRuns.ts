@@ -12,6 +12,9 @@ import { EnterpriseConnectionTestRun } from "./EnterpriseConnectionTestRun.js"
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRuns`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseConnectionTestRuns {
   readonly data: ReadonlyArray<EnterpriseConnectionTestRun>
@@ -23,6 +26,9 @@ export interface EnterpriseConnectionTestRuns {
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnectionTestRuns`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseConnectionTestRuns: Schema.Schema<EnterpriseConnectionTestRuns> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { EnterpriseConnection } from "./EnterpriseConnection.js"
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnections`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface EnterpriseConnections {
   readonly data: ReadonlyArray<EnterpriseConnection>
@@ -23,6 +26,9 @@ export interface EnterpriseConnections {
 
 /**
  * Spec: `#/components/schemas/EnterpriseConnections`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const EnterpriseConnections: Schema.Schema<EnterpriseConnections> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/ExtendFreeTrialRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ExtendFreeTrialRequest {
   /**
@@ -22,6 +25,9 @@ export interface ExtendFreeTrialRequest {
 
 /**
  * Spec: `#/components/schemas/ExtendFreeTrialRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ExtendFreeTrialRequest: Schema.Schema<ExtendFreeTrialRequest> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

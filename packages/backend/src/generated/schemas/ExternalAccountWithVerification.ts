@@ -13,6 +13,9 @@ import { VerificationOauth } from "./VerificationOauth.js"
 
 /**
  * Spec: `#/components/schemas/ExternalAccountWithVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ExternalAccountWithVerification {
   /**
@@ -52,12 +55,16 @@ export interface ExternalAccountWithVerification {
    * Unix timestamp of creation
    */
   readonly updated_at: number
-  readonly verification: VerificationOauth | VerificationGoogleOneTap | null
+  readonly verification:
+    VerificationOauth | VerificationGoogleOneTap | { readonly object: string; readonly [key: string]: unknown } | null
   readonly [key: string]: unknown
 }
 
 /**
  * Spec: `#/components/schemas/ExternalAccountWithVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ExternalAccountWithVerification: Schema.Schema<ExternalAccountWithVerification> =
   /*#__PURE__*/ Schema.annotations(
@@ -82,7 +89,21 @@ export const ExternalAccountWithVerification: Schema.Schema<ExternalAccountWithV
         created_at: Schema.Number,
         updated_at: Schema.Number,
         verification: /*#__PURE__*/ Schema.NullOr(
-          /*#__PURE__*/ Schema.Union(VerificationOauth, VerificationGoogleOneTap)
+          /*#__PURE__*/ Schema.Union(
+            VerificationOauth,
+            VerificationGoogleOneTap,
+            /*#__PURE__*/ Schema.Struct(
+              {
+                object: Schema.String.pipe(
+                  /*#__PURE__*/ Schema.filter(
+                    (value: string) => !["verification_google_one_tap", "verification_oauth"].includes(value),
+                    { description: "object: none of verification_google_one_tap, verification_oauth" }
+                  )
+                )
+              },
+              /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            )
+          )
         )
       },
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })

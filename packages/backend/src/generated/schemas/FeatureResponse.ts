@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/FeatureResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface FeatureResponse {
   /**
@@ -41,6 +44,9 @@ export interface FeatureResponse {
 
 /**
  * Spec: `#/components/schemas/FeatureResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const FeatureResponse: Schema.Schema<FeatureResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

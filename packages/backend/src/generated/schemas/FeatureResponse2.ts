@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/FeatureResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface FeatureResponse2 {
   /**
@@ -41,6 +44,9 @@ export interface FeatureResponse2 {
 
 /**
  * Spec: `#/components/schemas/FeatureResponse-2`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const FeatureResponse2: Schema.Schema<FeatureResponse2> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/IdentificationLink`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface IdentificationLink {
   readonly type: string
@@ -19,6 +22,9 @@ export interface IdentificationLink {
 
 /**
  * Spec: `#/components/schemas/IdentificationLink`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const IdentificationLink: Schema.Schema<IdentificationLink> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

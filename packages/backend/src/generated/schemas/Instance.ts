@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Instance`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Instance {
   /**
@@ -28,6 +31,9 @@ export interface Instance {
 
 /**
  * Spec: `#/components/schemas/Instance`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Instance: Schema.Schema<Instance> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * Per-instance SMS communication settings, including the SMS country blocklist.
  * Spec: `#/components/schemas/InstanceCommunication`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface InstanceCommunication {
   readonly object: "instance_communication" | (string & {})
@@ -24,6 +27,9 @@ export interface InstanceCommunication {
 /**
  * Per-instance SMS communication settings, including the SMS country blocklist.
  * Spec: `#/components/schemas/InstanceCommunication`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const InstanceCommunication: Schema.Schema<InstanceCommunication> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/InstanceProtect`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface InstanceProtect {
   readonly object: "instance_protect" | (string & {})
@@ -24,6 +27,9 @@ export interface InstanceProtect {
 
 /**
  * Spec: `#/components/schemas/InstanceProtect`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const InstanceProtect: Schema.Schema<InstanceProtect> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/InstanceRestrictions`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface InstanceRestrictions {
   /**
@@ -26,6 +29,9 @@ export interface InstanceRestrictions {
 
 /**
  * Spec: `#/components/schemas/InstanceRestrictions`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const InstanceRestrictions: Schema.Schema<InstanceRestrictions> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

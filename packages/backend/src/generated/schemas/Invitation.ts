@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Invitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Invitation {
   readonly object: "invitation" | (string & {})
@@ -36,6 +39,9 @@ export interface Invitation {
 
 /**
  * Spec: `#/components/schemas/Invitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Invitation: Schema.Schema<Invitation> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

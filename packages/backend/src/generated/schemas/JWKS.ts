@@ -18,6 +18,9 @@ import { JWKSSymmetricKey } from "./JWKSSymmetricKey.js"
 
 /**
  * Spec: `#/components/schemas/JWKS`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKS {
   readonly keys?:
@@ -35,6 +38,9 @@ export interface JWKS {
 
 /**
  * Spec: `#/components/schemas/JWKS`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKS: Schema.Schema<JWKS> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

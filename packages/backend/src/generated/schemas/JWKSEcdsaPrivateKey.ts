@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.ecdsa.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSEcdsaPrivateKey {
   readonly kid: string
@@ -29,6 +32,9 @@ export interface JWKSEcdsaPrivateKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.ecdsa.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSEcdsaPrivateKey: Schema.Schema<JWKSEcdsaPrivateKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

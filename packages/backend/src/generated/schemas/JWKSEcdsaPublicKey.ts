@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.ecdsa.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSEcdsaPublicKey {
   readonly kid: string
@@ -28,6 +31,9 @@ export interface JWKSEcdsaPublicKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.ecdsa.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSEcdsaPublicKey: Schema.Schema<JWKSEcdsaPublicKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.ed25519.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSEd25519PrivateKey {
   readonly kid: string
@@ -28,6 +31,9 @@ export interface JWKSEd25519PrivateKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.ed25519.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSEd25519PrivateKey: Schema.Schema<JWKSEd25519PrivateKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.ed25519.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSEd25519PublicKey {
   readonly kid: string
@@ -27,6 +30,9 @@ export interface JWKSEd25519PublicKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.ed25519.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSEd25519PublicKey: Schema.Schema<JWKSEd25519PublicKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.rsa.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSRsaPrivateKey {
   readonly kid: string
@@ -33,6 +36,9 @@ export interface JWKSRsaPrivateKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.rsa.PrivateKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSRsaPrivateKey: Schema.Schema<JWKSRsaPrivateKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

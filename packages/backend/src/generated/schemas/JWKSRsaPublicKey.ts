@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.rsa.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSRsaPublicKey {
   readonly kid: string
@@ -27,6 +30,9 @@ export interface JWKSRsaPublicKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.rsa.PublicKey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSRsaPublicKey: Schema.Schema<JWKSRsaPublicKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

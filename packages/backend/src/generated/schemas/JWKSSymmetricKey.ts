@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWKS.symmetric.Key`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWKSSymmetricKey {
   readonly kid: string
@@ -26,6 +29,9 @@ export interface JWKSSymmetricKey {
 
 /**
  * Spec: `#/components/schemas/JWKS.symmetric.Key`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWKSSymmetricKey: Schema.Schema<JWKSSymmetricKey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/JWTTemplate`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface JWTTemplate {
   readonly object: "jwt_template" | (string & {})
@@ -33,6 +36,9 @@ export interface JWTTemplate {
 
 /**
  * Spec: `#/components/schemas/JWTTemplate`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const JWTTemplate: Schema.Schema<JWTTemplate> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { MachineWithoutScopedMachines } from "./MachineWithoutScopedMachines.js"
 
 /**
  * Spec: `#/components/schemas/Machine`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Machine {
   readonly object: "machine" | (string & {})
@@ -47,6 +50,9 @@ export interface Machine {
 
 /**
  * Spec: `#/components/schemas/Machine`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Machine: Schema.Schema<Machine> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

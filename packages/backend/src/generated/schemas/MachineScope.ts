@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/MachineScope`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface MachineScope {
   readonly object: "machine_scope" | (string & {})
@@ -30,6 +33,9 @@ export interface MachineScope {
 
 /**
  * Spec: `#/components/schemas/MachineScope`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const MachineScope: Schema.Schema<MachineScope> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/MachineWithoutScopedMachines`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface MachineWithoutScopedMachines {
   readonly object: "machine" | (string & {})
@@ -42,6 +45,9 @@ export interface MachineWithoutScopedMachines {
 
 /**
  * Spec: `#/components/schemas/MachineWithoutScopedMachines`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const MachineWithoutScopedMachines: Schema.Schema<MachineWithoutScopedMachines> =
   /*#__PURE__*/ Schema.annotations(

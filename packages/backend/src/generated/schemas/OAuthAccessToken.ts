@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OAuthAccessToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type OAuthAccessToken = ReadonlyArray<{
   readonly object: "oauth_access_token" | (string & {})
@@ -52,6 +55,9 @@ export type OAuthAccessToken = ReadonlyArray<{
 
 /**
  * Spec: `#/components/schemas/OAuthAccessToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OAuthAccessToken: Schema.Schema<OAuthAccessToken> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(

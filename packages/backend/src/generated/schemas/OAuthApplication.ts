@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OAuthApplication`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OAuthApplication {
   readonly object: "oauth_application" | (string & {})
@@ -48,6 +51,9 @@ export interface OAuthApplication {
 
 /**
  * Spec: `#/components/schemas/OAuthApplication`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OAuthApplication: Schema.Schema<OAuthApplication> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OAuthApplicationSettings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OAuthApplicationSettings {
   /**
@@ -45,6 +48,9 @@ export interface OAuthApplicationSettings {
 
 /**
  * Spec: `#/components/schemas/OAuthApplicationSettings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OAuthApplicationSettings: Schema.Schema<OAuthApplicationSettings> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

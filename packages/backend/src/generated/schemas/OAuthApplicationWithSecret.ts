@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OAuthApplicationWithSecret`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OAuthApplicationWithSecret {
   readonly object: "oauth_application" | (string & {})
@@ -52,6 +55,9 @@ export interface OAuthApplicationWithSecret {
 
 /**
  * Spec: `#/components/schemas/OAuthApplicationWithSecret`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OAuthApplicationWithSecret: Schema.Schema<OAuthApplicationWithSecret> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

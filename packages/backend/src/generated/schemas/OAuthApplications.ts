@@ -12,6 +12,9 @@ import { OAuthApplication } from "./OAuthApplication.js"
 
 /**
  * Spec: `#/components/schemas/OAuthApplications`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OAuthApplications {
   readonly data: ReadonlyArray<OAuthApplication>
@@ -23,6 +26,9 @@ export interface OAuthApplications {
 
 /**
  * Spec: `#/components/schemas/OAuthApplications`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OAuthApplications: Schema.Schema<OAuthApplications> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

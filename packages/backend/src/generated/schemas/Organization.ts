@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Organization`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Organization {
   readonly object: "organization" | (string & {})
@@ -24,7 +27,7 @@ export interface Organization {
   readonly pending_invitations_count?: number | undefined
   readonly max_allowed_memberships: number
   readonly admin_delete_enabled: boolean
-  readonly public_metadata: { readonly [key: string]: unknown }
+  readonly public_metadata: { readonly [key: string]: unknown } | null
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
   readonly created_by?: string | undefined
   /**
@@ -47,6 +50,9 @@ export interface Organization {
 
 /**
  * Spec: `#/components/schemas/Organization`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Organization: Schema.Schema<Organization> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -61,7 +67,9 @@ export const Organization: Schema.Schema<Organization> = /*#__PURE__*/ Schema.an
     pending_invitations_count: /*#__PURE__*/ Schema.optional(Schema.Number),
     max_allowed_memberships: Schema.Number,
     admin_delete_enabled: Schema.Boolean,
-    public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+    public_metadata: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    ),
     private_metadata: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),

@@ -14,6 +14,9 @@ import { OrganizationInvitationPublicOrganizationData } from "./OrganizationInvi
 /**
  * An organization domain
  * Spec: `#/components/schemas/OrganizationDomain`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationDomain {
   /**
@@ -79,6 +82,9 @@ export interface OrganizationDomain {
 /**
  * An organization domain
  * Spec: `#/components/schemas/OrganizationDomain`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationDomain: Schema.Schema<OrganizationDomain> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * The verification object from an organization domain
  * Spec: `#/components/schemas/OrganizationDomainVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationDomainVerification {
   /**
@@ -39,6 +42,9 @@ export interface OrganizationDomainVerification {
 /**
  * The verification object from an organization domain
  * Spec: `#/components/schemas/OrganizationDomainVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationDomainVerification: Schema.Schema<OrganizationDomainVerification> =
   /*#__PURE__*/ Schema.annotations(

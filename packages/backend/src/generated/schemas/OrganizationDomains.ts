@@ -12,6 +12,9 @@ import { OrganizationDomain } from "./OrganizationDomain.js"
 
 /**
  * Spec: `#/components/schemas/OrganizationDomains`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationDomains {
   readonly data: ReadonlyArray<OrganizationDomain>
@@ -23,6 +26,9 @@ export interface OrganizationDomains {
 
 /**
  * Spec: `#/components/schemas/OrganizationDomains`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationDomains: Schema.Schema<OrganizationDomains> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -13,6 +13,9 @@ import { OrganizationInvitationPublicUserData } from "./OrganizationInvitationPu
 /**
  * An organization invitation
  * Spec: `#/components/schemas/OrganizationInvitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitation {
   /**
@@ -24,11 +27,11 @@ export interface OrganizationInvitation {
   readonly role: string
   readonly role_name: string
   readonly organization_id?: string | undefined
-  readonly inviter_id: string | null
+  readonly inviter_id?: string | null | undefined
   /**
    * An organization inviter's public user data
    */
-  readonly public_inviter_data: OrganizationInvitationPublicUserData
+  readonly public_inviter_data?: OrganizationInvitationPublicUserData | undefined
   readonly status?: string | undefined
   readonly public_metadata: { readonly [key: string]: unknown }
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
@@ -50,6 +53,9 @@ export interface OrganizationInvitation {
 /**
  * An organization invitation
  * Spec: `#/components/schemas/OrganizationInvitation`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitation: Schema.Schema<OrganizationInvitation> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -59,8 +65,8 @@ export const OrganizationInvitation: Schema.Schema<OrganizationInvitation> = /*#
     role: Schema.String,
     role_name: Schema.String,
     organization_id: /*#__PURE__*/ Schema.optional(Schema.String),
-    inviter_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-    public_inviter_data: OrganizationInvitationPublicUserData,
+    inviter_id: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+    public_inviter_data: /*#__PURE__*/ Schema.optional(OrganizationInvitationPublicUserData),
     status: /*#__PURE__*/ Schema.optional(Schema.String),
     public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
     private_metadata: /*#__PURE__*/ Schema.optional(

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitationPublicOrganizationData {
   readonly id: string
@@ -22,6 +25,9 @@ export interface OrganizationInvitationPublicOrganizationData {
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitationPublicOrganizationData: Schema.Schema<OrganizationInvitationPublicOrganizationData> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * An organization inviter's public user data
  * Spec: `#/components/schemas/OrganizationInvitationPublicUserData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type OrganizationInvitationPublicUserData = {
   readonly user_id: string
@@ -25,6 +28,9 @@ export type OrganizationInvitationPublicUserData = {
 /**
  * An organization inviter's public user data
  * Spec: `#/components/schemas/OrganizationInvitationPublicUserData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitationPublicUserData: Schema.Schema<OrganizationInvitationPublicUserData> =
   /*#__PURE__*/ Schema.annotations(

@@ -14,6 +14,9 @@ import { OrganizationInvitationPublicUserData } from "./OrganizationInvitationPu
 /**
  * An organization invitation with public organization data populated
  * Spec: `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitationWithPublicOrganizationData {
   /**
@@ -25,11 +28,11 @@ export interface OrganizationInvitationWithPublicOrganizationData {
   readonly role: string
   readonly role_name: string
   readonly organization_id?: string | undefined
-  readonly inviter_id: string | null
+  readonly inviter_id?: string | null | undefined
   /**
    * An organization inviter's public user data
    */
-  readonly public_inviter_data: OrganizationInvitationPublicUserData
+  readonly public_inviter_data?: OrganizationInvitationPublicUserData | undefined
   readonly status?: string | undefined
   readonly public_metadata: { readonly [key: string]: unknown }
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
@@ -52,6 +55,9 @@ export interface OrganizationInvitationWithPublicOrganizationData {
 /**
  * An organization invitation with public organization data populated
  * Spec: `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitationWithPublicOrganizationData: Schema.Schema<OrganizationInvitationWithPublicOrganizationData> =
   /*#__PURE__*/ Schema.annotations(
@@ -62,8 +68,8 @@ export const OrganizationInvitationWithPublicOrganizationData: Schema.Schema<Org
       role: Schema.String,
       role_name: Schema.String,
       organization_id: /*#__PURE__*/ Schema.optional(Schema.String),
-      inviter_id: /*#__PURE__*/ Schema.NullOr(Schema.String),
-      public_inviter_data: OrganizationInvitationPublicUserData,
+      inviter_id: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+      public_inviter_data: /*#__PURE__*/ Schema.optional(OrganizationInvitationPublicUserData),
       status: /*#__PURE__*/ Schema.optional(Schema.String),
       public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
       private_metadata: /*#__PURE__*/ Schema.optional(

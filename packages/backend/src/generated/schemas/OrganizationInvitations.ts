@@ -12,6 +12,9 @@ import { OrganizationInvitation } from "./OrganizationInvitation.js"
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitations`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitations {
   readonly data: ReadonlyArray<OrganizationInvitation>
@@ -23,6 +26,9 @@ export interface OrganizationInvitations {
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitations`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitations: Schema.Schema<OrganizationInvitations> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { OrganizationInvitationWithPublicOrganizationData } from "./Organization
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationInvitationsWithPublicOrganizationData {
   readonly data: ReadonlyArray<OrganizationInvitationWithPublicOrganizationData>
@@ -23,6 +26,9 @@ export interface OrganizationInvitationsWithPublicOrganizationData {
 
 /**
  * Spec: `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationInvitationsWithPublicOrganizationData: Schema.Schema<OrganizationInvitationsWithPublicOrganizationData> =
   /*#__PURE__*/ Schema.annotations(

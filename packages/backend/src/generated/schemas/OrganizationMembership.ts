@@ -14,6 +14,9 @@ import { OrganizationMembershipPublicUserData } from "./OrganizationMembershipPu
 /**
  * A user's membership in an organization
  * Spec: `#/components/schemas/OrganizationMembership`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationMembership {
   readonly id: string
@@ -50,6 +53,9 @@ export interface OrganizationMembership {
 /**
  * A user's membership in an organization
  * Spec: `#/components/schemas/OrganizationMembership`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationMembership: Schema.Schema<OrganizationMembership> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * An organization membership with public user data populated
  * Spec: `#/components/schemas/OrganizationMembershipPublicUserData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationMembershipPublicUserData {
   readonly user_id: string
@@ -32,6 +35,9 @@ export interface OrganizationMembershipPublicUserData {
 /**
  * An organization membership with public user data populated
  * Spec: `#/components/schemas/OrganizationMembershipPublicUserData`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationMembershipPublicUserData: Schema.Schema<OrganizationMembershipPublicUserData> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { OrganizationMembership } from "./OrganizationMembership.js"
 
 /**
  * Spec: `#/components/schemas/OrganizationMemberships`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationMemberships {
   readonly data: ReadonlyArray<OrganizationMembership>
@@ -23,6 +26,9 @@ export interface OrganizationMemberships {
 
 /**
  * Spec: `#/components/schemas/OrganizationMemberships`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationMemberships: Schema.Schema<OrganizationMemberships> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

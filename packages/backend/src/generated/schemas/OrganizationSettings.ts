@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OrganizationSettings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationSettings {
   /**
@@ -52,6 +55,9 @@ export interface OrganizationSettings {
 
 /**
  * Spec: `#/components/schemas/OrganizationSettings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationSettings: Schema.Schema<OrganizationSettings> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

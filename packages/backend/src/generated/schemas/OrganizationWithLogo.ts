@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/OrganizationWithLogo`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface OrganizationWithLogo {
   readonly object: "organization" | (string & {})
@@ -24,7 +27,7 @@ export interface OrganizationWithLogo {
   readonly pending_invitations_count?: number | undefined
   readonly max_allowed_memberships: number
   readonly admin_delete_enabled: boolean
-  readonly public_metadata: { readonly [key: string]: unknown }
+  readonly public_metadata: { readonly [key: string]: unknown } | null
   readonly private_metadata?: { readonly [key: string]: unknown } | undefined
   readonly created_by?: string | undefined
   /**
@@ -51,6 +54,9 @@ export interface OrganizationWithLogo {
 
 /**
  * Spec: `#/components/schemas/OrganizationWithLogo`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationWithLogo: Schema.Schema<OrganizationWithLogo> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -65,7 +71,9 @@ export const OrganizationWithLogo: Schema.Schema<OrganizationWithLogo> = /*#__PU
     pending_invitations_count: /*#__PURE__*/ Schema.optional(Schema.Number),
     max_allowed_memberships: Schema.Number,
     admin_delete_enabled: Schema.Boolean,
-    public_metadata: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+    public_metadata: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    ),
     private_metadata: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),

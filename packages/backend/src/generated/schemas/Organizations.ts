@@ -12,6 +12,9 @@ import { Organization } from "./Organization.js"
 
 /**
  * Spec: `#/components/schemas/Organizations`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Organizations {
   readonly data: ReadonlyArray<Organization>
@@ -23,6 +26,9 @@ export interface Organizations {
 
 /**
  * Spec: `#/components/schemas/Organizations`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Organizations: Schema.Schema<Organizations> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

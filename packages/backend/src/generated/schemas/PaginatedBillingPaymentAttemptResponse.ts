@@ -12,6 +12,9 @@ import { BillingPaymentAttempt } from "./BillingPaymentAttempt.js"
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingPaymentAttemptResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PaginatedBillingPaymentAttemptResponse {
   /**
@@ -26,6 +29,9 @@ export interface PaginatedBillingPaymentAttemptResponse {
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingPaymentAttemptResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PaginatedBillingPaymentAttemptResponse: Schema.Schema<PaginatedBillingPaymentAttemptResponse> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import { BillingPriceResponse } from "./BillingPriceResponse.js"
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingPriceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PaginatedBillingPriceResponse {
   /**
@@ -26,6 +29,9 @@ export interface PaginatedBillingPriceResponse {
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingPriceResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PaginatedBillingPriceResponse: Schema.Schema<PaginatedBillingPriceResponse> =
   /*#__PURE__*/ Schema.annotations(

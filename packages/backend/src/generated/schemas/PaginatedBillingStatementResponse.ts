@@ -12,6 +12,9 @@ import { BillingStatement } from "./BillingStatement.js"
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingStatementResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PaginatedBillingStatementResponse {
   /**
@@ -26,6 +29,9 @@ export interface PaginatedBillingStatementResponse {
 
 /**
  * Spec: `#/components/schemas/PaginatedBillingStatementResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PaginatedBillingStatementResponse: Schema.Schema<PaginatedBillingStatementResponse> =
   /*#__PURE__*/ Schema.annotations(

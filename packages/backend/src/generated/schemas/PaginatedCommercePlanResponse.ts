@@ -12,6 +12,9 @@ import { CommercePlan } from "./CommercePlan.js"
 
 /**
  * Spec: `#/components/schemas/PaginatedCommercePlanResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PaginatedCommercePlanResponse {
   /**
@@ -26,6 +29,9 @@ export interface PaginatedCommercePlanResponse {
 
 /**
  * Spec: `#/components/schemas/PaginatedCommercePlanResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PaginatedCommercePlanResponse: Schema.Schema<PaginatedCommercePlanResponse> =
   /*#__PURE__*/ Schema.annotations(

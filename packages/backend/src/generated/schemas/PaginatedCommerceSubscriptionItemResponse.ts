@@ -12,6 +12,9 @@ import { CommerceSubscriptionItem } from "./CommerceSubscriptionItem.js"
 
 /**
  * Spec: `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PaginatedCommerceSubscriptionItemResponse {
   /**
@@ -26,6 +29,9 @@ export interface PaginatedCommerceSubscriptionItemResponse {
 
 /**
  * Spec: `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PaginatedCommerceSubscriptionItemResponse: Schema.Schema<PaginatedCommerceSubscriptionItemResponse> =
   /*#__PURE__*/ Schema.annotations(

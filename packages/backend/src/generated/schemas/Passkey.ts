@@ -12,6 +12,9 @@ import { VerificationPasskey } from "./VerificationPasskey.js"
 
 /**
  * Spec: `#/components/schemas/Passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Passkey {
   readonly id?: string | undefined
@@ -24,11 +27,14 @@ export interface Passkey {
    * Unix timestamp of when the passkey was last used.
    */
   readonly last_used_at: number
-  readonly verification: VerificationPasskey | null
+  readonly verification: VerificationPasskey | { readonly object: string; readonly [key: string]: unknown } | null
 }
 
 /**
  * Spec: `#/components/schemas/Passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Passkey: Schema.Schema<Passkey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -36,7 +42,21 @@ export const Passkey: Schema.Schema<Passkey> = /*#__PURE__*/ Schema.annotations(
     object: Schema.String,
     name: Schema.String,
     last_used_at: Schema.Number,
-    verification: /*#__PURE__*/ Schema.NullOr(VerificationPasskey)
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationPasskey,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter((value: string) => !["verification_passkey"].includes(value), {
+                description: "object: none of verification_passkey"
+              })
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    )
   }),
   { identifier: "Passkey" }
 )

@@ -20,6 +20,9 @@ import * as Schema from "effect/Schema"
  *
  * Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
  * Spec: `#/components/schemas/PasswordHasher`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type PasswordHasher = string
 
@@ -34,6 +37,9 @@ export type PasswordHasher = string
  *
  * Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
  * Spec: `#/components/schemas/PasswordHasher`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PasswordHasher: Schema.Schema<PasswordHasher> = /*#__PURE__*/ Schema.annotations(Schema.String, {
   identifier: "PasswordHasher"

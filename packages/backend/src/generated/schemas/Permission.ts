@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Permission`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Permission {
   readonly object: "permission" | (string & {})
@@ -18,7 +21,7 @@ export interface Permission {
   readonly name: string
   readonly key: string
   readonly description: string
-  readonly type: string
+  readonly type?: string | undefined
   /**
    * Unix timestamp of creation.
    */
@@ -31,6 +34,9 @@ export interface Permission {
 
 /**
  * Spec: `#/components/schemas/Permission`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Permission: Schema.Schema<Permission> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -39,7 +45,7 @@ export const Permission: Schema.Schema<Permission> = /*#__PURE__*/ Schema.annota
     name: Schema.String,
     key: Schema.String,
     description: Schema.String,
-    type: Schema.String,
+    type: /*#__PURE__*/ Schema.optional(Schema.String),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),

@@ -12,6 +12,9 @@ import { Permission } from "./Permission.js"
 
 /**
  * Spec: `#/components/schemas/Permissions`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Permissions {
   readonly data: ReadonlyArray<Permission>
@@ -23,6 +26,9 @@ export interface Permissions {
 
 /**
  * Spec: `#/components/schemas/Permissions`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Permissions: Schema.Schema<Permissions> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

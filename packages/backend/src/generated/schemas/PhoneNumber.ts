@@ -14,6 +14,9 @@ import { VerificationOtp } from "./VerificationOtp.js"
 
 /**
  * Spec: `#/components/schemas/PhoneNumber`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PhoneNumber {
   readonly id?: string | undefined
@@ -25,7 +28,8 @@ export interface PhoneNumber {
   readonly reserved_for_second_factor?: boolean | undefined
   readonly default_second_factor?: boolean | undefined
   readonly reserved: boolean
-  readonly verification: VerificationOtp | VerificationAdmin | null
+  readonly verification:
+    VerificationOtp | VerificationAdmin | { readonly object: string; readonly [key: string]: unknown } | null
   readonly linked_to: ReadonlyArray<IdentificationLink>
   readonly backup_codes?: ReadonlyArray<string> | null | undefined
   /**
@@ -40,6 +44,9 @@ export interface PhoneNumber {
 
 /**
  * Spec: `#/components/schemas/PhoneNumber`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PhoneNumber: Schema.Schema<PhoneNumber> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -49,7 +56,23 @@ export const PhoneNumber: Schema.Schema<PhoneNumber> = /*#__PURE__*/ Schema.anno
     reserved_for_second_factor: /*#__PURE__*/ Schema.optional(Schema.Boolean),
     default_second_factor: /*#__PURE__*/ Schema.optional(Schema.Boolean),
     reserved: Schema.Boolean,
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationOtp, VerificationAdmin)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationOtp,
+        VerificationAdmin,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_admin", "verification_otp"].includes(value),
+                { description: "object: none of verification_admin, verification_otp" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     linked_to: /*#__PURE__*/ Schema.Array(IdentificationLink),
     backup_codes: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.String))),
     created_at: Schema.Number,

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/PriceTransitionRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface PriceTransitionRequest {
   /**
@@ -25,6 +28,9 @@ export interface PriceTransitionRequest {
 
 /**
  * Spec: `#/components/schemas/PriceTransitionRequest`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const PriceTransitionRequest: Schema.Schema<PriceTransitionRequest> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/ProxyCheck`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ProxyCheck {
   readonly object: "proxy_check" | (string & {})
@@ -34,6 +37,9 @@ export interface ProxyCheck {
 
 /**
  * Spec: `#/components/schemas/ProxyCheck`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ProxyCheck: Schema.Schema<ProxyCheck> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

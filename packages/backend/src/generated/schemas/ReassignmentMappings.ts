@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * Mappings from source role keys to destination role keys for role reassignment
  * Spec: `#/components/schemas/ReassignmentMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface ReassignmentMappings {
   readonly [key: string]: string
@@ -20,6 +23,9 @@ export interface ReassignmentMappings {
 /**
  * Mappings from source role keys to destination role keys for role reassignment
  * Spec: `#/components/schemas/ReassignmentMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const ReassignmentMappings: Schema.Schema<ReassignmentMappings> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }),

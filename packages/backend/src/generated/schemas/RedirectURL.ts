@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/RedirectURL`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface RedirectURL {
   readonly object: "redirect_url" | (string & {})
@@ -28,6 +31,9 @@ export interface RedirectURL {
 
 /**
  * Spec: `#/components/schemas/RedirectURL`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const RedirectURL: Schema.Schema<RedirectURL> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { Permission } from "./Permission.js"
 
 /**
  * Spec: `#/components/schemas/Role`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Role {
   readonly object: "role" | (string & {})
@@ -36,6 +39,9 @@ export interface Role {
 
 /**
  * Spec: `#/components/schemas/Role`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Role: Schema.Schema<Role> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

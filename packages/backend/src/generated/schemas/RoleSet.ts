@@ -14,6 +14,9 @@ import { RoleSetMigration } from "./RoleSetMigration.js"
 /**
  * A role set defines a collection of roles that can be assigned to organization members
  * Spec: `#/components/schemas/RoleSet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface RoleSet {
   readonly object: "role_set" | (string & {})
@@ -66,6 +69,9 @@ export interface RoleSet {
 /**
  * A role set defines a collection of roles that can be assigned to organization members
  * Spec: `#/components/schemas/RoleSet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const RoleSet: Schema.Schema<RoleSet> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * A role within a role set
  * Spec: `#/components/schemas/RoleSetItem`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface RoleSetItem {
   readonly object: "role_set_item" | (string & {})
@@ -52,6 +55,9 @@ export interface RoleSetItem {
 /**
  * A role within a role set
  * Spec: `#/components/schemas/RoleSetItem`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const RoleSetItem: Schema.Schema<RoleSetItem> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * Information about an ongoing role set migration
  * Spec: `#/components/schemas/RoleSetMigration`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface RoleSetMigration {
   readonly object: "role_set_migration" | (string & {})
@@ -72,6 +75,9 @@ export interface RoleSetMigration {
 /**
  * Information about an ongoing role set migration
  * Spec: `#/components/schemas/RoleSetMigration`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const RoleSetMigration: Schema.Schema<RoleSetMigration> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

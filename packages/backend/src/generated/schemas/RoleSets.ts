@@ -12,6 +12,9 @@ import { RoleSet } from "./RoleSet.js"
 
 /**
  * Spec: `#/components/schemas/RoleSets`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface RoleSets {
   readonly data: ReadonlyArray<RoleSet>
@@ -23,6 +26,9 @@ export interface RoleSets {
 
 /**
  * Spec: `#/components/schemas/RoleSets`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const RoleSets: Schema.Schema<RoleSets> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { Role } from "./Role.js"
 
 /**
  * Spec: `#/components/schemas/Roles`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Roles {
   readonly data: ReadonlyArray<Role>
@@ -23,6 +26,9 @@ export interface Roles {
 
 /**
  * Spec: `#/components/schemas/Roles`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Roles: Schema.Schema<Roles> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

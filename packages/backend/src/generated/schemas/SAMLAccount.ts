@@ -14,6 +14,9 @@ import { VerificationTicket } from "./VerificationTicket.js"
 
 /**
  * Spec: `#/components/schemas/SAMLAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLAccount {
   readonly id: string
@@ -32,12 +35,16 @@ export interface SAMLAccount {
    */
   readonly last_authenticated_at?: number | null | undefined
   readonly public_metadata?: { readonly [key: string]: unknown } | undefined
-  readonly verification: VerificationSaml | VerificationTicket | null
+  readonly verification:
+    VerificationSaml | VerificationTicket | { readonly object: string; readonly [key: string]: unknown } | null
   readonly saml_connection?: SAMLAccountConnection | null | undefined
 }
 
 /**
  * Spec: `#/components/schemas/SAMLAccount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLAccount: Schema.Schema<SAMLAccount> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
@@ -53,7 +60,23 @@ export const SAMLAccount: Schema.Schema<SAMLAccount> = /*#__PURE__*/ Schema.anno
     public_metadata: /*#__PURE__*/ Schema.optional(
       /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ),
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationSaml, VerificationTicket)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationSaml,
+        VerificationTicket,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_saml", "verification_ticket"].includes(value),
+                { description: "object: none of verification_saml, verification_ticket" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     saml_connection: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(SAMLAccountConnection))
   }),
   { identifier: "SAMLAccount" }

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SAMLAccountConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLAccountConnection {
   readonly id: string
@@ -38,6 +41,9 @@ export interface SAMLAccountConnection {
 
 /**
  * Spec: `#/components/schemas/SAMLAccountConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLAccountConnection: Schema.Schema<SAMLAccountConnection> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -13,6 +13,9 @@ import { SAMLConnectionLoginHint } from "./SAMLConnectionLoginHint.js"
 
 /**
  * Spec: `#/components/schemas/SAMLConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLConnection {
   readonly object: "saml_connection" | (string & {})
@@ -72,6 +75,9 @@ export interface SAMLConnection {
 
 /**
  * Spec: `#/components/schemas/SAMLConnection`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLConnection: Schema.Schema<SAMLConnection> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

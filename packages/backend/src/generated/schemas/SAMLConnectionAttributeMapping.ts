@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SAMLConnectionAttributeMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLConnectionAttributeMapping {
   readonly user_id: string
@@ -21,6 +24,9 @@ export interface SAMLConnectionAttributeMapping {
 
 /**
  * Spec: `#/components/schemas/SAMLConnectionAttributeMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLConnectionAttributeMapping: Schema.Schema<SAMLConnectionAttributeMapping> =
   /*#__PURE__*/ Schema.annotations(

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * Configuration for the login_hint sent to the IdP on SSO sign-in
  * Spec: `#/components/schemas/SAMLConnectionLoginHint`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLConnectionLoginHint {
   /**
@@ -27,6 +30,9 @@ export interface SAMLConnectionLoginHint {
 /**
  * Configuration for the login_hint sent to the IdP on SSO sign-in
  * Spec: `#/components/schemas/SAMLConnectionLoginHint`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLConnectionLoginHint: Schema.Schema<SAMLConnectionLoginHint> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

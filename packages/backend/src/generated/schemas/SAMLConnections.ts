@@ -12,6 +12,9 @@ import { SAMLConnection } from "./SAMLConnection.js"
 
 /**
  * Spec: `#/components/schemas/SAMLConnections`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SAMLConnections {
   readonly data: ReadonlyArray<SAMLConnection>
@@ -23,6 +26,9 @@ export interface SAMLConnections {
 
 /**
  * Spec: `#/components/schemas/SAMLConnections`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SAMLConnections: Schema.Schema<SAMLConnections> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

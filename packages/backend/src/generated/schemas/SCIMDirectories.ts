@@ -12,11 +12,17 @@ import { SCIMDirectory } from "./SCIMDirectory.js"
 
 /**
  * Spec: `#/components/schemas/SCIMDirectories`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type SCIMDirectories = ReadonlyArray<SCIMDirectory>
 
 /**
  * Spec: `#/components/schemas/SCIMDirectories`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SCIMDirectories: Schema.Schema<SCIMDirectories> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(SCIMDirectory),

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * A directory configuration for provisioning users via SCIM protocol.
  * Spec: `#/components/schemas/SCIMDirectory`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SCIMDirectory {
   /**
@@ -98,6 +101,9 @@ export interface SCIMDirectory {
 /**
  * A directory configuration for provisioning users via SCIM protocol.
  * Spec: `#/components/schemas/SCIMDirectory`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SCIMDirectory: Schema.Schema<SCIMDirectory> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -13,6 +13,9 @@ import { Role } from "./Role.js"
 /**
  * A mapping from a SCIM group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
  * Spec: `#/components/schemas/SCIMGroupRoleMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SCIMGroupRoleMapping {
   /**
@@ -65,6 +68,9 @@ export interface SCIMGroupRoleMapping {
 /**
  * A mapping from a SCIM group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
  * Spec: `#/components/schemas/SCIMGroupRoleMapping`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SCIMGroupRoleMapping: Schema.Schema<SCIMGroupRoleMapping> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

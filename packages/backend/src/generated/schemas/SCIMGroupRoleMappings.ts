@@ -12,11 +12,17 @@ import { SCIMGroupRoleMapping } from "./SCIMGroupRoleMapping.js"
 
 /**
  * Spec: `#/components/schemas/SCIMGroupRoleMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type SCIMGroupRoleMappings = ReadonlyArray<SCIMGroupRoleMapping>
 
 /**
  * Spec: `#/components/schemas/SCIMGroupRoleMappings`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SCIMGroupRoleMappings: Schema.Schema<SCIMGroupRoleMappings> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Array(SCIMGroupRoleMapping),

@@ -12,6 +12,9 @@ import * as Schema from "effect/Schema"
 /**
  * Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
  * Spec: `#/components/schemas/SCIMUserMetadata`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SCIMUserMetadata {
   /**
@@ -31,6 +34,9 @@ export interface SCIMUserMetadata {
 /**
  * Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
  * Spec: `#/components/schemas/SCIMUserMetadata`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SCIMUserMetadata: Schema.Schema<SCIMUserMetadata> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

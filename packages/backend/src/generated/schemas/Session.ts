@@ -13,6 +13,9 @@ import { SessionTask } from "./SessionTask.js"
 
 /**
  * Spec: `#/components/schemas/Session`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Session {
   /**
@@ -49,6 +52,9 @@ export interface Session {
 
 /**
  * Spec: `#/components/schemas/Session`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Session: Schema.Schema<Session> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SessionActivityResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type SessionActivityResponse = {
   readonly object: string
@@ -26,6 +29,9 @@ export type SessionActivityResponse = {
 
 /**
  * Spec: `#/components/schemas/SessionActivityResponse`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SessionActivityResponse: Schema.Schema<SessionActivityResponse> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.NullOr(

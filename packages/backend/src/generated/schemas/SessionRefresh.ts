@@ -13,11 +13,17 @@ import { Token } from "./Token.js"
 
 /**
  * Spec: `#/components/schemas/SessionRefresh`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type SessionRefresh = Token | Cookies
 
 /**
  * Spec: `#/components/schemas/SessionRefresh`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SessionRefresh: Schema.Schema<SessionRefresh> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Union(Token, Cookies),

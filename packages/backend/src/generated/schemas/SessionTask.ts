@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SessionTask`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SessionTask {
   readonly key: string
@@ -18,6 +21,9 @@ export interface SessionTask {
 
 /**
  * Spec: `#/components/schemas/SessionTask`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SessionTask: Schema.Schema<SessionTask> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

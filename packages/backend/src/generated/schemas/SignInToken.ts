@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SignInToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SignInToken {
   readonly object: "sign_in_token" | (string & {})
@@ -31,6 +34,9 @@ export interface SignInToken {
 
 /**
  * Spec: `#/components/schemas/SignInToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SignInToken: Schema.Schema<SignInToken> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

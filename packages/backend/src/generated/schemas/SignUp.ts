@@ -12,6 +12,9 @@ import { SignUpVerifications } from "./SignUpVerifications.js"
 
 /**
  * Spec: `#/components/schemas/SignUp`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SignUp {
   readonly object: "sign_up_attempt" | (string & {})
@@ -55,6 +58,9 @@ export interface SignUp {
 
 /**
  * Spec: `#/components/schemas/SignUp`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SignUp: Schema.Schema<SignUp> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SignUpVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export type SignUpVerification = {
   readonly next_action?: "needs_prepare" | "needs_attempt" | "" | (string & {}) | undefined
@@ -20,6 +23,9 @@ export type SignUpVerification = {
 
 /**
  * Spec: `#/components/schemas/SignUpVerification`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SignUpVerification: Schema.Schema<SignUpVerification> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.NullOr(

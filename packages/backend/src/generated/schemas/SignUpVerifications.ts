@@ -12,6 +12,9 @@ import { SignUpVerification } from "./SignUpVerification.js"
 
 /**
  * Spec: `#/components/schemas/SignUpVerifications`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SignUpVerifications {
   readonly email_address: SignUpVerification
@@ -22,6 +25,9 @@ export interface SignUpVerifications {
 
 /**
  * Spec: `#/components/schemas/SignUpVerifications`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SignUpVerifications: Schema.Schema<SignUpVerifications> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

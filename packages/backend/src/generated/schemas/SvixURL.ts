@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/SvixURL`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface SvixURL {
   readonly svix_url: string
@@ -18,6 +21,9 @@ export interface SvixURL {
 
 /**
  * Spec: `#/components/schemas/SvixURL`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const SvixURL: Schema.Schema<SvixURL> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

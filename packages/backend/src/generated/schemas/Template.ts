@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Template`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Template {
   readonly id?: string | undefined
@@ -95,6 +98,9 @@ export interface Template {
 
 /**
  * Spec: `#/components/schemas/Template`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Template: Schema.Schema<Template> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/TestingToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface TestingToken {
   readonly object: "testing_token" | (string & {})
@@ -26,6 +29,9 @@ export interface TestingToken {
 
 /**
  * Spec: `#/components/schemas/TestingToken`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const TestingToken: Schema.Schema<TestingToken> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/Token`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Token {
   /**
@@ -25,6 +28,9 @@ export interface Token {
 
 /**
  * Spec: `#/components/schemas/Token`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Token: Schema.Schema<Token> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/TotalCount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface TotalCount {
   /**
@@ -22,6 +25,9 @@ export interface TotalCount {
 
 /**
  * Spec: `#/components/schemas/TotalCount`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const TotalCount: Schema.Schema<TotalCount> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

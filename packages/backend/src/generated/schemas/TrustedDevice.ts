@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/TrustedDevice`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface TrustedDevice {
   /**
@@ -43,6 +46,9 @@ export interface TrustedDevice {
 
 /**
  * Spec: `#/components/schemas/TrustedDevice`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const TrustedDevice: Schema.Schema<TrustedDevice> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

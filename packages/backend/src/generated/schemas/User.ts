@@ -20,6 +20,9 @@ import { Web3Wallet } from "./Web3Wallet.js"
 
 /**
  * Spec: `#/components/schemas/User`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface User {
   readonly id: string
@@ -129,6 +132,9 @@ export interface User {
 
 /**
  * Spec: `#/components/schemas/User`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const User: Schema.Schema<User> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

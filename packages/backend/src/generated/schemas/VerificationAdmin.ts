@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_admin`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationAdmin {
   readonly object?: "verification_admin" | undefined
@@ -23,6 +26,9 @@ export interface VerificationAdmin {
 
 /**
  * Spec: `#/components/schemas/verification_admin`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationAdmin: Schema.Schema<VerificationAdmin> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_email_link`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationEmailLink {
   readonly object?: "verification_email_link" | undefined
@@ -23,6 +26,9 @@ export interface VerificationEmailLink {
 
 /**
  * Spec: `#/components/schemas/verification_email_link`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationEmailLink: Schema.Schema<VerificationEmailLink> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { ClerkError } from "./ClerkError.js"
 
 /**
  * Spec: `#/components/schemas/verification_from_oauth`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationFromOauth {
   readonly object?: "verification_from_oauth" | undefined
@@ -25,6 +28,9 @@ export interface VerificationFromOauth {
 
 /**
  * Spec: `#/components/schemas/verification_from_oauth`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationFromOauth: Schema.Schema<VerificationFromOauth> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { ClerkError } from "./ClerkError.js"
 
 /**
  * Spec: `#/components/schemas/verification_google_one_tap`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationGoogleOneTap {
   readonly object?: "verification_google_one_tap" | undefined
@@ -25,6 +28,9 @@ export interface VerificationGoogleOneTap {
 
 /**
  * Spec: `#/components/schemas/verification_google_one_tap`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationGoogleOneTap: Schema.Schema<VerificationGoogleOneTap> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { ClerkError } from "./ClerkError.js"
 
 /**
  * Spec: `#/components/schemas/verification_oauth`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationOauth {
   readonly object?: "verification_oauth" | undefined
@@ -26,6 +29,9 @@ export interface VerificationOauth {
 
 /**
  * Spec: `#/components/schemas/verification_oauth`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationOauth: Schema.Schema<VerificationOauth> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_otp`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationOtp {
   readonly object?: "verification_otp" | undefined
@@ -27,6 +30,9 @@ export interface VerificationOtp {
 
 /**
  * Spec: `#/components/schemas/verification_otp`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationOtp: Schema.Schema<VerificationOtp> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationPasskey {
   readonly object?: "verification_passkey" | undefined
@@ -25,6 +28,9 @@ export interface VerificationPasskey {
 
 /**
  * Spec: `#/components/schemas/verification_passkey`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationPasskey: Schema.Schema<VerificationPasskey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { ClerkError } from "./ClerkError.js"
 
 /**
  * Spec: `#/components/schemas/verification_saml`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationSaml {
   readonly object?: "verification_saml" | undefined
@@ -26,6 +29,9 @@ export interface VerificationSaml {
 
 /**
  * Spec: `#/components/schemas/verification_saml`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationSaml: Schema.Schema<VerificationSaml> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

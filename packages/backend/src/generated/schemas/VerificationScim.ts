@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_scim`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationScim {
   readonly object?: "verification_scim" | undefined
@@ -22,6 +25,9 @@ export interface VerificationScim {
 
 /**
  * Spec: `#/components/schemas/verification_scim`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationScim: Schema.Schema<VerificationScim> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

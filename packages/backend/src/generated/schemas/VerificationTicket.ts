@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_ticket`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationTicket {
   readonly object?: "verification_ticket" | undefined
@@ -23,6 +26,9 @@ export interface VerificationTicket {
 
 /**
  * Spec: `#/components/schemas/verification_ticket`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationTicket: Schema.Schema<VerificationTicket> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

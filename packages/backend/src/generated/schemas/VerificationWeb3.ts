@@ -11,6 +11,9 @@ import * as Schema from "effect/Schema"
 
 /**
  * Spec: `#/components/schemas/verification_web3`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface VerificationWeb3 {
   readonly object?: "verification_web3" | undefined
@@ -31,6 +34,9 @@ export interface VerificationWeb3 {
 
 /**
  * Spec: `#/components/schemas/verification_web3`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const VerificationWeb3: Schema.Schema<VerificationWeb3> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

@@ -12,6 +12,9 @@ import { Invitation } from "./Invitation.js"
 
 /**
  * Spec: `#/components/schemas/WaitlistEntry`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface WaitlistEntry {
   readonly object: "waitlist_entry" | (string & {})
@@ -35,6 +38,9 @@ export interface WaitlistEntry {
 
 /**
  * Spec: `#/components/schemas/WaitlistEntry`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const WaitlistEntry: Schema.Schema<WaitlistEntry> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({

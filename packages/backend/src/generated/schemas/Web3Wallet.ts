@@ -13,6 +13,9 @@ import { VerificationWeb3 } from "./VerificationWeb3.js"
 
 /**
  * Spec: `#/components/schemas/Web3Wallet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export interface Web3Wallet {
   readonly id?: string | undefined
@@ -21,7 +24,8 @@ export interface Web3Wallet {
    */
   readonly object: "web3_wallet" | (string & {})
   readonly web3_wallet: string
-  readonly verification: VerificationWeb3 | VerificationAdmin | null
+  readonly verification:
+    VerificationWeb3 | VerificationAdmin | { readonly object: string; readonly [key: string]: unknown } | null
   /**
    * Unix timestamp of creation
    */
@@ -34,13 +38,32 @@ export interface Web3Wallet {
 
 /**
  * Spec: `#/components/schemas/Web3Wallet`.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const Web3Wallet: Schema.Schema<Web3Wallet> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
     id: /*#__PURE__*/ Schema.optional(Schema.String),
     object: Schema.String,
     web3_wallet: Schema.String,
-    verification: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union(VerificationWeb3, VerificationAdmin)),
+    verification: /*#__PURE__*/ Schema.NullOr(
+      /*#__PURE__*/ Schema.Union(
+        VerificationWeb3,
+        VerificationAdmin,
+        /*#__PURE__*/ Schema.Struct(
+          {
+            object: Schema.String.pipe(
+              /*#__PURE__*/ Schema.filter(
+                (value: string) => !["verification_admin", "verification_web3"].includes(value),
+                { description: "object: none of verification_admin, verification_web3" }
+              )
+            )
+          },
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        )
+      )
+    ),
     created_at: Schema.Number,
     updated_at: Schema.Number
   }),

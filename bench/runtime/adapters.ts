@@ -1,0 +1,152 @@
+/**
+ * The clients the runtime benchmark compares, each behind the same two calls. Every adapter that
+ * runs on Effect builds its `ManagedRuntime` once, before any round.
+ */
+import { createClerkClient } from "@clerk/backend"
+import { ActorTokens, Clerk, Users } from "@effect-clerk/backend"
+import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import { request } from "undici"
+
+export interface Adapter {
+  readonly name: string
+  /** `Users.list({ limit })`: resolves to the users (or a page of them). */
+  readonly listUsers: (limit: number) => Promise<unknown>
+  /** `ActorTokens.create(...)`. */
+  readonly createActorToken: () => Promise<unknown>
+  readonly dispose: () => Promise<void>
+}
+
+const SECRET_KEY = "sk_test_bench_not_a_real_key"
+const HEADERS = {
+  authorization: `Bearer ${SECRET_KEY}`,
+  "clerk-api-version": "2026-05-12",
+  accept: "application/json"
+}
+const TOKEN_BODY = { user_id: "user_2bench", actor: { sub: "user_admin" }, expires_in_seconds: 600 }
+
+/** undici's `request` and `JSON.parse`: the baseline every ratio is against. */
+const undiciRaw = (origin: string): Adapter => ({
+  name: "raw undici",
+  listUsers: async (limit) => {
+    const response = await request(`${origin}/v1/users?limit=${limit}`, { headers: HEADERS })
+    return JSON.parse(await response.body.text())
+  },
+  createActorToken: async () => {
+    const response = await request(`${origin}/v1/actor_tokens`, {
+      method: "POST",
+      headers: { ...HEADERS, "content-type": "application/json" },
+      body: JSON.stringify(TOKEN_BODY)
+    })
+    return JSON.parse(await response.body.text())
+  },
+  dispose: async () => {}
+})
+
+const globalFetch = (origin: string): Adapter => ({
+  name: "fetch",
+  listUsers: async (limit) => {
+    const response = await fetch(`${origin}/v1/users?limit=${limit}`, { headers: HEADERS })
+    return JSON.parse(await response.text())
+  },
+  createActorToken: async () => {
+    const response = await fetch(`${origin}/v1/actor_tokens`, {
+      method: "POST",
+      headers: { ...HEADERS, "content-type": "application/json" },
+      body: JSON.stringify(TOKEN_BODY)
+    })
+    return JSON.parse(await response.text())
+  },
+  dispose: async () => {}
+})
+
+/**
+ * The Effect floor: a hand-written @effect/platform HttpClient request and `JSON.parse`, no
+ * validation, over the same undici layer as effect-clerk's Node layers.
+ */
+const effectFloor = (origin: string): Adapter => {
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const client = runtime.runSync(HttpClient.HttpClient)
+  const json = (req: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(client.execute(req), (response) => response.text).pipe(
+      Effect.map((text) => JSON.parse(text) as unknown)
+    )
+  const list = (limit: number) =>
+    json(HttpClientRequest.get(`${origin}/v1/users`, { headers: HEADERS, urlParams: { limit: String(limit) } })).pipe(
+      Effect.withSpan("floor.list", { captureStackTrace: false })
+    )
+  const create = Effect.suspend(() =>
+    json(
+      HttpClientRequest.bodyUnsafeJson(
+        HttpClientRequest.post(`${origin}/v1/actor_tokens`, { headers: HEADERS }),
+        TOKEN_BODY
+      )
+    )
+  ).pipe(Effect.withSpan("floor.create", { captureStackTrace: false }))
+  return {
+    name: "Effect floor",
+    listUsers: (limit) => runtime.runPromise(list(limit)),
+    createActorToken: () => runtime.runPromise(create),
+    dispose: () => runtime.dispose()
+  }
+}
+
+/** Clerk's own SDK (no validation of responses). */
+const clerkBackend = (origin: string): Adapter => {
+  const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: origin })
+  return {
+    name: "@clerk/backend",
+    listUsers: (limit) => clerk.users.getUserList({ limit }),
+    createActorToken: () =>
+      clerk.actorTokens.create({ userId: TOKEN_BODY.user_id, actor: TOKEN_BODY.actor, expiresInSeconds: 600 }),
+    dispose: async () => {}
+  }
+}
+
+const effectClerk = (name: string, layer: Layer.Layer<Users.Users | ActorTokens.ActorTokens, unknown>): Adapter => {
+  const runtime = ManagedRuntime.make(layer)
+  return {
+    name,
+    listUsers: (limit) => runtime.runPromise(Users.list({ limit })),
+    createActorToken: () => runtime.runPromise(ActorTokens.create(TOKEN_BODY)),
+    dispose: () => runtime.dispose()
+  }
+}
+
+export const ADAPTERS = {
+  "raw undici": undiciRaw,
+  fetch: globalFetch,
+  "Effect floor": effectFloor,
+  "@clerk/backend": clerkBackend,
+  "effect-clerk undici": (origin: string) =>
+    effectClerk(
+      "effect-clerk undici",
+      NodeClerk.layer({ secretKey: Redacted.make(SECRET_KEY), baseUrl: `${origin}/v1` })
+    ),
+  "effect-clerk fetch": (origin: string) =>
+    effectClerk(
+      "effect-clerk fetch",
+      Clerk.layerFetch({ secretKey: Redacted.make(SECRET_KEY), baseUrl: `${origin}/v1` })
+    )
+} as const satisfies Record<string, (origin: string) => Adapter>
+
+export type AdapterName = keyof typeof ADAPTERS
+
+/** Builds every adapter and checks that each one really gets the data (before any measure). */
+export const makeAdapters = async (origin: string, names: ReadonlyArray<AdapterName>): Promise<Array<Adapter>> => {
+  const adapters = names.map((name) => ADAPTERS[name](origin))
+  for (const adapter of adapters) {
+    const page = (await adapter.listUsers(10)) as unknown
+    const list = Array.isArray(page) ? page : (page as { data?: unknown }).data
+    if (!Array.isArray(list) || list.length !== 10) throw new Error(`${adapter.name}: list(10) did not return 10 users`)
+    const token = (await adapter.createActorToken()) as { id?: unknown }
+    if (typeof token?.id !== "string") throw new Error(`${adapter.name}: create did not return a token`)
+  }
+  return adapters
+}

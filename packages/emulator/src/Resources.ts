@@ -1,0 +1,52 @@
+/**
+ * The emulated resources, one namespace each, with their test helpers (`Resources.Users.seed`,
+ * `Resources.Invitations.acceptOrganizationInvitation`, ...). They live under one `Resources`
+ * namespace so that they never clash with `@effect-clerk/backend`'s services of the same name
+ * (`Users`, `ActorTokens`) in a test file that imports both.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as ActorTokens from "./resources/ActorTokens.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AllowListBlockList from "./resources/AllowListBlockList.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Invitations from "./resources/Invitations.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JWKS from "./resources/JWKS.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Organizations from "./resources/Organizations.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Sessions from "./resources/Sessions.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Users from "./resources/Users.js"
+
+export {
+  /**
+   * Every resource the emulator serves by default.
+   *
+   * @since 0.1.0
+   */
+  all
+} from "./resources/all.js"

@@ -1,0 +1,154 @@
+/**
+ * Emulated allow-list and block-list identifiers: create, list, delete.
+ *
+ * An identifier is an email address, a phone number (E.164), a web3 wallet (`0x` + 40 hex digits),
+ * or, for the allow-list and the block-list alike, an email domain written `*@example.com`
+ * (Clerk docs, "Restrictions": "add ... a domain such as `*@clerk.dev`"). Adding the same
+ * identifier twice to one list is a 400 `duplicate_record`.
+ *
+ * @since 0.1.0
+ */
+import type * as BackendLists from "@effect-clerk/backend/AllowListBlockList"
+import * as Effect from "effect/Effect"
+import * as ApiError from "../ApiError.js"
+import * as Resource from "../Resource.js"
+import * as Store from "../Store.js"
+
+/**
+ * A stored identifier of either list.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IdentifierRecord {
+  readonly sequence: number
+  readonly json: Record<string, unknown> & { readonly id: string; readonly identifier: string }
+}
+
+/**
+ * The allow-list table.
+ *
+ * @since 0.1.0
+ * @category tables
+ */
+export const allowlist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("allowlist_identifiers")
+
+/**
+ * The block-list table.
+ *
+ * @since 0.1.0
+ * @category tables
+ */
+export const blocklist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("blocklist_identifiers")
+
+const identifierType = (identifier: string): "email_address" | "phone_number" | "web3_wallet" | undefined =>
+  /^(\*|[^\s@]+)@[^\s@]+\.[^\s@]+$/.test(identifier)
+    ? "email_address"
+    : /^\+[1-9]\d{6,14}$/.test(identifier)
+      ? "phone_number"
+      : /^0x[0-9a-fA-F]{40}$/.test(identifier)
+        ? "web3_wallet"
+        : undefined
+
+/**
+ * Adds an identifier to a list (same rules as `POST /allowlist_identifiers`).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const add = (
+  emulator: Resource.EmulatorContext,
+  table: Store.Table<IdentifierRecord>,
+  object: "allowlist_identifier" | "blocklist_identifier",
+  raw: string
+): Effect.Effect<Record<string, unknown>, ApiError.ApiError> =>
+  Effect.suspend(() => {
+    const identifier = raw.trim().toLowerCase()
+    const type = identifierType(identifier)
+    if (type === undefined) {
+      return Effect.fail(
+        ApiError.paramFormatInvalid(
+          "identifier",
+          "identifier must be an email address, a phone number or a web3 wallet."
+        )
+      )
+    }
+    const rows = emulator.store.get(table)
+    if (Array.from(rows.values()).some((r) => r.json.identifier === identifier)) {
+      return Effect.fail(
+        ApiError.make(400, {
+          message: "duplicate identifier",
+          long_message: `${identifier} is already on this list.`,
+          code: "duplicate_record",
+          meta: { param_name: "identifier" }
+        })
+      )
+    }
+    const now = emulator.now()
+    const id = emulator.generateId(object === "allowlist_identifier" ? "alid_" : "blid_")
+    const json = {
+      object,
+      id,
+      identifier,
+      identifier_type: type,
+      instance_id: "ins_emulator",
+      created_at: now,
+      updated_at: now
+    }
+    rows.set(id, { sequence: emulator.store.nextSequence(), json })
+    return Effect.succeed(structuredClone(json))
+  })
+
+const remove = (
+  emulator: Resource.EmulatorContext,
+  table: Store.Table<IdentifierRecord>,
+  object: "allowlist_identifier" | "blocklist_identifier",
+  id: string
+) =>
+  Effect.suspend(() => {
+    if (!emulator.store.get(table).delete(id)) return Effect.fail(ApiError.notFound("Identifier not found."))
+    return Effect.succeed({ object, id, deleted: true })
+  })
+
+const listed = (emulator: Resource.EmulatorContext, table: Store.Table<IdentifierRecord>) =>
+  Array.from(emulator.store.get(table).values())
+    .sort((a, b) => b.sequence - a.sequence)
+    .map((r) => structuredClone(r.json))
+
+/**
+ * The allow-list / block-list resource.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export const resource: Resource.Resource = Resource.make("allowlist_blocklist", [
+  Resource.operation<void, BackendLists.ListAllowlistIdentifiersParams>(
+    "AllowListBlockList.listAllowlistIdentifiers",
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const items = listed(emulator, allowlist)
+        const offset = query.offset ?? 0
+        return query.paginated === true ? items.slice(offset, offset + (query.limit ?? 10)) : items
+      })
+  ),
+  Resource.operation<BackendLists.CreateAllowlistIdentifierBody>(
+    "AllowListBlockList.createAllowlistIdentifier",
+    ({ emulator, body }) => add(emulator, allowlist, "allowlist_identifier", body.identifier)
+  ),
+  Resource.operation("AllowListBlockList.deleteAllowlistIdentifier", ({ emulator, params }) =>
+    remove(emulator, allowlist, "allowlist_identifier", params.identifier_id!)
+  ),
+  Resource.operation("AllowListBlockList.listBlocklistIdentifiers", ({ emulator }) =>
+    Effect.sync(() => {
+      const data = listed(emulator, blocklist)
+      return { data, total_count: data.length }
+    })
+  ),
+  Resource.operation<BackendLists.CreateBlocklistIdentifierBody>(
+    "AllowListBlockList.createBlocklistIdentifier",
+    ({ emulator, body }) => add(emulator, blocklist, "blocklist_identifier", body.identifier)
+  ),
+  Resource.operation("AllowListBlockList.deleteBlocklistIdentifier", ({ emulator, params }) =>
+    remove(emulator, blocklist, "blocklist_identifier", params.identifier_id!)
+  )
+])

@@ -1,0 +1,169 @@
+/**
+ * Every operation the emulator emulates, called through @effect-clerk/backend (which encodes the
+ * request with its request schema and decodes the 2xx body with its response schema): a response
+ * the SDK cannot decode fails the test as an UnexpectedResponse. The scenario table must name
+ * exactly the emulated operations, so emulating a new operation means adding it here.
+ */
+import {
+  ActorTokens,
+  AllowListBlockList,
+  Clerk,
+  ClerkClient,
+  Invitations,
+  JWKS,
+  OrganizationInvitations,
+  OrganizationMemberships,
+  Organizations,
+  Sessions,
+  Users
+} from "@effect-clerk/backend"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Emulator from "../src/Emulator.js"
+
+const TestClerk = Clerk.layer.pipe(
+  Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_decode") })),
+  Layer.provideMerge(Emulator.layer())
+)
+
+// what every scenario may use: a user, an organization with the user as admin, a session
+const fixture = Effect.gen(function* () {
+  const emulator = yield* Emulator.Emulator
+  const user = yield* Users.create({ email_address: ["ada@example.com"], username: "ada", first_name: "Ada" })
+  const other = yield* Users.create({ email_address: ["bob@example.com"], username: "bob" })
+  const org = yield* Organizations.create({ name: "Acme", created_by: user.id })
+  const { sessionId } = yield* emulator.sessionTokens.mint({ userId: user.id })
+  return { emulator, user, other, org, sessionId }
+})
+type Fixture = Effect.Effect.Success<typeof fixture>
+
+const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, Clerk.Services>> = {
+  "ActorTokens.create": (f) => ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }),
+  "ActorTokens.revoke": (f) =>
+    Effect.flatMap(ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }), (t) =>
+      ActorTokens.revoke(t.id)
+    ),
+  "AllowListBlockList.listAllowlistIdentifiers": () =>
+    Effect.zipRight(
+      AllowListBlockList.createAllowlistIdentifier({ identifier: "*@example.com" }),
+      AllowListBlockList.listAllowlistIdentifiers()
+    ),
+  "AllowListBlockList.createAllowlistIdentifier": () =>
+    AllowListBlockList.createAllowlistIdentifier({ identifier: "+15555550100" }),
+  "AllowListBlockList.deleteAllowlistIdentifier": () =>
+    Effect.flatMap(AllowListBlockList.createAllowlistIdentifier({ identifier: "x@example.com" }), (i) =>
+      AllowListBlockList.deleteAllowlistIdentifier(i.id!)
+    ),
+  "AllowListBlockList.listBlocklistIdentifiers": () =>
+    Effect.zipRight(
+      AllowListBlockList.createBlocklistIdentifier({ identifier: "spam@example.com" }),
+      AllowListBlockList.listBlocklistIdentifiers()
+    ),
+  "AllowListBlockList.createBlocklistIdentifier": () =>
+    AllowListBlockList.createBlocklistIdentifier({ identifier: "*@spam.example" }),
+  "AllowListBlockList.deleteBlocklistIdentifier": () =>
+    Effect.flatMap(AllowListBlockList.createBlocklistIdentifier({ identifier: "z@example.com" }), (i) =>
+      AllowListBlockList.deleteBlocklistIdentifier(i.id!)
+    ),
+  "Invitations.list": () =>
+    Effect.zipRight(Invitations.create({ email_address: "new@example.com" }), Invitations.list({ status: "pending" })),
+  "Invitations.create": () => Invitations.create({ email_address: "inv@example.com", expires_in_days: 3 }),
+  "Invitations.bulkCreate": () =>
+    Invitations.bulkCreate([{ email_address: "b1@example.com" }, { email_address: "b2@example.com" }]),
+  "Invitations.revoke": () =>
+    Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
+  "JWKS.get": () => JWKS.get(),
+  "OrganizationInvitations.getAll": (f) =>
+    Effect.zipRight(
+      OrganizationInvitations.create(f.org.id, { email_address: "x@example.com", role: "org:member" }),
+      OrganizationInvitations.getAll()
+    ),
+  "OrganizationInvitations.list": (f) =>
+    Effect.zipRight(
+      OrganizationInvitations.create(f.org.id, { email_address: "y@example.com", role: "org:member" }),
+      OrganizationInvitations.list(f.org.id)
+    ),
+  "OrganizationInvitations.create": (f) =>
+    OrganizationInvitations.create(f.org.id, {
+      email_address: "c@example.com",
+      role: "org:admin",
+      inviter_user_id: f.user.id
+    }),
+  "OrganizationInvitations.bulkCreate": (f) =>
+    OrganizationInvitations.bulkCreate(f.org.id, [
+      { email_address: "o1@example.com", role: "org:member" },
+      { email_address: "o2@example.com", role: "org:admin" }
+    ]),
+  "OrganizationInvitations.listPending": (f) => OrganizationInvitations.listPending(f.org.id),
+  "OrganizationInvitations.get": (f) =>
+    Effect.flatMap(
+      OrganizationInvitations.create(f.org.id, { email_address: "g@example.com", role: "org:member" }),
+      (i) => OrganizationInvitations.get(f.org.id, i.id)
+    ),
+  "OrganizationInvitations.revoke": (f) =>
+    Effect.flatMap(
+      OrganizationInvitations.create(f.org.id, { email_address: "r@example.com", role: "org:member" }),
+      (i) => OrganizationInvitations.revoke(f.org.id, i.id)
+    ),
+  "OrganizationMemberships.list": (f) => OrganizationMemberships.list(f.org.id, { order_by: "-username" }),
+  "OrganizationMemberships.create": (f) =>
+    OrganizationMemberships.create(f.org.id, { user_id: f.other.id, role: "org:member" }),
+  "OrganizationMemberships.update": (f) => OrganizationMemberships.update(f.org.id, f.user.id, { role: "org:member" }),
+  "OrganizationMemberships.delete": (f) => OrganizationMemberships.delete(f.org.id, f.user.id),
+  "OrganizationMemberships.updateMetadata": (f) =>
+    OrganizationMemberships.updateMetadata(f.org.id, f.user.id, { public_metadata: { team: "core" } }),
+  "OrganizationMemberships.listInstance": () => OrganizationMemberships.listInstance(),
+  "Organizations.list": () => Organizations.list({ include_members_count: true }),
+  "Organizations.create": () => Organizations.create({ name: "Globex", slug: "globex" }),
+  "Organizations.get": (f) => Organizations.get(f.org.slug),
+  "Organizations.update": (f) => Organizations.update(f.org.id, { name: "Acme Inc" }),
+  "Organizations.delete": (f) => Organizations.delete(f.org.id),
+  "Organizations.replaceMetadata": (f) => Organizations.replaceMetadata(f.org.id, { public_metadata: { a: 1 } }),
+  "Organizations.mergeMetadata": (f) => Organizations.mergeMetadata(f.org.id, { private_metadata: { b: 2 } }),
+  "Sessions.list": (f) => Sessions.list({ user_id: f.user.id }),
+  "Sessions.get": (f) => Sessions.get(f.sessionId),
+  "Sessions.revoke": (f) => Sessions.revoke(f.sessionId),
+  "Sessions.createToken": (f) => Sessions.createToken(f.sessionId, { expires_in_seconds: 120 }),
+  "Users.create": () => Users.create({ email_address: ["new@example.com"], password: "correct horse battery" }),
+  "Users.list": () => Users.list({ query: "ada", order_by: "-created_at", limit: 5 }),
+  "Users.count": () => Users.count({ banned: false }),
+  "Users.get": (f) => Users.get(f.user.id),
+  "Users.update": (f) => Users.update(f.user.id, { last_name: "Lovelace" }),
+  "Users.delete": (f) => Users.delete(f.other.id),
+  "Users.updateMetadata": (f) => Users.updateMetadata(f.user.id, { public_metadata: { plan: "pro" } }),
+  "Users.replaceMetadata": (f) => Users.replaceMetadata(f.user.id, { private_metadata: { x: 1 } }),
+  "Users.ban": (f) => Users.ban(f.user.id),
+  "Users.unban": (f) => Users.unban(f.user.id),
+  "Users.bulkBan": (f) => Users.bulkBan({ user_ids: [f.user.id, f.other.id] }),
+  "Users.bulkUnban": (f) => Users.bulkUnban({ user_ids: [f.user.id] }),
+  "Users.lock": (f) => Users.lock(f.user.id),
+  "Users.unlock": (f) => Users.unlock(f.user.id),
+  "Users.getOrganizationMemberships": (f) => Users.getOrganizationMemberships(f.user.id),
+  "Users.getOrganizationInvitations": (f) =>
+    Effect.zipRight(
+      OrganizationInvitations.create(f.org.id, { email_address: "bob@example.com", role: "org:member" }),
+      Users.getOrganizationInvitations(f.other.id)
+    )
+}
+
+describe("every emulated operation, through @effect-clerk/backend", () => {
+  it("the scenario table names exactly the emulated operations", () => {
+    expect(Object.keys(scenarios).sort()).toEqual(
+      Emulator.emulatedOperations()
+        .map((o) => o.name)
+        .sort()
+    )
+  })
+
+  for (const [name, run] of Object.entries(scenarios)) {
+    it.effect(`${name}: the SDK's request is accepted and its response schema decodes the answer`, () =>
+      Effect.gen(function* () {
+        const result = yield* Effect.either(Effect.flatMap(fixture, run))
+        if (result._tag === "Left") expect.fail(`${name} failed: ${JSON.stringify(result.left)}`)
+        expect(result.right).toBeDefined()
+      }).pipe(Effect.provide(TestClerk))
+    )
+  }
+})
