@@ -28,15 +28,7 @@ export interface ListStream {
   readonly paginated: boolean
 }
 
-/**
- * Whether the lists that answer a bare array, and `{ data, total_count }` only with `paginated: true`
- * (Clients.list, Sessions.list and six more), decode that envelope. They do (the `paginated-envelope`
- * wire override in overrides.ts types and decodes it), so their streams send `paginated: true` and
- * stop at `total_count`; set to `false` to page them as bare arrays (the runtime reads both shapes).
- */
-export const PAGINATED_ENVELOPE_DECODED = true
-
-/** Query parameters the stream owns (`paginated`: see PAGINATED_ENVELOPE_DECODED). */
+/** Query parameters the stream owns (`paginated`: sent only where the answer is then an envelope). */
 const OWN = ["limit", "offset", "paginated"]
 
 /**
@@ -72,9 +64,10 @@ export const listStream = (model: Model, op: Operation): ListStream | undefined 
   const access = field === undefined ? "" : `[${JSON.stringify(field)}]`
   const itemType = items.$ref ? `«${refName(items.$ref)}»` : `${successType}${access}[number]`
   const omitted = OWN.filter((name) => parameters.some((p) => p.name === name))
-  // A list that decodes an envelope anyway (Billing's) is asked to paginate; a bare-array one only
-  // once its envelope decodes.
-  const paginated = omitted.includes("paginated") && (field !== undefined || PAGINATED_ENVELOPE_DECODED)
+  // A list that decodes an envelope anyway (Billing's) is asked to paginate, and so is a bare-array
+  // one whose `paginated: true` answer is typed and decoded as the envelope (model.ts, the
+  // paginated-envelope override); any other is paged as bare arrays.
+  const paginated = omitted.includes("paginated") && (field !== undefined || op.paginated !== undefined)
   return {
     op,
     method: streamName(op.method),

@@ -298,7 +298,7 @@ describe("streams of the lists that page with limit/offset", () => {
     expect(content).toContain('Paginate.stream("Things.listStream", 500, params, (query) => list(query))')
     // (ListOwnerThings is listOwner by the noun rule) path parameters first; a required query parameter
     // makes params required; another envelope key is mapped; a list that decodes an envelope anyway is
-    // asked to paginate, a bare-array one is not (PAGINATED_ENVELOPE_DECODED)
+    // asked to paginate, a bare-array one is not unless its envelope is typed (model.ts, paginated)
     expect(content).toContain(
       "export const listOwnerStream = (ownerId: string, params: ListOwnerStreamParams): Stream.Stream<Thing, ListOwnerError, Things> =>"
     )
