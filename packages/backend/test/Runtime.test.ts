@@ -5,6 +5,7 @@
  */
 import { ActorTokens, Clerk, ClerkClient, ClerkTest, JWKS, Users } from "@effect-clerk/backend"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -235,6 +236,21 @@ describe("timeouts", () => {
     )
   )
 })
+
+it.effect("a transformClient that reads the body first leaves it readable to the SDK", () =>
+  Effect.gen(function* () {
+    const seen: Array<string> = []
+    const result = yield* JWKS.get().pipe(
+      Effect.provide(
+        layerOf(jwks, {
+          transformClient: HttpClient.tap((response) => Effect.map(response.text, (text) => seen.push(text)))
+        })
+      )
+    )
+    expect(result).toEqual({ keys: [] })
+    expect(seen).toEqual(['{"keys":[]}'])
+  })
+)
 
 describe("request options", () => {
   it("merge: the inner call's fields win, retry merges field by field, false turns it off", () => {

@@ -10,6 +10,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -547,6 +548,18 @@ const readCapped = (
     Effect.catchIf(
       (error) => error.reason === "EmptyBody",
       () => Effect.void
+    ),
+    // A `transformClient` that read `response.text` (a logger, a test tap) left the stream used:
+    // the platform caches that text, so take it (it is in memory already). A stream that fails
+    // after some bytes is a broken connection, not this.
+    Effect.catchAllCause((cause) =>
+      size > 0 || Cause.isInterrupted(cause)
+        ? Effect.failCause(cause)
+        : Effect.map(response.text, (text) => {
+            const bytes = new TextEncoder().encode(text)
+            chunks.push(bytes)
+            size = bytes.length
+          })
     ),
     Effect.mapError((error) => transportError(operation, error, attempts)),
     Effect.map((): Body => concat(chunks, size, cap)),
