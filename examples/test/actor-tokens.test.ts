@@ -70,7 +70,7 @@ describe("examples/actor-tokens.ts", () => {
       expect(code).toBe(1)
       // NodeRuntime.runMain reports the failure through Effect's logger.
       const output = [...lines, stderr].join("\n")
-      expect(output).toContain("Unauthorized (401): authentication_invalid")
+      expect(output).toMatch(/Unauthorized \(401\) in \w+\.\w+: authentication_invalid/)
       expect(output).not.toContain("sk_test_wrong_one")
     }).pipe(Effect.scoped)
   )

@@ -100,7 +100,7 @@ describe("examples/export-users.ts", () => {
       expect(code).toBe(1)
       expect(stdout).not.toContain('"object":"user"')
       const output = [stdout, stderr].join("\n")
-      expect(output).toContain("Unauthorized (401): authentication_invalid")
+      expect(output).toMatch(/Unauthorized \(401\) in \w+\.\w+: authentication_invalid/)
       expect(output).not.toContain("sk_test_wrong_one")
     }).pipe(Effect.scoped)
   )

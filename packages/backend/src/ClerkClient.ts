@@ -4,17 +4,20 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { flow } from "effect/Function"
+import { dual, flow, identity } from "effect/Function"
 import * as Layer from "effect/Layer"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { VERSION } from "./internal/version.js"
 
@@ -39,10 +42,63 @@ export const API_VERSION = "2026-05-12"
 export const USER_AGENT = `@effect-clerk/backend/${VERSION}`
 
 /**
+ * How failed attempts are retried. Every field has a default; `retry: false` turns retries off.
+ *
+ * - `429 Too Many Requests` is retried for every method (Clerk refused the request before running
+ *   it): after `Retry-After` when it is at most `maxRetryAfter`, else the call fails at once with
+ *   `TooManyRequests` carrying `retryAfter`. Without `Retry-After`, after the backoff delay.
+ * - A 5xx, a reset connection or a timeout is retried only for idempotent methods (GET, HEAD, PUT,
+ *   DELETE), with exponential backoff and jitter: a POST or PATCH that may have reached the server is
+ *   never sent twice. A refused connection or a failed DNS lookup (nothing was sent) is retried for
+ *   every method.
+ * - At most `maxAttempts` attempts, and no new attempt after `budget` since the call started.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 4. */
+  readonly maxAttempts?: number | undefined
+  /** The first backoff delay. Default 500 ms (the spec's `x-speakeasy-retries`). */
+  readonly initialDelay?: Duration.DurationInput | undefined
+  /** Each backoff delay is the previous one times this. Default 1.5. */
+  readonly factor?: number | undefined
+  /** The longest backoff delay. Default 10 s. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+  /** The longest `Retry-After` worth waiting for; beyond it a 429 fails at once. Default 30 s. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /** No retry starts (waits included) later than this after the call started. Default 60 s. */
+  readonly budget?: Duration.DurationInput | undefined
+}
+
+/**
+ * What can be set for the whole client (`ClerkClient.layer({ ... })`) and changed for one call or
+ * one region of a program (`Clerk.withRequestOptions`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  /**
+   * The longest one attempt may take, from sending the request to the last byte of the body.
+   * Beyond it the connection is closed and the attempt fails with a `TransportError` of reason
+   * `"Timeout"` (retried like any transport error). Default 30 s.
+   */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** How failed attempts are retried, or `false` for a single attempt. On by default. */
+  readonly retry?: RetryOptions | false | undefined
+  /**
+   * The largest success body read, in bytes. A larger one is an `UnexpectedResponse` with reason
+   * `"TooLarge"`, read no further. Default 32 MiB. (Error bodies are read up to 64 KiB, always.)
+   */
+  readonly maxResponseBytes?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends RequestOptions {
   /** The instance's secret key (`sk_test_...` or `sk_live_...`). */
   readonly secretKey: Redacted.Redacted<string>
   /** Defaults to `https://api.clerk.com/v1`. */
@@ -52,7 +108,10 @@ export interface Options {
    * join your traces. Spans are recorded locally either way.
    */
   readonly tracerPropagation?: boolean | undefined
-  /** A last change to the configured client, for example `HttpClient.retryTransient(...)`. */
+  /**
+   * A last change to the configured client (a proxy, extra headers). Retries, timeouts and body
+   * limits are built in: see `RequestOptions`.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -76,24 +135,161 @@ export declare namespace ClerkClient {
     readonly baseUrl: string
     /** Reads upload files given as a path; present when a `FileSystem` was in context. */
     readonly fileSystem: Option.Option<FileSystem.FileSystem>
+    /** The client's timeout, retries and body limit; per-call `RequestOptions` apply over them. */
+    readonly requestOptions?: RequestOptions | undefined
   }
 }
 
-const validateSecretKey = (key: Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> =>
-  Redacted.value(key).startsWith("sk_")
-    ? Either.right(key)
-    : Either.left("must be a Clerk secret key starting with sk_ (the value is not shown)")
+/**
+ * The `RequestOptions` of the current call or region, over the client's. Empty by default; set it
+ * with `withRequestOptions` (or `Effect.provideService`).
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CurrentRequestOptions extends Context.Reference<CurrentRequestOptions>()(
+  "@effect-clerk/backend/CurrentRequestOptions",
+  { defaultValue: (): RequestOptions => ({}) }
+) {}
 
+/**
+ * Two layers of options: `self`'s, overridden by `that`'s (`retry` field by field).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const mergeRequestOptions = (self: RequestOptions, that: RequestOptions): RequestOptions => ({
+  timeout: that.timeout ?? self.timeout,
+  maxResponseBytes: that.maxResponseBytes ?? self.maxResponseBytes,
+  retry:
+    that.retry === undefined
+      ? self.retry
+      : that.retry === false
+        ? false
+        : { ...(self.retry === false ? {} : self.retry), ...that.retry }
+})
+
+/**
+ * Runs `self` with these options over the client's (and over any set by an enclosing
+ * `withRequestOptions`): `Users.list(params).pipe(ClerkClient.withRequestOptions({ timeout: "5 seconds" }))`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withRequestOptions: {
+  (options: RequestOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestOptions): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestOptions): Effect.Effect<A, E, R> =>
+  Effect.flatMap(CurrentRequestOptions, (outer) =>
+    Effect.provideService(self, CurrentRequestOptions, mergeRequestOptions(outer, options))
+  )
+)
+
+/**
+ * Runs `self` with this timeout per attempt.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withTimeout: {
+  (timeout: Duration.DurationInput): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R> =>
+  withRequestOptions(self, { timeout })
+)
+
+/**
+ * Runs `self` with these retry options, or none (`false`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withRetry: {
+  (retry: RetryOptions | false): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, retry: RetryOptions | false): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, retry: RetryOptions | false): Effect.Effect<A, E, R> =>
+  withRequestOptions(self, { retry })
+)
+
+const checkRequestOptions = (options: RequestOptions): Either.Either<RequestOptions, [string, string]> => {
+  const positive = (value: Duration.DurationInput | undefined) =>
+    value === undefined ||
+    Option.match(Duration.decodeUnknown(value), { onNone: () => false, onSome: Duration.isFinite })
+  if (!positive(options.timeout)) return Either.left(["timeout", "must be a finite Duration"])
+  if (
+    options.maxResponseBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)
+  ) {
+    return Either.left(["maxResponseBytes", "must be a positive integer"])
+  }
+  const retry = options.retry
+  if (retry) {
+    if (retry.maxAttempts !== undefined && !(Number.isSafeInteger(retry.maxAttempts) && retry.maxAttempts >= 1)) {
+      return Either.left(["retry.maxAttempts", "must be an integer of at least 1"])
+    }
+    if (retry.factor !== undefined && !(Number.isFinite(retry.factor) && retry.factor >= 1)) {
+      return Either.left(["retry.factor", "must be a number of at least 1"])
+    }
+    for (const key of ["initialDelay", "maxDelay", "maxRetryAfter", "budget"] as const) {
+      if (!positive(retry[key])) return Either.left([`retry.${key}`, "must be a finite Duration"])
+    }
+  }
+  return Either.right(options)
+}
+
+/**
+ * Trims the key (a key read from a file often ends in a newline) and checks that what is left can
+ * go in a header: printable ASCII without spaces. The messages never show the value.
+ */
+const validateSecretKey = (key: Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> => {
+  const value = Redacted.value(key)
+  const trimmed = value.trim()
+  if (trimmed.length === 0) return Either.left("is empty")
+  if (!/^[\x21-\x7e]+$/.test(trimmed)) {
+    return Either.left(
+      "holds a character that cannot be sent in a header (a space, a control character or a non-ASCII character); the value is not shown"
+    )
+  }
+  if (!trimmed.startsWith("sk_")) {
+    return Either.left("must be a Clerk secret key starting with sk_ (the value is not shown)")
+  }
+  return Either.right(trimmed === value ? key : Redacted.make(trimmed))
+}
+
+/** The message never shows the value: a swapped pair of variables would put the key there. */
 const validateBaseUrl = (url: string): Either.Either<string, string> => {
+  let parsed: URL
   try {
-    const parsed = new URL(url)
-    return parsed.protocol === "https:" || parsed.protocol === "http:"
-      ? Either.right(url.replace(/\/+$/, ""))
-      : Either.left(`must be an http(s) URL, got ${url}`)
+    parsed = new URL(url.trim())
   } catch {
-    return Either.left(`must be an absolute URL, got ${url}`)
+    return Either.left("must be an absolute http(s) URL such as https://api.clerk.com/v1 (the value is not shown)")
   }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    return Either.left("must be an http(s) URL such as https://api.clerk.com/v1 (the value is not shown)")
+  }
+  if (parsed.username !== "" || parsed.password !== "" || parsed.search !== "" || parsed.hash !== "") {
+    return Either.left("must not hold credentials, a query or a fragment (the value is not shown)")
+  }
+  return Either.right(parsed.href.replace(/\/+$/, ""))
 }
+
+/** W3C and B3 headers of the current span (the operation's), for `tracerPropagation: true`. */
+const propagateTrace = HttpClient.mapRequestEffect((request: HttpClientRequest.HttpClientRequest) =>
+  Effect.map(Effect.option(Effect.currentSpan), (span) =>
+    Option.isSome(span) ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value)) : request
+  )
+)
+
+/** The fetch layer follows redirects unless told not to; Clerk's API does not redirect. */
+const noRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transform(client, (effect) =>
+    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, {
+        ...Option.getOrElse(init, () => ({})),
+        redirect: "manual"
+      })
+    )
+  )
 
 /**
  * Builds the service over the `HttpClient` in context. Fails with a `ConfigError` naming the
@@ -112,7 +308,11 @@ export const make = (
     const baseUrl = yield* Either.mapLeft(validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), (message) =>
       ConfigError.InvalidData(["baseUrl"], message)
     )
+    const requestOptions = yield* Either.mapLeft(checkRequestOptions(options), ([key, message]) =>
+      ConfigError.InvalidData([key], message)
+    )
     const configured = (yield* HttpClient.HttpClient).pipe(
+      noRedirects,
       HttpClient.mapRequest(
         flow(
           HttpClientRequest.prependUrl(baseUrl),
@@ -124,11 +324,23 @@ export const make = (
           HttpClientRequest.acceptJson
         )
       ),
-      HttpClient.withTracerPropagation(options.tracerPropagation ?? false)
+      // The operation's own span (`Users.get`) records the call. The platform's inner span would
+      // record its failures with the request, headers included: the key would reach the tracer.
+      HttpClient.withTracerDisabledWhen(() => true),
+      options.tracerPropagation ? propagateTrace : identity
     )
     const httpClient = options.transformClient ? options.transformClient(configured) : configured
     const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)
-    return ClerkClient.of({ httpClient, baseUrl, fileSystem })
+    return ClerkClient.of({
+      httpClient,
+      baseUrl,
+      fileSystem,
+      requestOptions: {
+        timeout: requestOptions.timeout,
+        retry: requestOptions.retry,
+        maxResponseBytes: requestOptions.maxResponseBytes
+      }
+    })
   })
 
 /**
@@ -144,7 +356,7 @@ export const layer = (options: Options): Layer.Layer<ClerkClient, ConfigError.Co
  * @since 0.1.0
  * @category models
  */
-export interface ConfigOptions {
+export interface ConfigOptions extends RequestOptions {
   /** Defaults to `Config.redacted("CLERK_SECRET_KEY")`. */
   readonly secretKey?: Config.Config<Redacted.Redacted<string>> | undefined
   /** Defaults to `CLERK_API_URL`, else `https://api.clerk.com/v1`. */
@@ -165,12 +377,18 @@ export const config = (
   options: ConfigOptions = {}
 ): Config.Config<{ readonly secretKey: Redacted.Redacted<string>; readonly baseUrl: string }> =>
   Config.all({
-    secretKey: (options.secretKey ?? Config.redacted("CLERK_SECRET_KEY")).pipe(
-      Config.mapOrFail((key) =>
-        Either.mapLeft(validateSecretKey(key), (message) =>
-          ConfigError.InvalidData([options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"], message)
-        )
-      )
+    secretKey: Config.option(options.secretKey ?? Config.redacted("CLERK_SECRET_KEY")).pipe(
+      Config.mapOrFail((key) => {
+        const name = options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
+        return Option.isNone(key)
+          ? Either.left(
+              ConfigError.MissingData(
+                [name],
+                `${name} is not set: set it to the instance's secret key (sk_test_... or sk_live_...) from the Clerk Dashboard's API keys page`
+              )
+            )
+          : Either.mapLeft(validateSecretKey(key.value), (message) => ConfigError.InvalidData([name], message))
+      })
     ),
     baseUrl: (options.baseUrl ?? Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))).pipe(
       Config.mapOrFail((url) =>
@@ -190,7 +408,5 @@ export const layerConfig = (
 ): Layer.Layer<ClerkClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     ClerkClient,
-    Effect.flatMap(config(options), (values) =>
-      make({ ...values, tracerPropagation: options.tracerPropagation, transformClient: options.transformClient })
-    )
+    Effect.flatMap(config(options), (values) => make({ ...options, ...values }))
   )

@@ -6,7 +6,8 @@
  *   reads the same everywhere.
  * - `UnexpectedResponse`: the server did something the spec does not describe for this operation
  *   (an undocumented status, a 2xx body that is not JSON or does not decode).
- * - `TransportError`: the request never got a complete response (connection refused, reset, timeout).
+ * - `TransportError`: the request never got a complete response (connection refused, reset, timeout);
+ *   `reason` says which.
  * - `InvalidInput`: the input breaks the request schema; raised before anything is sent.
  *
  * None of them carries request headers, so the secret key can never reach a message, a log or a span.
@@ -67,8 +68,24 @@ const statusErrorFields = {
   /** Clerk's trace id for the failed request, worth quoting to Clerk support. */
   clerk_trace_id: Schema.optional(Schema.String),
   /** The raw body (at most 4 KiB of it), kept only when it was not a Clerk error body. */
-  body: Schema.optional(Schema.String)
+  body: Schema.optional(Schema.String),
+  /**
+   * The operation (`Users.get`) that met this status; set by the SDK.
+   *
+   * @since 0.1.0
+   */
+  operation: Schema.optional(Schema.String),
+  /**
+   * How many attempts the call made, retries included; set by the SDK.
+   *
+   * @since 0.1.0
+   */
+  attempts: Schema.optional(Schema.Number)
 }
+
+/** ` after 3 attempts`, or nothing for a single attempt. */
+const afterAttempts = (attempts: number | undefined): string =>
+  attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : ""
 
 const describe = (self: {
   readonly _tag: string
@@ -76,6 +93,8 @@ const describe = (self: {
   readonly errors: ReadonlyArray<ClerkErrorItem>
   readonly clerk_trace_id?: string | undefined
   readonly body?: string | undefined
+  readonly operation?: string | undefined
+  readonly attempts?: number | undefined
 }): string => {
   const first = self.errors[0]
   const detail = first
@@ -85,7 +104,8 @@ const describe = (self: {
       ? `non-Clerk body: ${self.body.slice(0, 200)}`
       : "no error details"
   const trace = self.clerk_trace_id ? ` [clerk_trace_id ${self.clerk_trace_id}]` : ""
-  return `${self._tag} (${self.status}): ${detail}${trace}`
+  const where = self.operation ? ` in ${self.operation}` : ""
+  return `${self._tag} (${self.status})${where}: ${detail}${trace}${afterAttempts(self.attempts)}`
 }
 
 /**
@@ -214,7 +234,7 @@ export class TooManyRequests extends Schema.TaggedError<TooManyRequests>("@effec
 ) {
   override get message(): string {
     const wait = this.retryAfter === undefined ? "" : ` (retry after ${this.retryAfter}s)`
-    return describe(this) + wait
+    return describe({ ...this, _tag: this._tag, attempts: undefined }) + wait + afterAttempts(this.attempts)
   }
 }
 
@@ -235,8 +255,10 @@ export class ServerError extends Schema.TaggedError<ServerError>("@effect-clerk/
 
 /**
  * The server answered in a way the spec does not describe for this operation: a status the
- * operation does not document (`reason: "UnexpectedStatus"`), a success body that is not JSON
- * (`"InvalidJson"`) or that does not match the response schema (`"SchemaMismatch"`).
+ * operation does not document (`reason: "UnexpectedStatus"`; a 3xx also keeps its `location`, and is
+ * never followed), a success body that is not JSON (`"InvalidJson"`), that does not match the
+ * response schema (`"SchemaMismatch"`), or that is larger than `maxResponseBytes` (`"TooLarge"`,
+ * read no further).
  *
  * @since 0.1.0
  * @category errors
@@ -246,14 +268,26 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
 )("UnexpectedResponse", {
   operation: Schema.String,
   status: Schema.Number,
-  reason: Schema.Literal("UnexpectedStatus", "InvalidJson", "SchemaMismatch"),
+  reason: Schema.Literal("UnexpectedStatus", "InvalidJson", "SchemaMismatch", "TooLarge"),
   /** What did not match, for `InvalidJson` and `SchemaMismatch`. */
   description: Schema.optional(Schema.String),
   /** Clerk's error list, when the body of an undocumented status was Clerk-shaped. */
   errors: Schema.Array(ClerkErrorItem),
   clerk_trace_id: Schema.optional(Schema.String),
   /** At most 4 KiB of the raw body, when it was not a Clerk error body. */
-  body: Schema.optional(Schema.String)
+  body: Schema.optional(Schema.String),
+  /**
+   * The `Location` header of a 3xx (not followed).
+   *
+   * @since 0.1.0
+   */
+  location: Schema.optional(Schema.String),
+  /**
+   * How many attempts the call made, retries included.
+   *
+   * @since 0.1.0
+   */
+  attempts: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
     const first = this.errors[0]
@@ -261,13 +295,43 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
       this.description ??
       (first ? `${first.code}: ${first.long_message ?? first.message}` : (this.body?.slice(0, 200) ?? ""))
     const trace = this.clerk_trace_id ? ` [clerk_trace_id ${this.clerk_trace_id}]` : ""
-    return `UnexpectedResponse (${this.reason}, status ${this.status}) from ${this.operation}: ${detail}${trace}`
+    const location = this.location !== undefined ? ` (redirect to ${this.location}, not followed)` : ""
+    return `UnexpectedResponse (${this.reason}, status ${this.status}) from ${this.operation}: ${detail}${location}${trace}${afterAttempts(this.attempts)}`
   }
 }
 
 /**
- * The request did not get a complete response: the connection failed, was reset or timed out,
- * or the body could not be read. `cause` is the underlying error (never the request headers).
+ * Why a request got no complete response:
+ *
+ * - `ConnectionRefused`: nothing listens at the address (nothing was sent);
+ * - `DnsFailure`: the host name did not resolve (nothing was sent);
+ * - `ConnectionReset`: the connection closed before the response was complete;
+ * - `Timeout`: no complete response within the `timeout` (the connection is closed);
+ * - `InvalidRequest`: the HTTP stack refused to send the request (nothing was sent);
+ * - `Other`: any other failure of the connection.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TransportReason = Schema.Literal(
+  "ConnectionRefused",
+  "DnsFailure",
+  "ConnectionReset",
+  "Timeout",
+  "InvalidRequest",
+  "Other"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportReason = typeof TransportReason.Type
+
+/**
+ * The request did not get a complete response: the connection was refused or reset, the host did
+ * not resolve, the attempt timed out, or the request could not be sent (`reason` says which).
+ * `cause` is the underlying error (never the request headers).
  *
  * @since 0.1.0
  * @category errors
@@ -279,12 +343,24 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
     method: Schema.String,
     /** The URL without its query string. */
     url: Schema.String,
+    /**
+     * What happened, as a value to match on.
+     *
+     * @since 0.1.0
+     */
+    reason: TransportReason,
     description: Schema.String,
-    cause: Schema.optional(Schema.Defect)
+    cause: Schema.optional(Schema.Defect),
+    /**
+     * How many attempts the call made, retries included.
+     *
+     * @since 0.1.0
+     */
+    attempts: Schema.optional(Schema.Number)
   }
 ) {
   override get message(): string {
-    return `TransportError in ${this.operation} (${this.method} ${this.url}): ${this.description}`
+    return `TransportError (${this.reason}) in ${this.operation} (${this.method} ${this.url}): ${this.description}${afterAttempts(this.attempts)}`
   }
 }
 

@@ -109,7 +109,9 @@ const record = async (input: string | URL | Request, init?: RequestInit): Promis
 
 /**
  * A `ClerkClient` (and the `ClerkTest` recorder) whose requests go to `handler` instead of the
- * network. `options` are those of `ClerkClient.layer`; the secret key defaults to `TEST_SECRET_KEY`.
+ * network. `options` are those of `ClerkClient.layer`; the secret key defaults to `TEST_SECRET_KEY`,
+ * and retries are off (`retry: false`) so that a scripted 429 or 5xx reaches the code under test
+ * at once, and `it.effect`'s TestClock never waits on a backoff. Pass `retry` to test them.
  *
  * @since 0.1.0
  * @category layers
@@ -128,7 +130,7 @@ export const layer = (
         recorded.push(request)
         return handler(request)
       }
-      const client = ClerkClient.layer({ secretKey: Redacted.make(TEST_SECRET_KEY), ...options }).pipe(
+      const client = ClerkClient.layer({ secretKey: Redacted.make(TEST_SECRET_KEY), retry: false, ...options }).pipe(
         Layer.provide(FetchHttpClient.layer),
         Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch as typeof globalThis.fetch)),
         Layer.orDie

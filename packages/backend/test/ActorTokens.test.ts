@@ -203,7 +203,7 @@ for (const method of ["create", "revoke"] as const) {
           expect(error.clerk_trace_id).toBe("trace_0123")
           expect(error.body).toBeUndefined()
           expect(error.message).toBe(
-            `${tag} (${status}): some_code: the long message (+1 more) [clerk_trace_id trace_0123]`
+            `${tag} (${status}) in ActorTokens.${method}: some_code: the long message (+1 more) [clerk_trace_id trace_0123]`
           )
         }).pipe(withClerk(() => ClerkTest.json(status, clerkErrorBody)))
       )
@@ -269,10 +269,15 @@ for (const method of ["create", "revoke"] as const) {
         expect(error.operation).toBe(`ActorTokens.${method}`)
         expect(error.method).toBe("POST")
         expect(error.url).toMatch(/^https:\/\/api\.clerk\.com\/v1\/actor_tokens/)
-        expect(error.description).toContain("Transport")
+        expect(error.reason).toBe("ConnectionReset")
+        expect(error.message).toContain("the connection was reset")
+        expect(error.message).toContain("(ECONNRESET)")
       }).pipe(
         withClerk(() => {
-          throw new TypeError("fetch failed: ECONNRESET")
+          // what Node's fetch throws: the code is on the cause
+          throw new TypeError("fetch failed", {
+            cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })
+          })
         })
       )
     )

@@ -12,6 +12,8 @@ export interface Fixture {
   readonly operationId: string
   readonly service: string
   readonly method: string
+  /** The spec's path template (`/users/{user_id}`): path parameters are the first `args`, in its order. */
+  readonly route: string
   readonly args: ReadonlyArray<unknown>
   readonly request: {
     readonly method: string

@@ -116,6 +116,8 @@ export interface Fixture {
   readonly operationId: string
   readonly service: string
   readonly method: string
+  /** The spec's path template (`/users/{user_id}`): path parameters are the first `args`, in its order. */
+  readonly route: string
   readonly args: ReadonlyArray<unknown>
   readonly request: {
     readonly method: string
@@ -174,6 +176,7 @@ const fixture = (model: Model, op: Operation): Fixture => {
     operationId: op.operationId,
     service: op.service,
     method: op.method,
+    route: op.path,
     args,
     request: {
       method: op.httpMethod,

@@ -10,7 +10,8 @@ import { call, setup } from "./helpers.js"
 
 const sdkOver = (emulator: Emulator.ClerkEmulator) =>
   Clerk.layer.pipe(
-    Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_faults") })),
+    // one attempt per call, so each injected fault reaches the test (the SDK retries by default)
+    Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_faults"), retry: false })),
     Layer.provideMerge(Emulator.layerWith(emulator))
   )
 
@@ -109,7 +110,7 @@ describe("faults, on the server", () => {
       })
       const layer = Clerk.layer.pipe(
         Layer.provideMerge(
-          ClerkClient.layer({ secretKey: Redacted.make("sk_test_server_faults"), baseUrl: server.url })
+          ClerkClient.layer({ secretKey: Redacted.make("sk_test_server_faults"), baseUrl: server.url, retry: false })
         ),
         Layer.provide(NodeHttpClient.layerUndici)
       )

@@ -121,7 +121,8 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
               { "retry-after": "3" }
             )
       )
-      const layer = NodeClerk.layerConfig().pipe(
+      // one attempt: the retries of a 429 are the fault suite's business (FaultSuite.test.ts)
+      const layer = NodeClerk.layerConfig({ retry: false }).pipe(
         Layer.provide(
           Layer.setConfigProvider(
             ConfigProvider.fromMap(
@@ -150,10 +151,12 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       // Bind then close a port, so nothing listens there.
       const { url } = yield* Effect.scoped(server((_, res) => json(res, 200, token)))
       const error = yield* Effect.flip(ActorTokens.revoke("act_1")).pipe(
-        Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
+        Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url, retry: false }))
       )
       expect(error._tag).toBe("TransportError")
+      expect(error._tag === "TransportError" && error.reason).toBe("ConnectionRefused")
       expect(error.message).toContain("ActorTokens.revoke")
+      expect(error.message).toContain("connection refused")
       for (const text of [String(error), error.message, JSON.stringify(error), inspect(error, { depth: 10 })]) {
         expect(text).not.toContain("nodeCANARYkey42")
       }
@@ -171,6 +174,7 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
         Effect.provide(NodeClerk.layer({ secretKey: Redacted.make(SECRET), baseUrl: url }))
       )
       expect(error._tag).toBe("TransportError")
+      expect(error._tag === "TransportError" && error.reason).toBe("ConnectionReset")
     })
   )
 

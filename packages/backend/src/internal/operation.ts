@@ -10,12 +10,17 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
 import type * as Schema from "effect/Schema"
-import type { ClerkClient } from "../ClerkClient.js"
+import * as Stream from "effect/Stream"
+import { type ClerkClient, CurrentRequestOptions, mergeRequestOptions, type RequestOptions } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Decode from "./decode.js"
 
@@ -94,6 +99,51 @@ export type Run<A, E, Path extends string, Query, Body> = (
 ) => Effect.Effect<A, Failure<E, Path, Query, Body>>
 
 const BODY_SNIPPET = 4096
+/** Error bodies, and the bodies of operations without content, are read up to this, then dropped. */
+const ERROR_BODY_CAP = 64 * 1024
+
+/**
+ * The settings of one call: the defaults, under the client's options, under the call's.
+ */
+interface Settings {
+  readonly timeout: Duration.Duration
+  readonly maxResponseBytes: number
+  readonly retry:
+    | {
+        readonly maxAttempts: number
+        readonly initialDelay: number
+        readonly factor: number
+        readonly maxDelay: number
+        readonly maxRetryAfter: number
+        readonly budget: number
+      }
+    | undefined
+}
+
+const millis = (value: Duration.DurationInput | undefined, fallback: number): number =>
+  value === undefined ? fallback : Duration.toMillis(value)
+
+const resolveSettings = (options: RequestOptions): Settings => {
+  const retry = options.retry
+  return {
+    timeout: Duration.decode(options.timeout ?? "30 seconds"),
+    maxResponseBytes: options.maxResponseBytes ?? 32 * 1024 * 1024,
+    retry:
+      retry === false
+        ? undefined
+        : {
+            maxAttempts: retry?.maxAttempts ?? 4,
+            initialDelay: millis(retry?.initialDelay, 500),
+            factor: retry?.factor ?? 1.5,
+            maxDelay: millis(retry?.maxDelay, 10_000),
+            maxRetryAfter: millis(retry?.maxRetryAfter, 30_000),
+            budget: millis(retry?.budget, 60_000)
+          }
+  }
+}
+
+/** Methods that may be sent twice: the spec's GET, PUT and DELETE (and HEAD, OPTIONS). */
+const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
 /** Inputs reject keys the spec does not declare. */
 const encodeOptions = { errors: "all", onExcessProperty: "error" } as const
@@ -135,7 +185,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       if (typeof value !== "string" || value.length === 0) {
         return Either.left(invalid("path", `${name} must be a non-empty string`))
       }
-      url += encodeURIComponent(value) + pathParts[i + 1]!
+      // Encoding leaves dots alone, and the URL parser resolves a "." or ".." segment: the request
+      // would reach another endpoint (`ActorTokens.revoke("..")` as `POST /v1/revoke`).
+      if (value === "." || value === "..") {
+        return Either.left(invalid("path", `${name} must not be "." or ".." (it would change the request's path)`))
+      }
+      const encoded = encodePathSegment(value)
+      if (encoded === undefined) {
+        return Either.left(invalid("path", `${name} is not well-formed Unicode (it holds a lone surrogate)`))
+      }
+      url += encoded + pathParts[i + 1]!
     }
     if (encodePath) {
       const checked = encodePath(input.path)
@@ -172,14 +231,50 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
 
   const onResponse = (
     response: HttpClientResponse.HttpClientResponse,
+    settings: Settings,
+    attempt: number,
+    decode: typeof decodeSuccess
+  ): Effect.Effect<A, Failure<E>> => {
+    const status = response.status
+    return Effect.zipRight(
+      Effect.annotateCurrentSpan("http.response.status_code", status),
+      readResponse(response, settings, attempt, decode)
+    )
+  }
+
+  const readResponse = (
+    response: HttpClientResponse.HttpClientResponse,
+    settings: Settings,
+    attempt: number,
     decode: typeof decodeSuccess
   ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
     if (status >= 200 && status < 300) {
-      if (decode === undefined) return Effect.void as Effect.Effect<A>
-      return Effect.flatMap(readText(spec.name, response), (text) => decodeBody(text, status, decode))
+      // No content documented (or HTML, for getPublicInterstitial): read a little and drop it, so
+      // the connection goes back to the pool; a failure to read it does not undo the status.
+      if (decode === undefined) {
+        return Effect.ignore(readCapped(spec.name, response, ERROR_BODY_CAP, attempt)) as Effect.Effect<A>
+      }
+      return Effect.flatMap(readCapped(spec.name, response, settings.maxResponseBytes, attempt), (body) =>
+        body.complete
+          ? Effect.mapError(decodeBody(utf8.decode(body.bytes), status, decode), (error) =>
+              withAttempts(error, attempt)
+            )
+          : Effect.fail(
+              new ClerkError.UnexpectedResponse({
+                operation: spec.name,
+                status,
+                reason: "TooLarge",
+                description: `the body is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was not read`,
+                errors: [],
+                attempts: attempt
+              })
+            )
+      )
     }
-    return Effect.flatMap(readText(spec.name, response), (text) => Effect.fail(statusError(response, text)))
+    return Effect.flatMap(readCapped(spec.name, response, ERROR_BODY_CAP, attempt), (body) =>
+      Effect.fail(statusError(response, utf8.decode(body.bytes), attempt))
+    )
   }
 
   const decodeBody = (
@@ -217,12 +312,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         )
   }
 
-  const statusError = (response: HttpClientResponse.HttpClientResponse, text: string): Failure<E> => {
+  const statusError = (response: HttpClientResponse.HttpClientResponse, text: string, attempts: number): Failure<E> => {
     const status = response.status
     const clerk = parseClerkErrors(text)
-    const details = clerk
-      ? { errors: clerk.errors, clerk_trace_id: clerk.clerk_trace_id }
-      : { errors: [], body: text.slice(0, BODY_SNIPPET) }
+    const details = {
+      operation: spec.name,
+      attempts,
+      ...(clerk
+        ? { errors: clerk.errors, clerk_trace_id: clerk.clerk_trace_id }
+        : { errors: [], body: text.slice(0, BODY_SNIPPET) })
+    }
     const Documented = spec.errors[status]
     if (Documented) return new Documented({ status, ...details }, true) as E
     if (status === 401) return new ClerkError.Unauthorized({ status, ...details }, true)
@@ -233,45 +332,385 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       )
     }
     if (status >= 500 && status < 600) return new ClerkError.ServerError({ status, ...details }, true)
-    return new ClerkError.UnexpectedResponse({ operation: spec.name, status, reason: "UnexpectedStatus", ...details })
+    const location = status >= 300 && status < 400 ? response.headers["location"] : undefined
+    return new ClerkError.UnexpectedResponse({
+      status,
+      reason: "UnexpectedStatus",
+      ...details,
+      ...(location !== undefined ? { location } : {})
+    })
+  }
+
+  const retryable = IDEMPOTENT.has(spec.method)
+  const url = (request: HttpClientRequest.HttpClientRequest) => client.baseUrl + request.url
+
+  /** One attempt: send, read, decode, within the timeout. */
+  const attemptOnce = (
+    request: HttpClientRequest.HttpClientRequest,
+    settings: Settings,
+    attempt: number,
+    decode: typeof decodeSuccess
+  ): Effect.Effect<A, Failure<E>> =>
+    client.httpClient.execute(request).pipe(
+      Effect.catchTag("RequestError", "ResponseError", (error) =>
+        Effect.fail(transportError(spec.name, error, attempt))
+      ),
+      Effect.flatMap((response) => onResponse(response, settings, attempt, decode)),
+      // Interrupting the attempt aborts the request: the connection is closed, not left to the GC.
+      Effect.timeoutFail({
+        duration: settings.timeout,
+        onTimeout: () =>
+          new ClerkError.TransportError({
+            operation: spec.name,
+            method: spec.method,
+            url: url(request),
+            reason: "Timeout",
+            description: `no complete response within ${Duration.format(settings.timeout)}; the connection was closed`,
+            attempts: attempt
+          })
+      })
+    )
+
+  /**
+   * How long to wait before the next attempt, or `undefined` to stop. Decided by the typed error:
+   * a 429 for any method (Clerk refused it before running it), a 5xx or a broken connection only
+   * for idempotent methods, unless nothing was sent (refused, DNS).
+   */
+  const nextDelay = (
+    error: Failure<E>,
+    retry: NonNullable<Settings["retry"]>,
+    attempt: number
+  ): Effect.Effect<number | undefined> => {
+    if (attempt >= retry.maxAttempts) return Effect.succeed(undefined)
+    const failure = error as ClerkError.ClerkError
+    const backoff = () =>
+      Effect.map(
+        Random.nextRange(0.8, 1.2),
+        (jitter) => Math.min(retry.maxDelay, retry.initialDelay * retry.factor ** (attempt - 1)) * jitter
+      )
+    switch (failure._tag) {
+      case "TooManyRequests": {
+        const retryAfter = failure.retryAfter
+        if (retryAfter === undefined) return backoff()
+        const wait = retryAfter * 1000
+        if (wait > retry.maxRetryAfter) return Effect.succeed(undefined)
+        // never before Retry-After; spread a storm of waiting callers over the next 10%
+        return Effect.map(Random.next, (r) => wait + Math.min(1000, wait * 0.1) * r)
+      }
+      case "ServerError":
+        return retryable ? backoff() : Effect.succeed(undefined)
+      case "TransportError": {
+        const reason = failure.reason
+        if (reason === "ConnectionRefused" || reason === "DnsFailure") return backoff()
+        if (reason === "InvalidRequest") return Effect.succeed(undefined)
+        return retryable ? backoff() : Effect.succeed(undefined)
+      }
+      default:
+        return Effect.succeed(undefined)
+    }
+  }
+
+  const send = (
+    request: HttpClientRequest.HttpClientRequest,
+    settings: Settings,
+    decode: typeof decodeSuccess
+  ): Effect.Effect<A, Failure<E>> => {
+    const retry = settings.retry
+    if (retry === undefined) {
+      return Effect.ensuring(attemptOnce(request, settings, 1, decode), annotateAttempts(1))
+    }
+    return Effect.flatMap(Clock.currentTimeMillis, (started) => {
+      const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
+        attemptOnce(request, settings, attempt, decode).pipe(
+          Effect.tap(() => annotateAttempts(attempt)),
+          Effect.catchAll((error) =>
+            Effect.flatMap(nextDelay(error, retry, attempt), (delay) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                if (delay === undefined || now - started + delay > retry.budget) {
+                  return Effect.zipRight(annotateAttempts(attempt), Effect.fail(error))
+                }
+                return retryEvent(attempt, delay, error as ClerkError.ClerkError).pipe(
+                  // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
+                  Effect.zipRight(Effect.sleep(Duration.millis(Math.ceil(delay)))),
+                  Effect.zipRight(loop(attempt + 1))
+                )
+              })
+            )
+          )
+        )
+      return loop(1)
+    })
   }
 
   // InvalidInput only arises from a path parameter, a query or a body: an operation without
   // any has none of them, which `Failure` states at the type level.
+  const clientOptions = client.requestOptions ?? {}
+  const clientSettings = resolveSettings(clientOptions)
   return (input) =>
     Effect.suspend(() => {
       return buildRequest(input).pipe(
-        Effect.flatMap((request) => client.httpClient.execute(request)),
-        Effect.catchTag("RequestError", "ResponseError", (error) => Effect.fail(transportError(spec.name, error))),
-        Effect.flatMap((response) =>
-          onResponse(
-            response,
-            decodePaginated && (input.query as { paginated?: unknown } | undefined)?.paginated === true
-              ? decodePaginated
-              : decodeSuccess
+        Effect.flatMap((request) =>
+          Effect.flatMap(CurrentRequestOptions, (options) =>
+            send(
+              request,
+              options.timeout === undefined && options.retry === undefined && options.maxResponseBytes === undefined
+                ? clientSettings
+                : resolveSettings(mergeRequestOptions(clientOptions, options)),
+              decodePaginated && (input.query as { paginated?: unknown } | undefined)?.paginated === true
+                ? decodePaginated
+                : decodeSuccess
+            )
           )
         )
       )
     }).pipe(Effect.withSpan(spec.name, spanOptions)) as Effect.Effect<A, Failure<E, Path, Query, Body>>
 }
 
-const readText = (
-  operation: string,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, ClerkError.TransportError> =>
-  Effect.catchAll(response.text, (error) => Effect.fail(transportError(operation, error)))
+const utf8 = new TextDecoder()
 
-const transportError = (operation: string, error: HttpClientError.HttpClientError): ClerkError.TransportError =>
-  new ClerkError.TransportError({
-    operation,
-    method: error.request.method,
-    url: error.request.url,
-    description:
-      error._tag === "RequestError"
-        ? `${error.reason}${error.description ? `: ${error.description}` : ""}`
-        : `reading the response body failed (${error.reason})`,
+const annotateAttempts = (attempts: number) => Effect.annotateCurrentSpan("clerk.attempts", attempts)
+
+/** A span event per retry: which attempt failed, how, and how long the wait is. */
+const retryEvent = (attempt: number, delay: number, error: ClerkError.ClerkError) =>
+  Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+    Option.match(span, {
+      onNone: () => Effect.void,
+      onSome: (span) =>
+        Effect.map(Clock.currentTimeNanos, (now) =>
+          span.event("clerk.retry", now, {
+            "clerk.attempt": attempt,
+            "clerk.retry.delay_ms": Math.round(delay),
+            "error.type": error._tag === "TransportError" ? `TransportError.${error.reason}` : error._tag
+          })
+        )
+    })
+  )
+
+/** The same error, saying how many attempts were made (decoding errors are built without it). */
+const withAttempts = (error: ClerkError.UnexpectedResponse, attempts: number): ClerkError.UnexpectedResponse =>
+  error.attempts === attempts
+    ? error
+    : new ClerkError.UnexpectedResponse({
+        operation: error.operation,
+        status: error.status,
+        reason: error.reason,
+        errors: error.errors,
+        attempts,
+        ...(error.description !== undefined ? { description: error.description } : {}),
+        ...(error.clerk_trace_id !== undefined ? { clerk_trace_id: error.clerk_trace_id } : {}),
+        ...(error.body !== undefined ? { body: error.body } : {})
+      })
+
+interface Body {
+  readonly bytes: Uint8Array
+  /** `false` when the body was longer than the cap: `bytes` then holds only the first `cap`. */
+  readonly complete: boolean
+}
+
+const EMPTY: Body = { bytes: new Uint8Array(0), complete: true }
+
+/**
+ * Reads at most `cap` bytes of the body. Stopping early ends the stream, which aborts the request
+ * (the platform's client does on the end of `stream`): the rest is never read, the socket is closed.
+ * A body announced longer than the cap is not read at all.
+ */
+const readCapped = (
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse,
+  cap: number,
+  attempts: number
+): Effect.Effect<Body, ClerkError.TransportError> => {
+  const status = response.status
+  // no body by definition (fetch gives none, and `stream` would fail)
+  if (status === 204 || status === 205 || status === 304 || response.request.method === "HEAD") {
+    return Effect.succeed(EMPTY)
+  }
+  const length = Number(response.headers["content-length"])
+  const stream = response.stream
+  if (Number.isFinite(length) && length > cap) {
+    // pulling one chunk, then stopping, ends the stream and so aborts the request
+    return Effect.as(Effect.ignore(Stream.runForEachWhile(stream, () => Effect.succeed(false))), {
+      bytes: new Uint8Array(0),
+      complete: false
+    })
+  }
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  return stream.pipe(
+    Stream.runForEachWhile((chunk) =>
+      Effect.sync(() => {
+        chunks.push(chunk)
+        size += chunk.length
+        return size <= cap
+      })
+    ),
+    // fetch's `Response` has no body at all for some answers: that is an empty body
+    Effect.catchIf(
+      (error) => error.reason === "EmptyBody",
+      () => Effect.void
+    ),
+    // A `transformClient` that read `response.text` (a logger, a test tap) left the stream used:
+    // the platform caches that text, so take it (it is in memory already). A stream that fails
+    // after some bytes is a broken connection, not this.
+    Effect.catchAllCause((cause) =>
+      size > 0 || Cause.isInterrupted(cause)
+        ? Effect.failCause(cause)
+        : Effect.map(response.text, (text) => {
+            const bytes = new TextEncoder().encode(text)
+            chunks.push(bytes)
+            size = bytes.length
+          })
+    ),
+    Effect.mapError((error) => transportError(operation, error, attempts)),
+    Effect.map((): Body => concat(chunks, size, cap)),
+    Effect.flatMap((body) =>
+      isGzip(response, body)
+        ? Effect.map(gunzip(body.bytes, cap), (inflated) => inflated ?? body)
+        : Effect.succeed(body)
+    )
+  )
+}
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number, cap: number): Body => {
+  const complete = size <= cap
+  const total = Math.min(size, cap)
+  if (chunks.length === 1 && complete) return { bytes: chunks[0]!, complete }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    if (offset >= total) break
+    const part = chunk.length > total - offset ? chunk.subarray(0, total - offset) : chunk
+    bytes.set(part, offset)
+    offset += part.length
+  }
+  return { bytes, complete }
+}
+
+/**
+ * A gzip body the HTTP stack left encoded: fetch decodes one (even unasked), undici does not, so
+ * a body still starting with gzip's magic bytes under `Content-Encoding: gzip` is decoded here, so
+ * both layers give the same outcome.
+ */
+const isGzip = (response: HttpClientResponse.HttpClientResponse, body: Body): boolean =>
+  body.complete &&
+  body.bytes.length > 2 &&
+  body.bytes[0] === 0x1f &&
+  body.bytes[1] === 0x8b &&
+  /gzip/i.test(response.headers["content-encoding"] ?? "")
+
+/** Inflates within the cap (a small body may inflate to a huge one); `undefined` if it is not gzip. */
+const gunzip = (bytes: Uint8Array, cap: number): Effect.Effect<Body | undefined> =>
+  Effect.promise(async (): Promise<Body | undefined> => {
+    try {
+      const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader()
+      const chunks: Array<Uint8Array> = []
+      let size = 0
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        chunks.push(value)
+        size += value.length
+        if (size > cap) {
+          await reader.cancel()
+          return { bytes: new Uint8Array(0), complete: false }
+        }
+      }
+      return concat(chunks, size, cap)
+    } catch {
+      return undefined
+    }
+  })
+
+/** `encodeURIComponent`, which throws on a lone surrogate: then `undefined`. */
+const encodePathSegment = (value: string): string | undefined => {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    return undefined
+  }
+}
+
+/** Node's and undici's error codes, on the error or anywhere down its `cause` chain. */
+const errorCodes = (cause: unknown): Array<string> => {
+  const codes: Array<string> = []
+  const seen = new Set<unknown>()
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 5 || value === null || typeof value !== "object" || seen.has(value)) return
+    seen.add(value)
+    const code = (value as { code?: unknown }).code
+    if (typeof code === "string") codes.push(code)
+    const name = (value as { name?: unknown }).name
+    if (typeof name === "string") codes.push(name)
+    visit((value as { cause?: unknown }).cause, depth + 1)
+    const errors = (value as { errors?: unknown }).errors
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1)
+  }
+  visit(cause, 0)
+  return codes
+}
+
+const REASONS: ReadonlyArray<readonly [ClerkError.TransportReason, ReadonlySet<string>, string]> = [
+  ["ConnectionRefused", new Set(["ECONNREFUSED"]), "connection refused (nothing was sent)"],
+  ["DnsFailure", new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL"]), "DNS lookup failed (nothing was sent)"],
+  [
+    "Timeout",
+    new Set([
+      "ETIMEDOUT",
+      "UND_ERR_CONNECT_TIMEOUT",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "UND_ERR_BODY_TIMEOUT",
+      "TimeoutError"
+    ]),
+    "the connection timed out"
+  ],
+  [
+    "ConnectionReset",
+    new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_ABORTED"]),
+    "the connection was reset before the response was complete"
+  ],
+  [
+    "InvalidRequest",
+    new Set(["ERR_INVALID_CHAR", "ERR_INVALID_HTTP_TOKEN", "UND_ERR_INVALID_ARG", "ERR_INVALID_URL"]),
+    "the HTTP stack refused to send the request (nothing was sent)"
+  ]
+]
+
+/**
+ * A failed exchange as a `TransportError` that says what happened. A request the stack refused
+ * keeps no `cause`: Node's message quotes the offending header value.
+ */
+const transportError = (
+  operation: string,
+  error: HttpClientError.HttpClientError,
+  attempts: number
+): ClerkError.TransportError => {
+  const base = { operation, method: error.request.method, url: error.request.url, attempts }
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    return new ClerkError.TransportError({
+      ...base,
+      reason: "InvalidRequest",
+      description: `the request could not be built (${error.reason}); nothing was sent`
+    })
+  }
+  const codes = errorCodes(error.cause)
+  const found = REASONS.find(([, set]) => codes.some((code) => set.has(code)))
+  const headerValue = codes.includes("TypeError") && /header/i.test(String((error.cause as Error)?.message))
+  if (found?.[0] === "InvalidRequest" || headerValue) {
+    return new ClerkError.TransportError({
+      ...base,
+      reason: "InvalidRequest",
+      description: "the HTTP stack refused to send the request (nothing was sent)"
+    })
+  }
+  const code = codes.find((c) => /^[A-Z_]+$/.test(c))
+  const during = error._tag === "ResponseError" ? " while reading the response body" : ""
+  return new ClerkError.TransportError({
+    ...base,
+    reason: found?.[0] ?? (error._tag === "ResponseError" ? "ConnectionReset" : "Other"),
+    description: `${found?.[2] ?? "the connection failed"}${during}${code ? ` (${code})` : ""}`,
     cause: error.cause
   })
+}
 
 const decodeClerkErrors = ParseResult.decodeUnknownOption(ClerkError.ClerkErrorBody)
 

@@ -10,6 +10,7 @@
  */
 import { ClerkClient } from "@effect-clerk/backend"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -66,9 +67,17 @@ layer(Prism.layer({ seed: 20260512 }), { timeout: "120 seconds", excludeTestServ
           const client = ClerkClient.layer({
             secretKey: Redacted.make("sk_test_prism"),
             baseUrl: prism.url,
-            transformClient: HttpClient.tap((response) =>
-              Effect.map(response.text, (text) =>
-                seen.push({ status: response.status, headers: response.headers, text })
+            // Keep the raw answer, and hand the SDK a fresh response with the same bytes: the SDK
+            // reads the body as a stream, which undici cannot give again once read as text.
+            transformClient: HttpClient.transformResponse(
+              Effect.flatMap((response) =>
+                Effect.map(response.text, (text) => {
+                  seen.push({ status: response.status, headers: response.headers, text })
+                  return HttpClientResponse.fromWeb(
+                    response.request,
+                    new Response(text === "" ? null : text, { status: response.status, headers: response.headers })
+                  )
+                })
               )
             )
           }).pipe(Layer.provide(NodeHttpClient.layerUndici))
