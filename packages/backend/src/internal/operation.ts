@@ -526,6 +526,30 @@ const readCapped = (
     return Effect.succeed(EMPTY)
   }
   const length = Number(response.headers["content-length"])
+  const encoding = response.headers["content-encoding"]
+  if (Number.isFinite(length) && length <= cap && (encoding === undefined || encoding === "identity")) {
+    // The common case: a body of a known length within the cap, not encoded (fetch inflates an
+    // encoded one, so its length would not bound what is read), is read in one piece: undici and
+    // fetch both enforce Content-Length. In `pnpm bench --scenario create` the chunked read below (a
+    // Stream over the body, then the platform's abort) took a call from about 510 to 1330 µs of CPU.
+    return response.arrayBuffer.pipe(
+      Effect.map((buffer): Body =>
+        buffer.byteLength === 0 ? EMPTY : { bytes: new Uint8Array(buffer), complete: true }
+      ),
+      // a `transformClient` that read `response.text` left the body used: take the cached text
+      Effect.catchAllCause((cause) =>
+        Cause.isInterrupted(cause)
+          ? Effect.failCause(cause)
+          : Effect.map(response.text, (text): Body => ({ bytes: new TextEncoder().encode(text), complete: true }))
+      ),
+      Effect.mapError((error) => transportError(operation, error, attempts)),
+      Effect.flatMap((body) =>
+        isGzip(response, body)
+          ? Effect.map(gunzip(body.bytes, cap), (inflated) => inflated ?? body)
+          : Effect.succeed(body)
+      )
+    )
+  }
   const stream = response.stream
   if (Number.isFinite(length) && length > cap) {
     // pulling one chunk, then stopping, ends the stream and so aborts the request
