@@ -1,16 +1,15 @@
 /**
  * How to test your own service against the emulator: seeded data instead of setup calls, and an
- * injected 429 to prove the service's retry. `TeamDirectory` stands for your code.
+ * injected 429 and 503s to see what the SDK's built-in retries leave to your code. `TeamDirectory`
+ * stands for your code.
  */
 import { Clerk, ClerkClient, OrganizationMemberships } from "@effect-clerk/backend"
 import { Emulator } from "@effect-clerk/emulator"
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 
 // ---- your code ----------------------------------------------------------------------------------
 
@@ -25,15 +24,9 @@ const TeamDirectoryLive = Layer.effect(
     const memberships = yield* OrganizationMemberships.OrganizationMemberships
     return {
       admins: (organizationId) =>
+        // The SDK itself retries a 429 after its Retry-After, and a 5xx on this GET with backoff
+        // (at most 4 attempts): the service only maps what is left.
         memberships.list(organizationId, { role: ["org:admin"], order_by: "username" }).pipe(
-          // wait what Clerk's Retry-After says, at most 3 times
-          Effect.retry({
-            schedule: Schedule.identity<{ readonly _tag: string; readonly retryAfter?: number | undefined }>().pipe(
-              Schedule.addDelay((e) => Duration.seconds(e.retryAfter ?? 1)),
-              Schedule.intersect(Schedule.recurs(3))
-            ),
-            while: (e) => e._tag === "TooManyRequests"
-          }),
           Effect.map((page) => page.data.map((m) => m.public_user_data?.username ?? m.public_user_data!.user_id)),
           Effect.mapError((e) => `could not list admins: ${e._tag}`)
         )
@@ -70,7 +63,7 @@ const testLayer = (options: Emulator.Options) =>
   )
 
 describe("TeamDirectory, tested against the emulator", () => {
-  it.live("lists the admins of the seeded organization, retrying once after a 429", () =>
+  it.live("lists the admins of the seeded organization; the SDK waits out one 429", () =>
     Effect.gen(function* () {
       const admins = yield* (yield* TeamDirectory).admins("org_acme")
       expect(admins).toEqual(["ada", "eve"])
@@ -88,10 +81,13 @@ describe("TeamDirectory, tested against the emulator", () => {
     )
   )
 
-  it.live("gives up with its own error when Clerk keeps answering 503", () =>
+  it.live("gives up with its own error when Clerk keeps answering 503, after the SDK's retries", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip((yield* TeamDirectory).admins("org_acme"))
       expect(error).toBe("could not list admins: ServerError")
+      // the SDK's built-in retries: 4 attempts of the GET, then the ServerError
+      const emulator = yield* Emulator.Emulator
+      expect(emulator.faults.injected().map((f) => f.status)).toEqual([503, 503, 503, 503])
     }).pipe(Effect.provide(testLayer({ seed, faults: [{ status: 503 }] })))
   )
 })
