@@ -265,7 +265,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
                 operation: spec.name,
                 status,
                 reason: "TooLarge",
-                description: `the body is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was not read`,
+                description: `the body is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was read no further`,
                 errors: [],
                 attempts: attempt
               })
