@@ -17,6 +17,7 @@ import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import { inspect } from "node:util"
 import { gzipSync } from "node:zlib"
@@ -207,6 +208,33 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             expect(yield* settled(server)).toBe(0)
             record("slow trickle", layer, exit)
           })
+      )
+    )
+
+    it.live("the caller interrupts a call in flight: the request is aborted and the connection closed", () =>
+      withServer(
+        () => {},
+        (server) =>
+          Effect.gen(function* () {
+            // the layer outlives the call: closing it would close the connection by itself
+            const fiber = yield* Effect.fork(Effect.exit(JWKS.get()))
+            // wait until the server holds the request, then interrupt the caller
+            for (let i = 0; i < 200 && server.hits.length === 0; i++) yield* Effect.sleep("5 millis")
+            expect(server.hits.length).toBe(1)
+            const started = performance.now()
+            const exit = yield* Fiber.interrupt(fiber)
+            expect(Exit.isInterrupted(exit)).toBe(true)
+            // the interruption waited for the attempt to end, not for the 20 s timeout
+            expect(performance.now() - started).toBeLessThan(2000)
+            expect(yield* settled(server)).toBe(0)
+            // and nothing was retried after the interruption
+            yield* Effect.sleep("100 millis")
+            expect(server.hits.length).toBe(1)
+          }).pipe(
+            Effect.provide(
+              LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST, timeout: "20 seconds" })
+            )
+          )
       )
     )
 
