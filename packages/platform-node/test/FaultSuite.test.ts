@@ -238,6 +238,35 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
       )
     )
 
+    it.live("concurrent calls keep their own deadlines: a short one started after a long one ends first", () =>
+      withServer(
+        () => {},
+        (server) =>
+          Effect.gen(function* () {
+            const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
+            const before = timers()
+            const started = performance.now()
+            const long = yield* Effect.fork(Effect.exit(JWKS.get().pipe(Clerk.withTimeout("1500 millis"))))
+            yield* Effect.sleep("20 millis")
+            const short = yield* Effect.exit(JWKS.get().pipe(Clerk.withTimeout("150 millis")))
+            const shortAt = performance.now() - started
+            expect(failureOf(short)).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+            expect(shortAt).toBeGreaterThanOrEqual(165)
+            expect(shortAt).toBeLessThan(1000)
+            expect(failureOf(yield* Fiber.join(long))).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+            expect(performance.now() - started).toBeGreaterThanOrEqual(1500)
+            // with nothing in flight, no timer of the SDK is left to keep the process alive
+            expect(timers()).toBeLessThanOrEqual(before)
+            // (not `settled` here: undici, and fetch over it, keep the sockets of two requests aborted
+            // while both were waiting for headers as idle ones, and close them at keep-alive's 4 s)
+          }).pipe(
+            Effect.provide(
+              LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST, retry: false })
+            )
+          )
+      )
+    )
+
     it.live("a per-call timeout (Clerk.withTimeout) overrides the client's", () =>
       withServer(
         () => {},
