@@ -3,7 +3,8 @@
  * runs on Effect builds its `ManagedRuntime` once, before any round.
  */
 import { createClerkClient } from "@clerk/backend"
-import { ActorTokens, Clerk, Users } from "@effect-clerk/backend"
+import { ActorTokens, Clerk, ClerkClient, Users } from "@effect-clerk/backend"
+import { NodeClerkClient } from "@effect-clerk/platform-node"
 import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -97,6 +98,35 @@ const effectFloor = (origin: string): Adapter => {
   }
 }
 
+/**
+ * The Effect floor over the same HttpClient as effect-clerk's Node layer: the same hand-written
+ * request and `JSON.parse`, sent through the `ClerkClient`'s own client (the lean undici client of
+ * `NodeClerkClient`, with the SDK's base URL and headers).
+ */
+const effectFloorSameClient = (origin: string): Adapter => {
+  const runtime = ManagedRuntime.make(
+    NodeClerkClient.layer({ secretKey: Redacted.make(SECRET_KEY), baseUrl: `${origin}/v1` })
+  )
+  const { httpClient } = runtime.runSync(ClerkClient.ClerkClient)
+  const json = (req: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(httpClient.execute(req), (response) => response.text).pipe(
+      Effect.map((text) => JSON.parse(text) as unknown)
+    )
+  const list = (limit: number) =>
+    json(HttpClientRequest.get("/users", { urlParams: { limit: String(limit) } })).pipe(
+      Effect.withSpan("floor.list", { captureStackTrace: false })
+    )
+  const create = Effect.suspend(() =>
+    json(HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post("/actor_tokens"), TOKEN_BODY))
+  ).pipe(Effect.withSpan("floor.create", { captureStackTrace: false }))
+  return {
+    name: "Effect floor (SDK client)",
+    listUsers: (limit) => runtime.runPromise(list(limit)),
+    createActorToken: () => runtime.runPromise(create),
+    dispose: () => runtime.dispose()
+  }
+}
+
 /** Clerk's own SDK (no validation of responses). */
 const clerkBackend = (origin: string): Adapter => {
   const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: origin })
@@ -123,6 +153,7 @@ export const ADAPTERS = {
   "raw undici": undiciRaw,
   fetch: globalFetch,
   "Effect floor": effectFloor,
+  "Effect floor (SDK client)": effectFloorSameClient,
   "@clerk/backend": clerkBackend,
   "effect-clerk undici": (origin: string) =>
     effectClerk(

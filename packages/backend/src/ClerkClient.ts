@@ -15,7 +15,9 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { dual, flow, identity } from "effect/Function"
+import * as FiberRef from "effect/FiberRef"
+import { dual, identity } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -137,7 +139,50 @@ export declare namespace ClerkClient {
     readonly fileSystem: Option.Option<FileSystem.FileSystem>
     /** The client's timeout, retries and body limit; per-call `RequestOptions` apply over them. */
     readonly requestOptions?: RequestOptions | undefined
+    /**
+     * `true` when `httpClient` keeps the `CurrentAttemptSignal` contract (see `signalAware`):
+     * the runtime then keeps each attempt's time limit by aborting that signal.
+     */
+    readonly attemptSignal?: boolean | undefined
   }
+}
+
+/**
+ * The `AbortSignal` of the attempt in flight, set by the runtime around each attempt when the
+ * `ClerkClient`'s HttpClient is `signalAware`. Aborted when the attempt's time is up.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export const CurrentAttemptSignal: FiberRef.FiberRef<AbortSignal | undefined> = globalValue(
+  Symbol.for("@effect-clerk/backend/ClerkClient/CurrentAttemptSignal"),
+  () => FiberRef.unsafeMake<AbortSignal | undefined>(undefined)
+)
+
+const signalAwareClients = globalValue(
+  Symbol.for("@effect-clerk/backend/ClerkClient/signalAwareClients"),
+  () => new WeakSet<HttpClient.HttpClient>()
+)
+
+/**
+ * Declares that an HttpClient keeps the SDK's transport contract, so that the runtime can rely on
+ * it instead of wrapping each request (the undici client of `@effect-clerk/platform-node` does):
+ * - it aborts the request, and any read of its body, when `CurrentAttemptSignal` (read when the
+ *   request is sent) aborts, or when the request's effect is interrupted;
+ * - it never follows a redirect;
+ * - it records no span of its own.
+ *
+ * The runtime then keeps each attempt's time limit with that signal (one timer for every attempt
+ * in flight), rather than on a forked fiber per attempt; `ClerkClient.make` adds no redirect or
+ * tracer wrapper. Any other HttpClient, or any `transformClient` (which may add waits of its own),
+ * gets the general path. Returns the same client.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export const signalAware = <Client extends HttpClient.HttpClient>(client: Client): Client => {
+  signalAwareClients.add(client)
+  return client
 }
 
 /**
@@ -311,22 +356,23 @@ export const make = (
     const requestOptions = yield* Either.mapLeft(checkRequestOptions(options), ([key, message]) =>
       ConfigError.InvalidData([key], message)
     )
-    const configured = (yield* HttpClient.HttpClient).pipe(
-      noRedirects,
-      HttpClient.mapRequest(
-        flow(
-          HttpClientRequest.prependUrl(baseUrl),
-          HttpClientRequest.bearerToken(secretKey),
-          HttpClientRequest.setHeaders({
-            "Clerk-API-Version": API_VERSION,
-            "User-Agent": USER_AGENT
-          }),
-          HttpClientRequest.acceptJson
-        )
+    const base = yield* HttpClient.HttpClient
+    const aware = signalAwareClients.has(base)
+    // one header object for every request (the key in it is what `bearerToken` would set)
+    const headers = {
+      authorization: `Bearer ${Redacted.value(secretKey)}`,
+      "clerk-api-version": API_VERSION,
+      "user-agent": USER_AGENT,
+      accept: "application/json"
+    }
+    const configured = base.pipe(
+      aware ? identity : noRedirects,
+      HttpClient.mapRequest((request) =>
+        HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, baseUrl), headers)
       ),
       // The operation's own span (`Users.get`) records the call. The platform's inner span would
       // record its failures with the request, headers included: the key would reach the tracer.
-      HttpClient.withTracerDisabledWhen(() => true),
+      aware ? identity : HttpClient.withTracerDisabledWhen(() => true),
       options.tracerPropagation ? propagateTrace : identity
     )
     const httpClient = options.transformClient ? options.transformClient(configured) : configured
@@ -339,7 +385,8 @@ export const make = (
         timeout: requestOptions.timeout,
         retry: requestOptions.retry,
         maxResponseBytes: requestOptions.maxResponseBytes
-      }
+      },
+      attemptSignal: aware && options.transformClient === undefined
     })
   })
 

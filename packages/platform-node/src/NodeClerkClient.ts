@@ -7,9 +7,9 @@
  */
 import * as ClerkClient from "@effect-clerk/backend/ClerkClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
+import * as UndiciClient from "./internal/undiciClient.js"
 
 /**
  * The `ClerkClient` over undici, from explicit options.
@@ -18,7 +18,7 @@ import * as Layer from "effect/Layer"
  * @category layers
  */
 export const layer = (options: ClerkClient.Options): Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  ClerkClient.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provide(NodeFileSystem.layer))
+  ClerkClient.layer(options).pipe(Layer.provide(UndiciClient.layer), Layer.provide(NodeFileSystem.layer))
 
 /**
  * The `ClerkClient` over undici, from `CLERK_SECRET_KEY` / `CLERK_API_URL` by default.
@@ -29,4 +29,4 @@ export const layer = (options: ClerkClient.Options): Layer.Layer<ClerkClient.Cle
 export const layerConfig = (
   options?: ClerkClient.ConfigOptions
 ): Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError> =>
-  ClerkClient.layerConfig(options).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provide(NodeFileSystem.layer))
+  ClerkClient.layerConfig(options).pipe(Layer.provide(UndiciClient.layer), Layer.provide(NodeFileSystem.layer))

@@ -1,9 +1,10 @@
-import { ActorTokens, Users } from "@effect-clerk/backend"
+import { ActorTokens, Clerk, ClerkClient, JWKS, Users } from "@effect-clerk/backend"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeClerkClient } from "@effect-clerk/platform-node"
 import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -259,5 +260,42 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
         expect(String(request!.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/)
         expect(request!.body).toContain('filename="logo.png"')
       })
+  )
+
+  it.scoped("the undici client keeps time limits by signal; a transformClient or the fetch client by a fiber", () =>
+    Effect.gen(function* () {
+      const options = { secretKey: Redacted.make(SECRET), baseUrl: "http://127.0.0.1:9/v1" }
+      const attemptSignal = (layer: Layer.Layer<ClerkClient.ClerkClient, unknown>) =>
+        Effect.map(Effect.provide(ClerkClient.ClerkClient, layer), (client) => client.attemptSignal)
+      expect(yield* attemptSignal(NodeClerkClient.layer(options))).toBe(true)
+      expect(yield* attemptSignal(NodeClerkClient.layer({ ...options, transformClient: (c) => c }))).toBe(false)
+      expect(yield* attemptSignal(Clerk.layerFetch(options))).toBe(false)
+    })
+  )
+
+  it.live("a transformClient that waits without a signal is still cut at the timeout (its own fiber)", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* server((_, res) => json(res, 200, { keys: [] }))
+      const started = performance.now()
+      const error = yield* Effect.flip(JWKS.get()).pipe(
+        Effect.provide(
+          JWKS.layer.pipe(
+            Layer.provide(
+              NodeClerkClient.layer({
+                secretKey: Redacted.make(SECRET),
+                baseUrl: url,
+                timeout: "200 millis",
+                retry: false,
+                // a wait no AbortSignal reaches
+                transformClient: HttpClient.tap(() => Effect.sleep("10 seconds"))
+              })
+            )
+          )
+        )
+      )
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", operation: "JWKS.get" })
+      expect(performance.now() - started).toBeLessThan(2000)
+      expect(seen).toHaveLength(1)
+    }).pipe(Effect.scoped)
   )
 })

@@ -24,7 +24,13 @@ import * as Random from "effect/Random"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
-import { type ClerkClient, CurrentRequestOptions, mergeRequestOptions, type RequestOptions } from "../ClerkClient.js"
+import {
+  type ClerkClient,
+  CurrentAttemptSignal,
+  CurrentRequestOptions,
+  mergeRequestOptions,
+  type RequestOptions
+} from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
 import * as Decode from "./decode.js"
 
@@ -345,7 +351,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     attempt: number,
     decode: typeof decodeSuccess,
     span: Tracer.Span,
-    live: boolean
+    limit: Limit
   ): Effect.Effect<A, Failure<E>> =>
     // Interrupting the attempt aborts the request: the connection is closed, not left to the GC.
     within(
@@ -356,7 +362,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         (response) => readResponse(response, settings, attempt, decode, span)
       ),
       settings.timeout,
-      live,
+      limit,
       () =>
         new ClerkError.TransportError({
           operation: spec.name,
@@ -415,16 +421,16 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     clock: Clock.Clock
   ): Effect.Effect<A, Failure<E>> => {
     const retry = settings.retry
-    const live = clock.constructor === LiveClock
+    const limit: Limit = clock.constructor !== LiveClock ? "clock" : client.attemptSignal === true ? "signal" : "fiber"
     if (retry === undefined) {
       return Effect.ensuring(
-        attemptOnce(request, settings, 1, decode, span, live),
+        attemptOnce(request, settings, 1, decode, span, limit),
         Effect.sync(() => span.attribute("clerk.attempts", 1))
       )
     }
     const started = clock.unsafeCurrentTimeMillis()
     const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
-      Effect.matchEffect(attemptOnce(request, settings, attempt, decode, span, live), {
+      Effect.matchEffect(attemptOnce(request, settings, attempt, decode, span, limit), {
         onSuccess: (value) => {
           span.attribute("clerk.attempts", attempt)
           return Effect.succeed(value)
@@ -478,27 +484,62 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
 const LiveClock = Clock.make().constructor
 
 /**
- * `self` within `duration`, else the `onTimeout` error; on time out `self` is interrupted (its
- * request aborted) before the error is returned.
+ * How an attempt's time limit is kept:
+ * - `signal`: the HttpClient is `signalAware` (the undici client of the Node layers): the attempt
+ *   runs on the caller's fiber with `CurrentAttemptSignal` set, and its deadline aborts that signal,
+ *   which fails the request or the body read in progress;
+ * - `fiber`: any other HttpClient under the live clock: the attempt runs on a forked fiber, which
+ *   its deadline interrupts (which aborts the request, as every @effect/platform client does);
+ * - `clock`: any other clock (the TestClock of tests, a user's clock): `Effect.timeoutFail`, so
+ *   that time is the clock's.
+ */
+type Limit = "signal" | "fiber" | "clock"
+
+/**
+ * `self` within `duration`, else the `onTimeout` error; on time out `self` is stopped (its request
+ * aborted) before the error is returned.
  *
- * Under the live clock: `self` on one forked fiber, its deadline kept by `Deadlines` (one timer for
- * every attempt in flight). `Effect.timeoutFail` forks two fibers (the effect and a sleep), races
- * them and joins their FiberRefs; in `pnpm bench --scenario create --profile "effect-clerk undici"`
- * that was the runtime's largest own cost. Interleaved on a mocked client (ActorTokens.create):
- * about 55 µs a call for `Effect.timeoutFail`, 15 for the fork, 10 more for a `setTimeout` per
- * attempt, about 1 for a deadline here. Under any other clock (the TestClock of tests, a user's
- * clock) `Effect.timeoutFail`, so that time is the clock's.
+ * Measured (`pnpm bench`, interleaved; and ActorTokens.create on a mocked client): `Effect.timeoutFail`
+ * forks two fibers (the effect and a sleep), races them and joins their FiberRefs, about 55 µs a
+ * call; a forked fiber with a `setTimeout`, about 25; with the deadline in `Deadlines` (one timer for
+ * every attempt in flight), about 15; by signal, a few. In `list(10)` at 64 in flight the fork alone
+ * cost about 50 µs of CPU a call and an eighth of the calls per second.
  */
 const within = <A, E, E2>(
   self: Effect.Effect<A, E>,
   duration: Duration.Duration,
-  live: boolean,
+  limit: Limit,
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> => {
-  if (!live) return Effect.timeoutFail(self, { duration, onTimeout })
+  if (limit === "clock") return Effect.timeoutFail(self, { duration, onTimeout })
   const millis = Duration.toMillis(duration)
   // beyond what a JS timer can hold (or infinite): no limit, as `Effect.sleep` does
   if (!(millis <= MAX_TIMER_MILLIS)) return self
+  if (limit === "signal") {
+    return Effect.suspend((): Effect.Effect<A, E | E2> => {
+      const controller = new AbortController()
+      let timedOut = false
+      const deadline = Deadlines.add(millis, () => {
+        timedOut = true
+        controller.abort()
+      })
+      return Effect.locally(self, CurrentAttemptSignal, controller.signal).pipe(
+        // The attempt is over, however it ended (a finalizer: a failure handler would not run when
+        // the caller interrupts): the signal is aborted, which closes a body left unread (a cap
+        // reached, an interruption) and is a no-op for a request undici already completed.
+        Effect.onExit(() =>
+          Effect.sync(() => {
+            Deadlines.remove(deadline)
+            controller.abort()
+          })
+        ),
+        // whatever the abort made of the attempt (a reset, a failed body read) is a time out
+        Effect.catchAllCause((cause): Effect.Effect<never, E | E2> =>
+          timedOut && !Cause.isInterruptedOnly(cause) ? Effect.fail(onTimeout()) : Effect.failCause(cause)
+        )
+      )
+    })
+  }
   return Effect.flatMap(Effect.forkDaemon(self), (fiber) =>
     Effect.async<A, E | E2>((resume) => {
       let timedOut = false
@@ -529,17 +570,27 @@ interface Deadline {
  * approach of undici's own `lib/util/timers.js`: a timer per request costs more than the request's
  * bookkeeping). Adding a deadline later than the timer's (the common case: one timeout for every
  * call) touches no timer; the timer, when it fires, ends what is due and sets itself for the next
- * one. With nothing in flight there is no timer, so it never keeps a process alive by itself.
+ * one. With nothing in flight the timer is unref'd (not cleared, so that calls one after another do
+ * not set and clear a timer each): it never keeps a process alive by itself.
  */
 const Deadlines = (() => {
   const pending = new Set<Deadline>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let timerAt = Infinity
+  let held = false
+  const hold = (on: boolean) => {
+    if (timer !== undefined && held !== on) {
+      held = on
+      if (on) timer.ref()
+      else timer.unref()
+    }
+  }
   const schedule = (at: number) => {
-    if (timer !== undefined && timerAt <= at) return
+    if (timer !== undefined && timerAt <= at) return hold(true)
     if (timer !== undefined) clearTimeout(timer)
     timerAt = at
     timer = setTimeout(tick, Math.max(0, Math.ceil(at - performance.now())))
+    held = true
   }
   const tick = () => {
     timer = undefined
@@ -565,11 +616,7 @@ const Deadlines = (() => {
     },
     remove: (deadline: Deadline): void => {
       pending.delete(deadline)
-      if (pending.size === 0 && timer !== undefined) {
-        clearTimeout(timer)
-        timer = undefined
-        timerAt = Infinity
-      }
+      if (pending.size === 0) hold(false)
     }
   }
 })()
