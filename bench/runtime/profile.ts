@@ -75,6 +75,6 @@ export const profile = async (body: () => Promise<unknown>): Promise<string> => 
     "",
     "| function (top 20) | self time | share |",
     "| --- | --- | --- |",
-    table(byFunction, 20)
+    table(byFunction, Number(process.env.PROFILE_TOP ?? 20))
   ].join("\n")
 }

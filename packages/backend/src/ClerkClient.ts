@@ -149,7 +149,8 @@ export declare namespace ClerkClient {
 
 /**
  * The `AbortSignal` of the attempt in flight, set by the runtime around each attempt when the
- * `ClerkClient`'s HttpClient is `signalAware`. Aborted when the attempt's time is up.
+ * `ClerkClient`'s HttpClient is `signalAware`. Aborted when the attempt's time is up, or when it
+ * fails or is interrupted.
  *
  * @since 0.2.0
  * @category transport
@@ -168,7 +169,9 @@ const signalAwareClients = globalValue(
  * Declares that an HttpClient keeps the SDK's transport contract, so that the runtime can rely on
  * it instead of wrapping each request (the undici client of `@effect-clerk/platform-node` does):
  * - it aborts the request, and any read of its body, when `CurrentAttemptSignal` (read when the
- *   request is sent) aborts, or when the request's effect is interrupted;
+ *   request is sent) aborts; the runtime aborts it when an attempt times out, fails or is
+ *   interrupted (without that signal, the client aborts on interruption itself);
+ * - the end of `response.stream` (complete or not) closes what is left of the body;
  * - it never follows a redirect;
  * - it records no span of its own.
  *

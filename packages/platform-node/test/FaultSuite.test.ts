@@ -615,6 +615,34 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
       )
     )
 
+    it.live("a no-content answer with a huge chunked body: the call succeeds, the rest is not read", () =>
+      withServer(
+        (_req, res) => {
+          res.writeHead(200, { "content-type": "text/html" })
+          let sent = 0
+          const timer = setInterval(() => {
+            res.write("x".repeat(64 * 1024))
+            sent += 64 * 1024
+            if (sent >= 8 * 1024 * 1024) {
+              clearInterval(timer)
+              res.end()
+            }
+          }, 2)
+          res.on("close", () => clearInterval(timer))
+        },
+        (server) =>
+          Effect.gen(function* () {
+            const exit = yield* Effect.exit(Miscellaneous.getPublicInterstitial())
+            expect(Exit.isSuccess(exit)).toBe(true)
+            // the layer is still open: only the SDK can have closed the connection
+            expect(yield* responsesDone(server)).toEqual(["aborted"])
+            expect(yield* settled(server)).toBe(0)
+          }).pipe(
+            Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST }))
+          )
+      )
+    )
+
     it.live("no-content answers are drained: 30 calls reuse one connection", () =>
       withServer(
         (_req, res) => {

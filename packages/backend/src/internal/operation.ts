@@ -256,7 +256,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       }
       return Effect.flatMap(readCapped(spec.name, response, settings.maxResponseBytes, attempt), (body) =>
         body.complete
-          ? decodeBody(utf8.decode(body.bytes), status, decode, attempt)
+          ? decodeBody(body.text, status, decode, attempt)
           : Effect.fail(
               new ClerkError.UnexpectedResponse({
                 operation: spec.name,
@@ -270,7 +270,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
       )
     }
     return Effect.flatMap(readCapped(spec.name, response, ERROR_BODY_CAP, attempt), (body) =>
-      Effect.fail(statusError(response, utf8.decode(body.bytes), attempt))
+      Effect.fail(statusError(response, body.text, attempt))
     )
   }
 
@@ -428,26 +428,40 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         Effect.sync(() => span.attribute("clerk.attempts", 1))
       )
     }
-    const started = clock.unsafeCurrentTimeMillis()
-    const loop = (attempt: number): Effect.Effect<A, Failure<E>> =>
-      Effect.matchEffect(attemptOnce(request, settings, attempt, decode, span, limit), {
-        onSuccess: (value) => {
-          span.attribute("clerk.attempts", attempt)
-          return Effect.succeed(value)
-        },
-        onFailure: (error) =>
-          Effect.flatMap(nextDelay(error, retry, attempt), (delay) => {
-            if (delay === undefined || clock.unsafeCurrentTimeMillis() - started + delay > retry.budget) {
-              span.attribute("clerk.attempts", attempt)
-              return Effect.fail(error)
-            }
-            retryEvent(span, clock, attempt, delay, error as ClerkError.ClerkError)
-            // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
-            return Effect.zipRight(Effect.sleep(Duration.millis(Math.ceil(delay))), loop(attempt + 1))
-          })
-      })
-    return loop(1)
+    return retryLoop(request, settings, decode, span, clock, limit, retry, clock.unsafeCurrentTimeMillis(), 1)
   }
+
+  // (callbacks passed as arguments, not named closures made per call: tsx and esbuild's
+  // `keepNames` wrap each of those in a `__name` call, a few µs a call in the benchmark's profile)
+  const retryLoop = (
+    request: HttpClientRequest.HttpClientRequest,
+    settings: Settings,
+    decode: typeof decodeSuccess,
+    span: Tracer.Span,
+    clock: Clock.Clock,
+    limit: Limit,
+    retry: NonNullable<Settings["retry"]>,
+    started: number,
+    attempt: number
+  ): Effect.Effect<A, Failure<E>> =>
+    Effect.catchAll(
+      Effect.tap(attemptOnce(request, settings, attempt, decode, span, limit), () => {
+        span.attribute("clerk.attempts", attempt)
+      }),
+      (error) =>
+        Effect.flatMap(nextDelay(error, retry, attempt), (delay) => {
+          if (delay === undefined || clock.unsafeCurrentTimeMillis() - started + delay > retry.budget) {
+            span.attribute("clerk.attempts", attempt)
+            return Effect.fail(error)
+          }
+          retryEvent(span, clock, attempt, delay, error as ClerkError.ClerkError)
+          // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
+          return Effect.zipRight(
+            Effect.sleep(Duration.millis(Math.ceil(delay))),
+            retryLoop(request, settings, decode, span, clock, limit, retry, started, attempt + 1)
+          )
+        })
+    )
 
   // InvalidInput only arises from a path parameter, a query or a body: an operation without
   // any has none of them, which `Failure` states at the type level.
@@ -521,16 +535,17 @@ const within = <A, E, E2>(
       let timedOut = false
       const deadline = Deadlines.add(millis, () => {
         timedOut = true
-        controller.abort()
+        controller.abort(TIMED_OUT)
       })
       return Effect.locally(self, CurrentAttemptSignal, controller.signal).pipe(
-        // The attempt is over, however it ended (a finalizer: a failure handler would not run when
-        // the caller interrupts): the signal is aborted, which closes a body left unread (a cap
-        // reached, an interruption) and is a no-op for a request undici already completed.
-        Effect.onExit(() =>
+        // The attempt is over (a finalizer: a failure handler would not run when the caller
+        // interrupts). If it failed or was interrupted, the signal is aborted: that closes a request
+        // or a body left unread. A successful attempt read its body (or ended the stream it read,
+        // which the client closes itself).
+        Effect.onExit((exit) =>
           Effect.sync(() => {
             Deadlines.remove(deadline)
-            controller.abort()
+            if (exit._tag === "Failure") controller.abort(ATTEMPT_ENDED)
           })
         ),
         // whatever the abort made of the attempt (a reset, a failed body read) is a time out
@@ -623,6 +638,16 @@ const Deadlines = (() => {
 
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
+/**
+ * The reasons the attempt's signal is aborted with, made once: `abort()` without a reason builds a
+ * `DOMException` with its stack for every attempt (about 20 µs a call in
+ * `pnpm bench --scenario list10 --profile "effect-clerk undici"`, a tenth of the runtime's CPU).
+ */
+const TIMED_OUT = Object.freeze(
+  Object.assign(new Error("the attempt's time limit was reached"), { name: "TimeoutError" })
+)
+const ATTEMPT_ENDED = Object.assign(new Error("the attempt has ended"), { name: "AbortError" })
+
 const utf8 = new TextDecoder()
 
 /** A span event per retry: which attempt failed, how, and how long the wait is. */
@@ -645,10 +670,18 @@ interface Body {
   readonly complete: boolean
 }
 
-const EMPTY: Body = { bytes: new Uint8Array(0), complete: true }
+/** A body as the runtime uses it: its text; `complete: false` when it was beyond the cap (the text then holds at most the first `cap` bytes). */
+interface Text {
+  readonly text: string
+  readonly complete: boolean
+}
+
+const EMPTY: Text = { text: "", complete: true }
+const textBody = (text: string): Text => (text.length === 0 ? EMPTY : { text, complete: true })
+const TRUNCATED: Text = { text: "", complete: false }
 
 /**
- * Reads at most `cap` bytes of the body. Stopping early ends the stream, which aborts the request
+ * Reads at most `cap` bytes of the body, as text. Stopping early ends the stream, which aborts the request
  * (the platform's client does on the end of `stream`): the rest is never read, the socket is closed.
  * A body announced longer than the cap is not read at all.
  */
@@ -657,7 +690,7 @@ const readCapped = (
   response: HttpClientResponse.HttpClientResponse,
   cap: number,
   attempts: number
-): Effect.Effect<Body, ClerkError.TransportError> => {
+): Effect.Effect<Text, ClerkError.TransportError> => {
   const status = response.status
   // no body by definition (fetch gives none, and `stream` would fail)
   if (status === 204 || status === 205 || status === 304 || response.request.method === "HEAD") {
@@ -670,31 +703,16 @@ const readCapped = (
     // encoded one, so its length would not bound what is read), is read in one piece: undici and
     // fetch both enforce Content-Length. In `pnpm bench --scenario create` the chunked read below (a
     // Stream over the body, then the platform's abort) took a call from about 510 to 1330 µs of CPU.
-    return response.arrayBuffer.pipe(
-      Effect.map((buffer): Body =>
-        buffer.byteLength === 0 ? EMPTY : { bytes: new Uint8Array(buffer), complete: true }
-      ),
-      // a `transformClient` that read `response.text` left the body used: take the cached text
-      Effect.catchAllCause((cause) =>
-        Cause.isInterrupted(cause)
-          ? Effect.failCause(cause)
-          : Effect.map(response.text, (text): Body => ({ bytes: new TextEncoder().encode(text), complete: true }))
-      ),
-      Effect.mapError((error) => transportError(operation, error, attempts)),
-      Effect.flatMap((body) =>
-        isGzip(response, body)
-          ? Effect.map(gunzip(body.bytes, cap), (inflated) => inflated ?? body)
-          : Effect.succeed(body)
-      )
-    )
+    //
+    // It is read as text (the runtime wants text): in `pnpm bench --scenario list10 --profile`,
+    // `arrayBuffer` then a TextDecoder cost about 12 µs a call where `text` costs about 3. Both
+    // platform clients cache the text, so a `transformClient` that read it first does no harm.
+    return Effect.mapError(Effect.map(response.text, textBody), (error) => transportError(operation, error, attempts))
   }
   const stream = response.stream
   if (Number.isFinite(length) && length > cap) {
     // pulling one chunk, then stopping, ends the stream and so aborts the request
-    return Effect.as(Effect.ignore(Stream.runForEachWhile(stream, () => Effect.succeed(false))), {
-      bytes: new Uint8Array(0),
-      complete: false
-    })
+    return Effect.as(Effect.ignore(Stream.runForEachWhile(stream, () => Effect.succeed(false))), TRUNCATED)
   }
   const chunks: Array<Uint8Array> = []
   let size = 0
@@ -729,7 +747,9 @@ const readCapped = (
       isGzip(response, body)
         ? Effect.map(gunzip(body.bytes, cap), (inflated) => inflated ?? body)
         : Effect.succeed(body)
-    )
+    ),
+    // (beyond the cap, the first `cap` bytes: an error body's snippet)
+    Effect.map((body): Text => ({ text: utf8.decode(body.bytes), complete: body.complete }))
   )
 }
 

@@ -20,7 +20,7 @@
  * - interrupting the request or a body read aborts the request (the connection is closed), and so
  *   does the end of `response.stream`, as the platform's client does; under the runtime's
  *   `CurrentAttemptSignal`, that signal is the request's, and the runtime aborts it when the attempt
- *   ends, however it ends.
+ *   times out, fails or is interrupted.
  *
  * Internal: a response whose body nobody reads holds its connection until it is read or aborted
  * (undici's rule); the SDK's runtime always does one or the other.
@@ -108,8 +108,8 @@ const dispatch = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
   Effect.async((resume) => {
     // Under the runtime's attempt signal, that signal is the request's: the runtime aborts it when
-    // the attempt ends, however it ends (time out, interruption, a body left unread). Otherwise the
-    // request has its own, aborted on interruption and at the end of a stream.
+    // the attempt times out, fails or is interrupted; the end of a stream destroys the body.
+    // Otherwise the request has its own, aborted on interruption and at the end of a stream.
     const controller = attempt === undefined ? new AbortController() : undefined
     dispatcher
       .request({
@@ -246,8 +246,17 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         () => this.source.body,
         (cause) => new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
       ),
-      Effect.sync(() => this.controller?.abort())
+      Effect.sync(() => this.release())
     )
+  }
+
+  /**
+   * Stops the request: by its own controller, or (under the runtime's attempt signal, which only
+   * the runtime aborts) by destroying a body that has not ended, which makes undici abort it.
+   */
+  private release(): void {
+    if (this.controller !== undefined) this.controller.abort()
+    else if (!this.source.body.readableEnded) this.source.body.destroy()
   }
 
   toJSON(): unknown {
