@@ -127,6 +127,41 @@ const effectFloorSameClient = (origin: string): Adapter => {
   }
 }
 
+/**
+ * The least an Effect call can be: undici's `request` and `JSON.parse` in `Effect.tryPromise`, run
+ * on a `ManagedRuntime`, with a span; no HttpClient, no validation, no time limit. What separates
+ * it from raw undici is what running a call as an Effect costs (the fiber, and the heap: the parsed
+ * body lives a few scheduler steps longer).
+ */
+const effectBare = (origin: string): Adapter => {
+  const runtime = ManagedRuntime.make(Layer.empty)
+  const list = (limit: number) =>
+    Effect.tryPromise(async () => {
+      const response = await request(`${origin}/v1/users?limit=${limit}`, { headers: HEADERS })
+      return response.body.text()
+    }).pipe(
+      Effect.map((text) => JSON.parse(text) as unknown),
+      Effect.withSpan("bare.list", { captureStackTrace: false })
+    )
+  const create = Effect.tryPromise(async () => {
+    const response = await request(`${origin}/v1/actor_tokens`, {
+      method: "POST",
+      headers: { ...HEADERS, "content-type": "application/json" },
+      body: JSON.stringify(TOKEN_BODY)
+    })
+    return response.body.text()
+  }).pipe(
+    Effect.map((text) => JSON.parse(text) as unknown),
+    Effect.withSpan("bare.create", { captureStackTrace: false })
+  )
+  return {
+    name: "Effect bare",
+    listUsers: (limit) => runtime.runPromise(list(limit)),
+    createActorToken: () => runtime.runPromise(create),
+    dispose: () => runtime.dispose()
+  }
+}
+
 /** Clerk's own SDK (no validation of responses). */
 const clerkBackend = (origin: string): Adapter => {
   const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: origin })
@@ -152,6 +187,7 @@ const effectClerk = (name: string, layer: Layer.Layer<Users.Users | ActorTokens.
 export const ADAPTERS = {
   "raw undici": undiciRaw,
   fetch: globalFetch,
+  "Effect bare": effectBare,
   "Effect floor": effectFloor,
   "Effect floor (SDK client)": effectFloorSameClient,
   "@clerk/backend": clerkBackend,

@@ -1,5 +1,5 @@
 /**
- * Every Clerk service at once, over Node's undici-based `NodeHttpClient` (see `NodeClerkClient`).
+ * Every Clerk service at once, over undici (see `NodeClerkClient`).
  *
  * This module reaches every API group. A program that uses only some groups provides their layers
  * (`ActorTokens.layer`, ...) over `NodeClerkClient.layer` / `NodeClerkClient.layerConfig` instead,
