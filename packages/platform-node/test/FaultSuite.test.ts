@@ -637,9 +637,7 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             // the layer is still open: only the SDK can have closed the connection
             expect(yield* responsesDone(server)).toEqual(["aborted"])
             expect(yield* settled(server)).toBe(0)
-          }).pipe(
-            Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST }))
-          )
+          }).pipe(Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST })))
       )
     )
 
