@@ -68,63 +68,52 @@ const globalFetch = (origin: string): Adapter => ({
 })
 
 /**
- * The Effect floor: a hand-written @effect/platform HttpClient request and `JSON.parse`, no
- * validation, over the same undici layer as effect-clerk's Node layers.
+ * A hand-written @effect/platform HttpClient request and `JSON.parse`, no validation: the Effect
+ * floor. `base` is prepended to the paths; `headers` are sent with each request.
  */
-const effectFloor = (origin: string): Adapter => {
-  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
-  const client = runtime.runSync(HttpClient.HttpClient)
+const floorAdapter = (
+  name: string,
+  runtime: ManagedRuntime.ManagedRuntime<never, unknown>,
+  client: HttpClient.HttpClient,
+  base: string,
+  headers: Record<string, string>
+): Adapter => {
   const json = (req: HttpClientRequest.HttpClientRequest) =>
     Effect.flatMap(client.execute(req), (response) => response.text).pipe(
       Effect.map((text) => JSON.parse(text) as unknown)
     )
   const list = (limit: number) =>
-    json(HttpClientRequest.get(`${origin}/v1/users`, { headers: HEADERS, urlParams: { limit: String(limit) } })).pipe(
+    json(HttpClientRequest.get(`${base}/users`, { headers, urlParams: { limit: String(limit) } })).pipe(
       Effect.withSpan("floor.list", { captureStackTrace: false })
     )
   const create = Effect.suspend(() =>
-    json(
-      HttpClientRequest.bodyUnsafeJson(
-        HttpClientRequest.post(`${origin}/v1/actor_tokens`, { headers: HEADERS }),
-        TOKEN_BODY
-      )
-    )
+    json(HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post(`${base}/actor_tokens`, { headers }), TOKEN_BODY))
   ).pipe(Effect.withSpan("floor.create", { captureStackTrace: false }))
   return {
-    name: "Effect floor",
+    name,
     listUsers: (limit) => runtime.runPromise(list(limit)),
     createActorToken: () => runtime.runPromise(create),
     dispose: () => runtime.dispose()
   }
 }
 
+/** The Effect floor over `NodeHttpClient.layerUndici`, the platform's own undici client. */
+const effectFloor = (origin: string): Adapter => {
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  return floorAdapter("Effect floor", runtime, runtime.runSync(HttpClient.HttpClient), `${origin}/v1`, HEADERS)
+}
+
 /**
- * The Effect floor over the same HttpClient as effect-clerk's Node layer: the same hand-written
- * request and `JSON.parse`, sent through the `ClerkClient`'s own client (the lean undici client of
- * `NodeClerkClient`, with the SDK's base URL and headers).
+ * The Effect floor over the same HttpClient as effect-clerk's Node layer: sent through the
+ * `ClerkClient`'s own client (the lean undici client of `NodeClerkClient`, which adds the SDK's base
+ * URL and headers).
  */
 const effectFloorSameClient = (origin: string): Adapter => {
   const runtime = ManagedRuntime.make(
     NodeClerkClient.layer({ secretKey: Redacted.make(SECRET_KEY), baseUrl: `${origin}/v1` })
   )
   const { httpClient } = runtime.runSync(ClerkClient.ClerkClient)
-  const json = (req: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(httpClient.execute(req), (response) => response.text).pipe(
-      Effect.map((text) => JSON.parse(text) as unknown)
-    )
-  const list = (limit: number) =>
-    json(HttpClientRequest.get("/users", { urlParams: { limit: String(limit) } })).pipe(
-      Effect.withSpan("floor.list", { captureStackTrace: false })
-    )
-  const create = Effect.suspend(() =>
-    json(HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post("/actor_tokens"), TOKEN_BODY))
-  ).pipe(Effect.withSpan("floor.create", { captureStackTrace: false }))
-  return {
-    name: "Effect floor (SDK client)",
-    listUsers: (limit) => runtime.runPromise(list(limit)),
-    createActorToken: () => runtime.runPromise(create),
-    dispose: () => runtime.dispose()
-  }
+  return floorAdapter("Effect floor (SDK client)", runtime, httpClient, "", {})
 }
 
 /**

@@ -215,24 +215,23 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     )
   }
 
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+  /** The text made into something else; a failure to do so is a `ResponseError` too. */
+  private fromText<A>(f: (text: string) => A): Effect.Effect<A, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : (JSON.parse(text) as unknown)),
+        try: () => f(text),
         catch: (cause) =>
           new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
       })
     )
   }
 
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return this.fromText((text) => (text === "" ? null : (JSON.parse(text) as unknown)))
+  }
+
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => UrlParams.fromInput(new URLSearchParams(text)),
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      })
-    )
+    return this.fromText((text) => UrlParams.fromInput(new URLSearchParams(text)))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
