@@ -298,4 +298,34 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       expect(seen).toHaveLength(1)
     }).pipe(Effect.scoped)
   )
+
+  it.scoped("inside the call, the current span is the operation's wherever something can read it", () =>
+    Effect.gen(function* () {
+      const { url, seen } = yield* server((_, res) => json(res, 200, { keys: [] }))
+      const options = { secretKey: Redacted.make(SECRET), baseUrl: url }
+      const provide = <A, E>(effect: Effect.Effect<A, E, JWKS.JWKS>, extra: Partial<ClerkClient.Options>) =>
+        Effect.provide(effect, JWKS.layer.pipe(Layer.provide(NodeClerkClient.layer({ ...options, ...extra }))))
+      // a transformClient sees the operation's span as the current one
+      const names: Array<string> = []
+      yield* provide(JWKS.get(), {
+        transformClient: HttpClient.tapRequest(() =>
+          Effect.map(Effect.currentSpan, (span) => void names.push(span.name))
+        )
+      })
+      expect(names).toEqual(["JWKS.get"])
+      // tracerPropagation sends the operation's span as the parent, not the caller's
+      const outer = yield* Effect.withSpan(
+        Effect.flatMap(Effect.currentSpan, (span) => Effect.as(provide(JWKS.get(), { tracerPropagation: true }), span)),
+        "caller"
+      )
+      const [, traceId, parentId] = String(seen[1]!.headers["traceparent"]).split("-")
+      expect(traceId).toBe(outer.traceId)
+      expect(parentId).toMatch(/^[0-9a-f]{16}$/)
+      expect(parentId).not.toBe(outer.spanId)
+      // on the bare client nothing reads it, and the runtime does not set it
+      const bare = yield* Effect.provide(ClerkClient.ClerkClient, NodeClerkClient.layer(options))
+      expect(bare.readsSpan).toBe(false)
+      expect((yield* Effect.provide(ClerkClient.ClerkClient, Clerk.layerFetch(options))).readsSpan).toBe(true)
+    })
+  )
 })
