@@ -11,8 +11,8 @@
  * Each round runs every adapter once, in a rotated order (interleaved, so a slow spell of a shared
  * machine hits all of them), for a fixed time with a fixed number of calls in flight. Per round, each
  * adapter's figure is divided by raw undici's in the same round; the table prints the median and the
- * range of those ratios. Round 0 is a warm-up and is not counted. The last column divides by the Effect
- * floor's figures of the same round instead (when the floor runs).
+ * range of those ratios. Round 0 is a warm-up and is not counted. The last two columns divide by the
+ * Effect floor's and by @clerk/backend's figures of the same round instead (when they run).
  */
 import { fork } from "node:child_process"
 import { dirname, join } from "node:path"
@@ -139,6 +139,7 @@ const main = async () => {
       const ratio = (name: string, f: (s: Sample) => number, against = base) =>
         samples.get(name)!.map((s, i) => f(s) / f(against[i]!))
       const floor = samples.get("Effect floor")
+      const clerk = samples.get("@clerk/backend")
       const rows = adapters.map((a) => {
         const s = samples.get(a.name)!
         return [
@@ -150,14 +151,15 @@ const main = async () => {
           `${Math.round(median(s.map((x) => x.calls / x.seconds)))} calls/s, ${Math.round(median(s.map((x) => x.cpuMicros / x.calls)))} µs CPU/call`,
           floor
             ? `${cell(ratio(a.name, (x) => x.calls / x.seconds, floor))} / ${cell(ratio(a.name, (x) => x.cpuMicros / x.calls, floor))}`
-            : "n/a"
+            : "n/a",
+          clerk ? cell(ratio(a.name, (x) => x.calls / x.seconds, clerk)) : "n/a"
         ]
       })
       console.log(`\n### ${scenario.title}\n`)
       console.log(
-        "| client | calls/s | client CPU per call | requests per call | RSS | absolute (median) | against the Effect floor: calls/s / CPU per call |"
+        "| client | calls/s | client CPU per call | requests per call | RSS | absolute (median) | against the Effect floor: calls/s / CPU per call | against @clerk/backend: calls/s |"
       )
-      console.log("| --- | --- | --- | --- | --- | --- | --- |")
+      console.log("| --- | --- | --- | --- | --- | --- | --- | --- |")
       for (const row of rows) console.log(`| ${row.join(" | ")} |`)
     }
     for (const adapter of adapters) await adapter.dispose()

@@ -328,4 +328,28 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       expect((yield* Effect.provide(ClerkClient.ClerkClient, Clerk.layerFetch(options))).readsSpan).toBe(true)
     })
   )
+
+  it.scoped("a transformClient that reads the body first (a logger) leaves it readable for the SDK", () =>
+    Effect.gen(function* () {
+      const { url } = yield* server((_, res) => json(res, 200, { keys: [], extra: "kept" }))
+      const logged: Array<string> = []
+      const jwks = yield* JWKS.get().pipe(
+        Effect.provide(
+          JWKS.layer.pipe(
+            Layer.provide(
+              NodeClerkClient.layer({
+                secretKey: Redacted.make(SECRET),
+                baseUrl: url,
+                transformClient: HttpClient.tap((response) =>
+                  Effect.map(response.text, (text) => void logged.push(text))
+                )
+              })
+            )
+          )
+        )
+      )
+      expect(logged).toEqual(['{"keys":[],"extra":"kept"}'])
+      expect(jwks).toEqual({ keys: [], extra: "kept" })
+    })
+  )
 })

@@ -238,8 +238,15 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return this.read(() => this.source.body.formData() as Promise<FormData>)
   }
 
-  /** The body as it arrives; its end (complete, failed or interrupted) aborts what is left. */
+  /**
+   * The body as it arrives; its end (complete, failed or interrupted) aborts what is left. After
+   * `text` or `arrayBuffer`, the bytes already read, in one chunk.
+   */
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    // read already (a `transformClient` that logged the body): the bytes kept of it
+    if (this.textRead !== undefined || this.bytesRead !== undefined) {
+      return Stream.fromEffect(Effect.map(this.arrayBuffer, (buffer) => new Uint8Array(buffer)))
+    }
     return Stream.ensuring(
       NodeStream.fromReadable(
         () => this.source.body,
