@@ -309,7 +309,7 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       const names: Array<string> = []
       yield* provide(JWKS.get(), {
         transformClient: HttpClient.tapRequest(() =>
-          Effect.map(Effect.currentSpan, (span) => void names.push(span.name))
+          Effect.map(Effect.orDie(Effect.currentSpan), (span) => void names.push(span.name))
         )
       })
       expect(names).toEqual(["JWKS.get"])
