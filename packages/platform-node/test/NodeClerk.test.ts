@@ -73,6 +73,17 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body))
 }
 
+/** JWKS over NodeClerkClient against `url`, with the test key and `extra` options. */
+const overNode =
+  (url: string, extra: Partial<ClerkClient.Options>) =>
+  <A, E>(effect: Effect.Effect<A, E, JWKS.JWKS>) =>
+    Effect.provide(
+      effect,
+      JWKS.layer.pipe(
+        Layer.provide(NodeClerkClient.layer({ secretKey: Redacted.make(SECRET), baseUrl: url, ...extra }))
+      )
+    )
+
 describe("NodeClerk over undici against a server on 127.0.0.1", () => {
   it.scoped("create and revoke round trip with every header and the body", () =>
     Effect.gen(function* () {
@@ -278,20 +289,12 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       const { url, seen } = yield* server((_, res) => json(res, 200, { keys: [] }))
       const started = performance.now()
       const error = yield* Effect.flip(JWKS.get()).pipe(
-        Effect.provide(
-          JWKS.layer.pipe(
-            Layer.provide(
-              NodeClerkClient.layer({
-                secretKey: Redacted.make(SECRET),
-                baseUrl: url,
-                timeout: "200 millis",
-                retry: false,
-                // a wait no AbortSignal reaches
-                transformClient: HttpClient.tap(() => Effect.sleep("10 seconds"))
-              })
-            )
-          )
-        )
+        overNode(url, {
+          timeout: "200 millis",
+          retry: false,
+          // a wait no AbortSignal reaches
+          transformClient: HttpClient.tap(() => Effect.sleep("10 seconds"))
+        })
       )
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", operation: "JWKS.get" })
       expect(performance.now() - started).toBeLessThan(2000)
@@ -304,7 +307,7 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       const { url, seen } = yield* server((_, res) => json(res, 200, { keys: [] }))
       const options = { secretKey: Redacted.make(SECRET), baseUrl: url }
       const provide = <A, E>(effect: Effect.Effect<A, E, JWKS.JWKS>, extra: Partial<ClerkClient.Options>) =>
-        Effect.provide(effect, JWKS.layer.pipe(Layer.provide(NodeClerkClient.layer({ ...options, ...extra }))))
+        overNode(url, extra)(effect)
       // a transformClient sees the operation's span as the current one
       const names: Array<string> = []
       yield* provide(JWKS.get(), {
@@ -334,19 +337,9 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       const { url } = yield* server((_, res) => json(res, 200, { keys: [], extra: "kept" }))
       const logged: Array<string> = []
       const jwks = yield* JWKS.get().pipe(
-        Effect.provide(
-          JWKS.layer.pipe(
-            Layer.provide(
-              NodeClerkClient.layer({
-                secretKey: Redacted.make(SECRET),
-                baseUrl: url,
-                transformClient: HttpClient.tap((response) =>
-                  Effect.map(response.text, (text) => void logged.push(text))
-                )
-              })
-            )
-          )
-        )
+        overNode(url, {
+          transformClient: HttpClient.tap((response) => Effect.map(response.text, (text) => void logged.push(text)))
+        })
       )
       expect(logged).toEqual(['{"keys":[],"extra":"kept"}'])
       expect(jwks).toEqual({ keys: [], extra: "kept" })
