@@ -333,3 +333,40 @@ describe("request options", () => {
     })
   )
 })
+
+describe("time limits where timers are numbers (browsers, Deno, workers)", () => {
+  it.live("a call still times out, and nothing calls ref/unref on a number", () =>
+    Effect.gen(function* () {
+      const realSet = globalThis.setTimeout
+      const realClear = globalThis.clearTimeout
+      const handles = new Map<number, ReturnType<typeof realSet>>()
+      let next = 0
+      // timers as a browser has them: a numeric id, no ref/unref
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+        const id = ++next
+        handles.set(id, realSet(fn, ms))
+        return id
+      }) as unknown as typeof setTimeout
+      globalThis.clearTimeout = ((id: number) => realClear(handles.get(id))) as unknown as typeof clearTimeout
+      const restore = Effect.sync(() => {
+        globalThis.setTimeout = realSet
+        globalThis.clearTimeout = realClear
+      })
+      yield* Effect.gen(function* () {
+        const never = yield* Effect.exit(
+          JWKS.get().pipe(
+            Effect.provide(layerOf(() => new Promise<Response>(() => {}), { timeout: "100 millis", retry: false }))
+          )
+        )
+        expect(never._tag === "Failure" && never.cause._tag === "Fail" && never.cause.error).toMatchObject({
+          _tag: "TransportError",
+          reason: "Timeout"
+        })
+        // a call that answers at once, then one more: the emptied deadline set clears its timer
+        const fast = yield* JWKS.get().pipe(Effect.provide(layerOf(() => ClerkTest.json(200, { keys: [] }))))
+        expect(fast).toEqual({ keys: [] })
+      }).pipe(Effect.ensuring(restore))
+      expect(next).toBeGreaterThan(0)
+    })
+  )
+})

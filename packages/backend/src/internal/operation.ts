@@ -588,7 +588,8 @@ interface Deadline {
  * bookkeeping). Adding a deadline later than the timer's (the common case: one timeout for every
  * call) touches no timer; the timer, when it fires, ends what is due and sets itself for the next
  * one. With nothing in flight the timer is unref'd (not cleared, so that calls one after another do
- * not set and clear a timer each): it never keeps a process alive by itself.
+ * not set and clear a timer each; where timers cannot be unref'd, cleared): it never keeps a process
+ * alive by itself.
  */
 const Deadlines = (() => {
   const pending = new Set<Deadline>()
@@ -596,11 +597,21 @@ const Deadlines = (() => {
   let timerAt = Infinity
   let held = false
   const hold = (on: boolean) => {
-    if (timer !== undefined && held !== on) {
-      held = on
-      if (on) timer.ref()
-      else timer.unref()
+    if (timer === undefined || held === on) return
+    // Node's and Bun's timers can be unref'd; a runtime whose timers are numbers (browsers, Deno,
+    // workers) gets the timer cleared instead
+    const handle = timer as { ref?: () => void; unref?: () => void }
+    if (typeof handle.unref !== "function" || typeof handle.ref !== "function") {
+      if (!on) {
+        clearTimeout(timer)
+        timer = undefined
+        timerAt = Infinity
+      }
+      return
     }
+    held = on
+    if (on) handle.ref()
+    else handle.unref()
   }
   const schedule = (at: number) => {
     if (timer !== undefined && timerAt <= at) return hold(true)
@@ -617,7 +628,13 @@ const Deadlines = (() => {
     for (const deadline of pending) {
       if (deadline.at <= now) {
         pending.delete(deadline)
-        deadline.fire()
+        // one failing abort listener must not keep the others' deadlines, nor escape as an
+        // uncaught exception from a timer
+        try {
+          deadline.fire()
+        } catch {
+          // the attempt is interrupted or its signal aborted all the same
+        }
       } else if (deadline.at < next) {
         next = deadline.at
       }
