@@ -51,16 +51,16 @@ const token = {
 
 type Services = Clerk.Services | ClerkClient.ClerkClient
 
+/** The layer's services over `url`, with the suite's short settings and `options` over them. */
+const clerkAt = (layer: LayerName, url: string, options: Partial<ClerkClient.Options> = {}) =>
+  LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: url, ...FAST, ...options })
+
 const run = <A>(
   layer: LayerName,
   url: string,
   effect: Effect.Effect<A, ClerkError.ClerkError, Services>,
   options: Partial<ClerkClient.Options> = {}
-) =>
-  effect.pipe(
-    Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: url, ...FAST, ...options })),
-    Effect.exit
-  )
+) => effect.pipe(Effect.provide(clerkAt(layer, url, options)), Effect.exit)
 
 /** The outcome as one line: `ok`, or the error's tag, reason or status, and attempts. */
 const summary = (exit: Exit.Exit<unknown, ClerkError.ClerkError | { readonly _tag: string }>): string => {
@@ -230,11 +230,7 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             // and nothing was retried after the interruption
             yield* Effect.sleep("100 millis")
             expect(server.hits.length).toBe(1)
-          }).pipe(
-            Effect.provide(
-              LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST, timeout: "20 seconds" })
-            )
-          )
+          }).pipe(Effect.provide(clerkAt(layer, server.url, { timeout: "20 seconds" })))
       )
     )
 
@@ -259,11 +255,7 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             expect(timers()).toBeLessThanOrEqual(before)
             // (not `settled` here: undici, and fetch over it, keep the sockets of two requests aborted
             // while both were waiting for headers as idle ones, and close them at keep-alive's 4 s)
-          }).pipe(
-            Effect.provide(
-              LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST, retry: false })
-            )
-          )
+          }).pipe(Effect.provide(clerkAt(layer, server.url, { retry: false })))
       )
     )
 
@@ -637,7 +629,7 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
             // the layer is still open: only the SDK can have closed the connection
             expect(yield* responsesDone(server)).toEqual(["aborted"])
             expect(yield* settled(server)).toBe(0)
-          }).pipe(Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST })))
+          }).pipe(Effect.provide(clerkAt(layer, server.url)))
       )
     )
 
@@ -651,10 +643,7 @@ for (const layer of Object.keys(LAYERS) as Array<LayerName>) {
           Effect.gen(function* () {
             const exit = yield* Effect.gen(function* () {
               for (let i = 0; i < 30; i++) yield* Miscellaneous.getPublicInterstitial()
-            }).pipe(
-              Effect.provide(LAYERS[layer]({ secretKey: Redacted.make(SECRET), baseUrl: server.url, ...FAST })),
-              Effect.exit
-            )
+            }).pipe(Effect.provide(clerkAt(layer, server.url)), Effect.exit)
             expect(Exit.isSuccess(exit)).toBe(true)
             expect(server.hits).toHaveLength(30)
             expect(server.connections()).toBeLessThanOrEqual(2)

@@ -152,6 +152,18 @@ const resolveSettings = (options: RequestOptions): Settings => {
   }
 }
 
+/** One call, as every attempt of it shares it. */
+interface Call<A> {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly settings: Settings
+  /** The 2xx body's decoder (the envelope's under `paginated: true`); none without content. */
+  readonly decode: ((input: unknown) => Either.Either<A, ParseResult.ParseIssue>) | undefined
+  /** The operation's span. */
+  readonly span: Tracer.Span
+  readonly clock: Clock.Clock
+  readonly limit: Limit
+}
+
 /** Methods that may be sent twice: the spec's GET, PUT and DELETE (and HEAD, OPTIONS). */
 const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
@@ -241,10 +253,8 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
 
   const readResponse = (
     response: HttpClientResponse.HttpClientResponse,
-    settings: Settings,
-    attempt: number,
-    decode: typeof decodeSuccess,
-    span: Tracer.Span
+    { decode, settings, span }: Call<A>,
+    attempt: number
   ): Effect.Effect<A, Failure<E>> => {
     const status = response.status
     span.attribute("http.response.status_code", status)
@@ -345,31 +355,24 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const url = (request: HttpClientRequest.HttpClientRequest) => client.baseUrl + request.url
 
   /** One attempt: send, read, decode, within the timeout. */
-  const attemptOnce = (
-    request: HttpClientRequest.HttpClientRequest,
-    settings: Settings,
-    attempt: number,
-    decode: typeof decodeSuccess,
-    span: Tracer.Span,
-    limit: Limit
-  ): Effect.Effect<A, Failure<E>> =>
+  const attemptOnce = (call: Call<A>, attempt: number): Effect.Effect<A, Failure<E>> =>
     // Interrupting the attempt aborts the request: the connection is closed, not left to the GC.
     within(
       Effect.flatMap(
-        Effect.catchTag(client.httpClient.execute(request), "RequestError", "ResponseError", (error) =>
+        Effect.catchTag(client.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
           Effect.fail(transportError(spec.name, error, attempt))
         ),
-        (response) => readResponse(response, settings, attempt, decode, span)
+        (response) => readResponse(response, call, attempt)
       ),
-      settings.timeout,
-      limit,
+      call.settings.timeout,
+      call.limit,
       () =>
         new ClerkError.TransportError({
           operation: spec.name,
           method: spec.method,
-          url: url(request),
+          url: url(call.request),
           reason: "Timeout",
-          description: `no complete response within ${Duration.format(settings.timeout)}; the connection was closed`,
+          description: `no complete response within ${Duration.format(call.settings.timeout)}; the connection was closed`,
           attempts: attempt
         })
     )
@@ -413,52 +416,40 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     }
   }
 
-  const send = (
-    request: HttpClientRequest.HttpClientRequest,
-    settings: Settings,
-    decode: typeof decodeSuccess,
-    span: Tracer.Span,
-    clock: Clock.Clock
-  ): Effect.Effect<A, Failure<E>> => {
-    const retry = settings.retry
-    const limit: Limit = clock.constructor !== LiveClock ? "clock" : client.attemptSignal === true ? "signal" : "fiber"
+  const send = (call: Call<A>): Effect.Effect<A, Failure<E>> => {
+    const retry = call.settings.retry
     if (retry === undefined) {
       return Effect.ensuring(
-        attemptOnce(request, settings, 1, decode, span, limit),
-        Effect.sync(() => span.attribute("clerk.attempts", 1))
+        attemptOnce(call, 1),
+        Effect.sync(() => call.span.attribute("clerk.attempts", 1))
       )
     }
-    return retryLoop(request, settings, decode, span, clock, limit, retry, clock.unsafeCurrentTimeMillis(), 1)
+    return retryLoop(call, retry, call.clock.unsafeCurrentTimeMillis(), 1)
   }
 
   // (callbacks passed as arguments, not named closures made per call: tsx and esbuild's
   // `keepNames` wrap each of those in a `__name` call, a few µs a call in the benchmark's profile)
   const retryLoop = (
-    request: HttpClientRequest.HttpClientRequest,
-    settings: Settings,
-    decode: typeof decodeSuccess,
-    span: Tracer.Span,
-    clock: Clock.Clock,
-    limit: Limit,
+    call: Call<A>,
     retry: NonNullable<Settings["retry"]>,
     started: number,
     attempt: number
   ): Effect.Effect<A, Failure<E>> =>
     Effect.catchAll(
-      Effect.tap(attemptOnce(request, settings, attempt, decode, span, limit), () => {
-        span.attribute("clerk.attempts", attempt)
+      Effect.tap(attemptOnce(call, attempt), () => {
+        call.span.attribute("clerk.attempts", attempt)
       }),
       (error) =>
         Effect.flatMap(nextDelay(error, retry, attempt), (delay) => {
-          if (delay === undefined || clock.unsafeCurrentTimeMillis() - started + delay > retry.budget) {
-            span.attribute("clerk.attempts", attempt)
+          if (delay === undefined || call.clock.unsafeCurrentTimeMillis() - started + delay > retry.budget) {
+            call.span.attribute("clerk.attempts", attempt)
             return Effect.fail(error)
           }
-          retryEvent(span, clock, attempt, delay, error as ClerkError.ClerkError)
+          retryEvent(call.span, call.clock, attempt, delay, error as ClerkError.ClerkError)
           // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
           return Effect.zipRight(
             Effect.sleep(Duration.millis(Math.ceil(delay))),
-            retryLoop(request, settings, decode, span, clock, limit, retry, started, attempt + 1)
+            retryLoop(call, retry, started, attempt + 1)
           )
         })
     )
@@ -471,17 +462,20 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
     Effect.flatMap(buildRequest(input), (request) =>
       Effect.flatMap(CurrentRequestOptions, (options) =>
         Effect.clockWith((clock) =>
-          send(
+          send({
             request,
-            options.timeout === undefined && options.retry === undefined && options.maxResponseBytes === undefined
-              ? clientSettings
-              : resolveSettings(mergeRequestOptions(clientOptions, options)),
-            decodePaginated && (input.query as { paginated?: unknown } | undefined)?.paginated === true
-              ? decodePaginated
-              : decodeSuccess,
+            settings:
+              options.timeout === undefined && options.retry === undefined && options.maxResponseBytes === undefined
+                ? clientSettings
+                : resolveSettings(mergeRequestOptions(clientOptions, options)),
+            decode:
+              decodePaginated && (input.query as { paginated?: unknown } | undefined)?.paginated === true
+                ? decodePaginated
+                : decodeSuccess,
             span,
-            clock
-          )
+            clock,
+            limit: clock.constructor !== LiveClock ? "clock" : client.attemptSignal === true ? "signal" : "fiber"
+          })
         )
       )
     )
@@ -662,9 +656,7 @@ const MAX_TIMER_MILLIS = 2 ** 31 - 1
  * `DOMException` with its stack for every attempt (about 20 µs a call in
  * `pnpm bench --scenario list10 --profile "effect-clerk undici"`, a tenth of the runtime's CPU).
  */
-const TIMED_OUT = Object.freeze(
-  Object.assign(new Error("the attempt's time limit was reached"), { name: "TimeoutError" })
-)
+const TIMED_OUT = Object.assign(new Error("the attempt's time limit was reached"), { name: "TimeoutError" })
 const ATTEMPT_ENDED = Object.assign(new Error("the attempt has ended"), { name: "AbortError" })
 
 const utf8 = new TextDecoder()
@@ -689,7 +681,10 @@ interface Body {
   readonly complete: boolean
 }
 
-/** A body as the runtime uses it: its text; `complete: false` when it was beyond the cap (the text then holds at most the first `cap` bytes). */
+/**
+ * A body as the runtime uses it: its text; `complete: false` when it was beyond the cap (the text
+ * then holds at most the first `cap` bytes).
+ */
 interface Text {
   readonly text: string
   readonly complete: boolean
@@ -700,8 +695,8 @@ const textBody = (text: string): Text => (text.length === 0 ? EMPTY : { text, co
 const TRUNCATED: Text = { text: "", complete: false }
 
 /**
- * Reads at most `cap` bytes of the body, as text. Stopping early ends the stream, which aborts the request
- * (the platform's client does on the end of `stream`): the rest is never read, the socket is closed.
+ * Reads at most `cap` bytes of the body, as text. Stopping early ends the stream, which aborts the
+ * request (every client does on the end of `stream`): the rest is never read, the socket is closed.
  * A body announced longer than the cap is not read at all.
  */
 const readCapped = (
