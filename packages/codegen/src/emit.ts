@@ -3,12 +3,12 @@
  * all-services layer and docs/operations.md. Output is plain text; main.ts formats it with the
  * repo's prettier config.
  */
-import { type Model, type Operation, type Service, STATUS_CLASSES } from "./model.js"
+import { type Model, type Operation, type Service, statusClass } from "./model.js"
 import { pascal, RESERVED, schemaName } from "./names.js"
 import * as Paginated from "./paginated.js"
 import { convert, pure } from "./schema.js"
 import { refName, type SchemaObject } from "./spec.js"
-import { streamSections, streamsDoc } from "./streams.js"
+import { listStream, streamSections, streamsDoc } from "./streams.js"
 
 export interface File {
   readonly path: string
@@ -145,7 +145,7 @@ const argNames = (op: Operation) =>
     .join(", ")
 
 const errorType = (op: Operation) => {
-  const parts = op.errors.map((s) => `ClerkError.${STATUS_CLASSES[s]}`)
+  const parts = op.errors.map((s) => `ClerkError.${statusClass(s)}`)
   if (args(op).length > 0) parts.push("ClerkError.InvalidInput")
   parts.push("ClerkError.Always")
   return parts.join(" | ")
@@ -166,10 +166,55 @@ const methodDoc = (op: Operation, indent: string, tags: ReadonlyArray<string> = 
     indent
   )
 
+/** One entry of a group's `operations` table: the operation as data (ClerkOperation.ts). */
+const operationEntry = (model: Model, service: Service, op: Operation, sub: (text: string) => string): string => {
+  const checkedPath = op.pathParams.some((p) => p.emitted.expr !== "Schema.String")
+  const body = op.body && sub(op.body.inline ? op.body.typeName : `«${refName(op.body.schema.$ref!)}»`)
+  const maxPageSize = listStream(model, op)?.maxPageSize
+  const fields = [
+    `name: "${service.name}.${op.method}"`,
+    `operationId: "${op.operationId}"`,
+    `method: "${op.httpMethod}"`,
+    `path: "${op.path}"`,
+    `pathParams: [${op.pathParams.map((p) => JSON.stringify(p.name)).join(", ")}]`,
+    ...(checkedPath ? [`pathSchema: ${pathSchema(op)}`] : []),
+    ...(op.query ? [`query: ${op.query.typeName}`] : []),
+    ...(op.query && op.query.csv.length > 0 ? [`queryCsv: ${JSON.stringify(op.query.csv)}`] : []),
+    ...(body ? [`body: ${body}`] : []),
+    ...(op.body?.multipart ? ["multipart: true"] : []),
+    ...(op.body && !op.body.required ? ["optionalBody: true"] : []),
+    `success: ${op.success ? sub(op.success.named ?? op.success.expr) : "undefined"}`,
+    `successStatus: ${op.successStatus}`,
+    ...(op.paginated ? [`paginated: ${op.paginated.named}`] : []),
+    `errors: [${op.errors.join(", ")}]`,
+    ...(maxPageSize !== undefined ? [`maxPageSize: ${maxPageSize}`] : [])
+  ]
+  return `  ${op.method}: {
+${fields.map((field) => `    ${field}`).join(",\n")}
+  }`
+}
+
+/** The struct that checks path parameters beyond "a non-empty string" (enums, patterns). */
+const pathSchema = (op: Operation): string =>
+  pure("Schema.Struct", `{ ${op.pathParams.map((p) => `${p.name}: ${p.emitted.expr}`).join(", ")} }`)
+
+/** A group's operations as data: what its `make` runs and a server can route by. */
+const operationsTable = (model: Model, service: Service, sub: (text: string) => string): string => `/**
+ * The operations of ${service.name} as data (\`ClerkOperation\`): what \`make\` runs, and what a
+ * server can route by.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations = {
+${service.operations.map((op) => operationEntry(model, service, op, sub)).join(",\n")}
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+`
+
 export const serviceFile = (model: Model, service: Service): File => {
   const { name } = service
   // Names this module declares; a component with one of them is imported under an alias.
-  const own = new Set<string>([name, "make", "layer"])
+  const own = new Set<string>([name, "make", "layer", "operations"])
   for (const op of service.operations) {
     own.add(`${pascal(op.method)}Error`)
     if (op.query) own.add(op.query.typeName)
@@ -257,35 +302,10 @@ export const serviceFile = (model: Model, service: Service): File => {
   sections.push(
     `/**\n * @since 0.1.0\n */\nexport declare namespace ${name} {\n  /**\n   * @since 0.1.0\n   * @category models\n   */\n  export interface Service {\n${members}\n  }\n}\n`
   )
-  // make and layer
+  // the operations as data, then make and layer
+  sections.push(operationsTable(model, service, sub))
   const runs = service.operations
-    .map((op) => {
-      const fields = [
-        `name: "${name}.${op.method}"`,
-        `operationId: "${op.operationId}"`,
-        `method: "${op.httpMethod}"`,
-        `path: "${op.path}"`,
-        ...(op.pathParams.length > 0
-          ? [`pathParams: [${op.pathParams.map((p) => JSON.stringify(p.name)).join(", ")}]`]
-          : []),
-        ...(op.pathParams.some((p) => p.emitted.expr !== "Schema.String")
-          ? [
-              `pathSchema: ${pure("Schema.Struct", `{ ${op.pathParams.map((p) => `${p.name}: ${p.emitted.expr}`).join(", ")} }`)}`
-            ]
-          : []),
-        ...(op.query ? [`query: ${op.query.typeName}`] : []),
-        ...(op.query && op.query.csv.length > 0
-          ? [`queryCsv: [${op.query.csv.map((c) => JSON.stringify(c)).join(", ")}]`]
-          : []),
-        ...(op.body ? [`body: ${sub(op.body.inline ? op.body.typeName : `«${refName(op.body.schema.$ref!)}»`)}`] : []),
-        ...(op.body?.multipart ? ["multipart: true"] : []),
-        ...(op.body && !op.body.required ? ["optionalBody: true"] : []),
-        `success: ${op.success ? sub(op.success.named ?? op.success.expr) : "undefined"}`,
-        ...(op.paginated ? [`paginated: ${op.paginated.named}`] : []),
-        `errors: { ${op.errors.map((s) => `${s}: ClerkError.${STATUS_CLASSES[s]}`).join(", ")} }`
-      ]
-      return `  const $${op.method} = Operation.make(client, {\n${fields.map((f) => `    ${f}`).join(",\n")}\n  })`
-    })
+    .map((op) => `  const $${op.method} = Operation.make(client, operations.${op.method})`)
     .join("\n")
   const methods = service.operations
     .map((op) => {
@@ -348,7 +368,8 @@ export const serviceFile = (model: Model, service: Service): File => {
     ...(streams.length > 0 ? [`import * as Stream from "effect/Stream"`] : []),
     ...(usesFile(body) ? [`import * as ClerkFile from "../ClerkFile.js"`] : []),
     `import { ClerkClient } from "../ClerkClient.js"`,
-    `import * as ClerkError from "../ClerkError.js"`,
+    `import type * as ClerkError from "../ClerkError.js"`,
+    `import type * as ClerkOperation from "../ClerkOperation.js"`,
     `import * as Operation from "../internal/operation.js"`,
     ...(streams.length > 0 ? [`import * as Paginate from "../internal/paginate.js"`] : []),
     ...imports,
@@ -405,7 +426,7 @@ export const operationsDoc = (model: Model): string => {
   const rows = [...model.operations]
     .sort((a, b) => a.service.localeCompare(b.service) || a.method.localeCompare(b.method))
     .map((op) => {
-      const errors = [...op.errors.map((s) => `${STATUS_CLASSES[s]} ${s}`), "Always"].join(", ")
+      const errors = [...op.errors.map((s) => `${statusClass(s)} ${s}`), "Always"].join(", ")
       const operationId = `\`${op.operationId}\` (\`${snake(op.operationId)}\`)`
       return `| ${operationId} | \`${op.service}.${op.method}\` | ${op.httpMethod} | \`${op.path}\` | ${op.successStatus}${op.success ? "" : " (no content)"} | ${errors}${op.deprecated ? " · deprecated" : ""} |`
     })

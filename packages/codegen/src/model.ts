@@ -2,6 +2,7 @@
  * The spec turned into the model the emitters print: services, operations, their inputs, their
  * success schema and their documented errors.
  */
+import * as ClerkError from "@effect-clerk/backend/ClerkError"
 import { lowerCamel, pascal, serviceName, trimServiceNoun } from "./names.js"
 import { convert, type Emitted, type Mode } from "./schema.js"
 import {
@@ -14,19 +15,14 @@ import {
   type SchemaObject
 } from "./spec.js"
 
-/** The status -> class table shared with the runtime (401, 429 and 5xx are handled for every call). */
-export const STATUS_CLASSES: Record<number, string> = {
-  400: "BadRequest",
-  402: "PaymentRequired",
-  403: "Forbidden",
-  404: "NotFound",
-  409: "Conflict",
-  410: "Gone",
-  413: "PayloadTooLarge",
-  422: "UnprocessableEntity",
-  423: "Locked"
-}
-const ALWAYS = new Set([401, 429])
+/**
+ * The class of a 4xx status (its `_tag`, the name the generated error types print), read from the
+ * runtime's own table, `ClerkError.statusClasses`; `undefined` for a status without one.
+ */
+export const statusClass = (status: number): string | undefined =>
+  (ClerkError.statusClasses as Partial<Record<number, { readonly _tag: string }>>)[status]?._tag
+/** The statuses any call can meet (`ClerkError.Always`): no operation lists them among its own. */
+const ALWAYS: ReadonlySet<number> = new Set(ClerkError.alwaysStatuses)
 
 export interface PathParam {
   readonly name: string
@@ -290,7 +286,7 @@ const operation = (
     : undefined
   const errors = statuses.filter((s) => s >= 400 && s < 500 && !ALWAYS.has(s))
   for (const status of errors) {
-    if (!STATUS_CLASSES[status]) throw new Error(`${op.operationId}: no error class for status ${status}`)
+    if (!statusClass(status)) throw new Error(`${op.operationId}: no error class for status ${status}`)
   }
   for (const status of statuses) {
     if (status >= 300 && status < 400) throw new Error(`${op.operationId}: 3xx responses are not supported`)

@@ -147,7 +147,7 @@ export const streamSections = (
         "",
         "@since 0.1.0",
         "@category streams"
-      ])}export const ${stream.method} = (${signature}): Stream.Stream<${stream.itemType}, ${pascal(op.method)}Error, ${service.name}> =>\n  Paginate.stream("${service.name}.${stream.method}", ${stream.maxPageSize}, params, (query) => ${page})\n`
+      ])}export const ${stream.method} = (${signature}): Stream.Stream<${stream.itemType}, ${pascal(op.method)}Error, ${service.name}> =>\n  Paginate.stream("${service.name}.${stream.method}", operations.${op.method}.maxPageSize, params, (query) => ${page})\n`
     )
   }
   return sections
