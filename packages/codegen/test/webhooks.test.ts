@@ -62,8 +62,8 @@ const doc = {
 
 describe("webhook events emitter", () => {
   it("one schema per event, type a closed literal, the union and UnknownEvent", async () => {
-    const { spec, document, relaxed } = await loadWebhooks(write(doc))
-    const file = webhookEventsFile(spec, document, relaxed)
+    const { spec, relaxed } = await loadWebhooks(write(doc))
+    const file = webhookEventsFile(spec, relaxed)
     expect(file).toContain("export interface ThingCreatedEvent")
     expect(file).toContain('readonly type: "thing.created"')
     expect(file).toContain('type: /*#__PURE__*/ Schema.Literal("thing.deleted")')
@@ -76,9 +76,9 @@ describe("webhook events emitter", () => {
   })
 
   it("where the example contradicts the schema, the example wins, and the header lists it", async () => {
-    const { spec, document, relaxed } = await loadWebhooks(write(doc))
+    const { spec, relaxed } = await loadWebhooks(write(doc))
     expect(relaxed).toEqual(["Thing.name optional", "Thing.owner nullable"])
-    const file = webhookEventsFile(spec, document, relaxed)
+    const file = webhookEventsFile(spec, relaxed)
     expect(file).toContain(" * - Thing.name optional")
     expect(file).toContain("readonly name?: string | undefined")
     expect(file).toContain("readonly owner: Owner | null")
@@ -91,7 +91,7 @@ describe("webhook events emitter", () => {
       components: { schemas: { Owner: { properties: Record<string, unknown> } } }
     }
     recursive.components.schemas.Owner.properties["thing"] = { $ref: "#/components/schemas/Thing" }
-    const { spec, document, relaxed } = await loadWebhooks(write(recursive))
-    expect(() => webhookEventsFile(spec, document, relaxed)).toThrow(/recursive/)
+    const { spec, relaxed } = await loadWebhooks(write(recursive))
+    expect(() => webhookEventsFile(spec, relaxed)).toThrow(/recursive/)
   })
 })
