@@ -40,6 +40,27 @@ export interface Context {
   readonly discriminatorProperty?: boolean | undefined
 }
 
+/**
+ * The `Component.property` pairs of a document that discriminate a union (`discriminator` on a
+ * `oneOf`/`anyOf` of `$ref`s): in responses they stay closed literals, since they select the member.
+ */
+export const discriminatorsOf = (document: unknown): ReadonlySet<string> => {
+  const found = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (node === null || typeof node !== "object") return
+    const schema = node as SchemaObject
+    if (schema.discriminator) {
+      for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
+        if (member.$ref) found.add(`${refName(member.$ref)}.${schema.discriminator.propertyName}`)
+      }
+    }
+    Object.values(node).forEach(visit)
+  }
+  visit(document)
+  return found
+}
+
 export const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
 
 const literal = (value: unknown) => JSON.stringify(value)

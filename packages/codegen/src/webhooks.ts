@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { pascal, schemaName } from "./names.js"
 import { annotated, comment, since, substitute } from "./print.js"
-import { type Context, convert, type Emitted } from "./schema.js"
+import { type Context, convert, discriminatorsOf, type Emitted } from "./schema.js"
 import { load, type LoadedSpec, type SchemaObject, type WebhooksDocument } from "./spec.js"
 import { applyWebhookOverrides } from "./webhookOverrides.js"
 
@@ -91,11 +91,14 @@ export const webhookEventsFile = (spec: LoadedSpec<WebhooksDocument>, relaxed: R
     if (names.has(event.name)) throw new Error(`two webhook events are named ${event.name}`)
     names.add(event.name)
   }
-  const context = (refs: Set<string>, component: string, discriminators: ReadonlySet<string> = new Set()): Context => ({
+  // the members' discriminators are closed, as the Backend API's are (schema.ts), so that both
+  // generators make the same type of the same schema
+  const discriminators = discriminatorsOf(document)
+  const context = (refs: Set<string>, component: string, events: ReadonlySet<string> = new Set()): Context => ({
     spec,
     mode: "response",
     refs,
-    discriminators,
+    discriminators: new Set([...discriminators, ...events]),
     component
   })
 

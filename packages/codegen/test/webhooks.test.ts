@@ -86,6 +86,29 @@ describe("webhook events emitter", () => {
     expect(file).toContain("readonly id: string")
   })
 
+  it("a union's discriminator stays a closed literal in its members, as in the Backend API's schemas", async () => {
+    const discriminated = structuredClone(doc) as typeof doc & {
+      components: { schemas: Record<string, unknown> & { Thing: { properties: Record<string, unknown> } } }
+    }
+    const member = (object: string) => ({
+      type: "object",
+      properties: { object: { type: "string", enum: [object] }, at: { type: "integer" } },
+      required: ["object"]
+    })
+    discriminated.components.schemas["CodeCheck"] = member("code_check")
+    discriminated.components.schemas["LinkCheck"] = member("link_check")
+    discriminated.components.schemas.Thing.properties["check"] = {
+      oneOf: [{ $ref: "#/components/schemas/CodeCheck" }, { $ref: "#/components/schemas/LinkCheck" }],
+      discriminator: { propertyName: "object" }
+    }
+    const { spec, relaxed } = await loadWebhooks(write(discriminated))
+    const file = webhookEventsFile(spec, relaxed)
+    // the members' `object` selects the member: closed, where another enum stays open
+    expect(file).toContain('readonly object: "code_check"\n')
+    expect(file).toContain('object: /*#__PURE__*/ Schema.Literal("link_check")')
+    expect(file).toContain('readonly kind?: "a" | "b" | (string & {}) | undefined')
+  })
+
   it("a recursive component is refused rather than emitted wrong", async () => {
     const recursive = structuredClone(doc) as typeof doc & {
       components: { schemas: { Owner: { properties: Record<string, unknown> } } }
