@@ -324,7 +324,7 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@effect-cler
  * when the status is one its operation documents (or 401 and 429, which any call can meet), and the
  * generator names the same classes in each operation's error type. Any 5xx is a `ServerError`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
 export const statusClasses = {
@@ -345,7 +345,7 @@ export const statusClasses = {
  * The statuses of `Always` that have a class in `statusClasses`: any call can meet them (a revoked
  * key, rate limiting), so no operation lists them among its own errors.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
 export const alwaysStatuses: ReadonlyArray<401 | 429> = [401, 429]
@@ -353,7 +353,7 @@ export const alwaysStatuses: ReadonlyArray<401 | 429> = [401, 429]
 /**
  * The error of a status of `statusClasses`: `ForStatus<404>` is `NotFound`; `never` for any other.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
 export type ForStatus<Status extends number> = Status extends keyof typeof statusClasses

@@ -32,7 +32,7 @@
  * declare const someUser: Users.User
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import type * as Schema from "effect/Schema"
 import type * as ClerkError from "./ClerkError.js"
@@ -40,7 +40,7 @@ import type * as ClerkError from "./ClerkError.js"
 /**
  * The HTTP methods of the Backend API.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -55,7 +55,7 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
  * - `Query`, `Body`: the request's query and body (`never` when it has none);
  * - `Page`: the answer to `paginated: true`, for the lists that take it.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface ClerkOperation<
@@ -101,7 +101,7 @@ export interface ClerkOperation<
 /**
  * Any operation: the constraint of a function that takes one.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type Any = ClerkOperation<any, number, string, any, any, any>
@@ -109,7 +109,7 @@ export type Any = ClerkOperation<any, number, string, any, any, any>
 /**
  * The path parameters of an operation as a record: `{ readonly user_id: string }` (`{}` for none).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Path<O extends Any> = { readonly [K in O["pathParams"][number]]: string }
@@ -117,7 +117,7 @@ export type Path<O extends Any> = { readonly [K in O["pathParams"][number]]: str
 /**
  * The query of an operation (its generated type, e.g. `Users.ListParams`); `undefined` for none.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Query<O extends Any> = O extends { readonly query: Schema.Schema<infer Q, any, any> } ? Q : undefined
@@ -126,7 +126,7 @@ export type Query<O extends Any> = O extends { readonly query: Schema.Schema<inf
  * The body of an operation (its generated type, e.g. `Users.CreateBody`), `| undefined` when it may
  * be left out; `undefined` for none.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Body<O extends Any> = O extends { readonly body: Schema.Schema<infer B, any, any> }
@@ -138,7 +138,7 @@ export type Body<O extends Any> = O extends { readonly body: Schema.Schema<infer
 /**
  * What an operation's 2xx body decodes to (e.g. `Users.User`); `void` when it answers with no content.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Success<O extends Any> = O extends { readonly success: Schema.Schema<infer A, any, any> } ? A : void
@@ -146,7 +146,7 @@ export type Success<O extends Any> = O extends { readonly success: Schema.Schema
 /**
  * The answer to `paginated: true` (`{ data, total_count }`), for the lists that take it; else `never`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Page<O extends Any> = O extends { readonly paginated: Schema.Schema<infer P, any, any> } ? P : never
@@ -154,7 +154,7 @@ export type Page<O extends Any> = O extends { readonly paginated: Schema.Schema<
 /**
  * The error statuses an operation documents, as a union of numbers (`400 | 404`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Status<O extends Any> = O["errors"][number]
@@ -163,7 +163,7 @@ export type Status<O extends Any> = O["errors"][number]
  * The classes of the statuses an operation documents, as a union of instances
  * (`ClerkError.BadRequest | ClerkError.NotFound`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export type Error<O extends Any> = ClerkError.ForStatus<Status<O>>
@@ -171,7 +171,7 @@ export type Error<O extends Any> = ClerkError.ForStatus<Status<O>>
 /**
  * A request to an operation as a server reads it: its path parameters, query and body, typed.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category type-level
  */
 export interface Input<O extends Any> {

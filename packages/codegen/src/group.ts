@@ -195,7 +195,7 @@ const operationsTable = (model: Model, scope: Scope): string => `/**
  * The operations of ${scope.service.name} as data (\`ClerkOperation\`): what \`make\` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {

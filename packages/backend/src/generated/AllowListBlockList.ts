@@ -365,7 +365,7 @@ export declare namespace AllowListBlockList {
  * The operations of AllowListBlockList as data (`ClerkOperation`): what `make` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {

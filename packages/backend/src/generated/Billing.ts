@@ -746,7 +746,7 @@ export declare namespace Billing {
  * The operations of Billing as data (`ClerkOperation`): what `make` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {

@@ -492,7 +492,7 @@ export declare namespace M2MTokens {
  * The operations of M2MTokens as data (`ClerkOperation`): what `make` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {

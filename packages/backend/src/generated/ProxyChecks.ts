@@ -106,7 +106,7 @@ export declare namespace ProxyChecks {
  * The operations of ProxyChecks as data (`ClerkOperation`): what `make` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {

@@ -137,7 +137,7 @@ export declare namespace SignInTokens {
  * The operations of SignInTokens as data (`ClerkOperation`): what `make` runs, and what a
  * server can route by.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
 export const operations = {
