@@ -233,8 +233,11 @@ describe("service modules", () => {
     for (const match of exports) {
       const before = file.content.slice(0, match.index)
       const doc = /\/\*\*(?:(?!\*\/)[^])*\*\/\n$/.exec(before)?.[0] ?? ""
-      expect(doc, match[1]).toContain("@since 0.1.0")
+      expect(doc, match[1]).toMatch(/\* @since \d+\.\d+\.\d+\n/)
     }
+    // the operations table came in 0.2.0; what 0.1.0 had keeps its version
+    expect(file.content).toMatch(/ \* @since 0\.2\.0\n \* @category operations\n \*\/\nexport const operations = \{/)
+    expect(file.content).toMatch(/ \* @since 0\.1\.0\n \* @category constructors\n \*\/\nexport const make: /)
     expect(file.content).toContain(
       "export type DeleteError = ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always"
     )
