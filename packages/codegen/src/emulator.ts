@@ -1,11 +1,11 @@
 /**
  * The emulator's list of every operation, written to packages/emulator/src/generated/operations.ts:
- * the entries of the backend groups' own `operations` tables (emit.ts), in the order of
+ * the entries of the backend groups' own `operations` tables (group.ts), in the order of
  * docs/operations.md. Nothing is restated here: the list only names the groups, so that it goes
  * away once the emulator's router reads the groups' tables itself.
  */
-import type { File } from "./emit.js"
 import type { Model } from "./model.js"
+import type { File } from "./print.js"
 
 export const emulatorOperationsFile = (model: Model): File => ({
   path: "operations.ts",

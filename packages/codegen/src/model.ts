@@ -4,7 +4,7 @@
  */
 import * as ClerkError from "@effect-clerk/backend/ClerkError"
 import { lowerCamel, pascal, serviceName, trimServiceNoun } from "./names.js"
-import { convert, type Emitted, type Mode } from "./schema.js"
+import { convert, discriminatorsOf, type Emitted, type Mode } from "./schema.js"
 import {
   type LoadedSpec,
   METHODS,
@@ -128,19 +128,7 @@ export const build = (spec: LoadedSpec): Model => {
   const componentModes = new Map<string, Mode>(
     Object.keys(document.components.schemas).map((name) => [name, requestUsed.has(name) ? "request" : "response"])
   )
-  const discriminators = new Set<string>()
-  const findDiscriminators = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(findDiscriminators)
-    if (node === null || typeof node !== "object") return
-    const schema = node as SchemaObject
-    if (schema.discriminator) {
-      for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
-        if (member.$ref) discriminators.add(`${refName(member.$ref)}.${schema.discriminator.propertyName}`)
-      }
-    }
-    Object.values(node).forEach(findDiscriminators)
-  }
-  findDiscriminators(document)
+  const discriminators = discriminatorsOf(document)
 
   // Method names: the override when unique in the service, else lowerCamel(operationId).
   const byService = new Map<string, Array<(typeof raw)[number]>>()

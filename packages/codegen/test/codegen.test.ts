@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { stringify } from "yaml"
-import { serviceFile } from "../src/emit.js"
+import { serviceFile } from "../src/group.js"
 import { build } from "../src/model.js"
 import { lowerCamel, pascal, trimServiceNoun } from "../src/names.js"
 import { convert } from "../src/schema.js"
+import { applyOverrides } from "../src/overrides.js"
 import { load } from "../src/spec.js"
 
 /** Writes a small OpenAPI document (plus the components the overrides expect) and loads it. */
@@ -29,7 +30,7 @@ const loadSpec = (paths: Record<string, unknown>, schemas: Record<string, unknow
     })
   )
   // The wire overrides target operations these small documents do not have.
-  return load(file, { wire: false })
+  return load(file, (document) => applyOverrides(document, { wire: false }))
 }
 
 const ok = { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } }

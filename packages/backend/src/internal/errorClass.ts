@@ -67,52 +67,51 @@ export const statusErrorFields = {
 export const afterAttempts = (attempts: number | undefined): string =>
   attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : ""
 
-/** A status error as its message reads it. */
-export interface Described {
-  readonly _tag: string
+/** What the server answered, as an error's message reads it. */
+interface Answer {
   readonly status: number
   readonly errors: ReadonlyArray<ClerkErrorItem>
   readonly clerk_trace_id?: string | undefined
   readonly body?: string | undefined
-  readonly operation?: string | undefined
   readonly attempts?: number | undefined
 }
+
+/** A status error as its message reads it. */
+export interface Described extends Answer {
+  readonly _tag: string
+  readonly operation?: string | undefined
+}
+
+/** `resource_not_found: the long message` of one Clerk error. */
+const itemText = (item: ClerkErrorItem): string => `${item.code}: ${item.long_message ?? item.message}`
+
+const traceText = (self: Answer): string => (self.clerk_trace_id ? ` [clerk_trace_id ${self.clerk_trace_id}]` : "")
 
 /** `NotFound (404) in Users.get: resource_not_found: ... [clerk_trace_id ...] after 2 attempts`. */
 export const describe = (self: Described): string => {
   const first = self.errors[0]
   const detail = first
-    ? `${first.code}: ${first.long_message ?? first.message}` +
-      (self.errors.length > 1 ? ` (+${self.errors.length - 1} more)` : "")
+    ? itemText(first) + (self.errors.length > 1 ? ` (+${self.errors.length - 1} more)` : "")
     : self.body !== undefined
       ? `non-Clerk body: ${self.body.slice(0, 200)}`
       : "no error details"
-  const trace = self.clerk_trace_id ? ` [clerk_trace_id ${self.clerk_trace_id}]` : ""
   const where = self.operation ? ` in ${self.operation}` : ""
-  return `${self._tag} (${self.status})${where}: ${detail}${trace}${afterAttempts(self.attempts)}`
+  return `${self._tag} (${self.status})${where}: ${detail}${traceText(self)}${afterAttempts(self.attempts)}`
 }
 
 /** An `UnexpectedResponse` as its message reads it. */
-export interface Unexpected {
+export interface Unexpected extends Answer {
   readonly operation: string
-  readonly status: number
   readonly reason: string
   readonly description?: string | undefined
-  readonly errors: ReadonlyArray<ClerkErrorItem>
-  readonly clerk_trace_id?: string | undefined
-  readonly body?: string | undefined
   readonly location?: string | undefined
-  readonly attempts?: number | undefined
 }
 
 export const describeUnexpected = (self: Unexpected): string => {
   const first = self.errors[0]
-  const detail =
-    self.description ??
-    (first ? `${first.code}: ${first.long_message ?? first.message}` : (self.body?.slice(0, 200) ?? ""))
-  const trace = self.clerk_trace_id ? ` [clerk_trace_id ${self.clerk_trace_id}]` : ""
+  const detail = self.description ?? (first ? itemText(first) : (self.body?.slice(0, 200) ?? ""))
   const location = self.location !== undefined ? ` (redirect to ${self.location}, not followed)` : ""
-  return `UnexpectedResponse (${self.reason}, status ${self.status}) from ${self.operation}: ${detail}${location}${trace}${afterAttempts(self.attempts)}`
+  return `UnexpectedResponse (${self.reason}, status ${self.status}) from ${self.operation}: ${detail}${location}${traceText(self)}${afterAttempts(self.attempts)}`
 }
 
 /**
