@@ -21,6 +21,7 @@ import * as ApiError from "./ApiError.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
 import * as Operations from "./internal/operations.js"
+import * as Reply from "./internal/response.js"
 import * as Router from "./internal/router.js"
 import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
@@ -127,11 +128,6 @@ export const sequentialIds = (): ((prefix: string) => string) => {
   }
 }
 
-const json = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
-
-const errorResponse = (error: ApiError.ApiError): Response => json(error.status, error.toBody())
-
 // Clerk docs, "Rate limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you
 // receive a 429 error code, you have been rate limited... Requests that have been rate limited will
 // receive the Retry-After response header, which contains the number of seconds after which the
@@ -155,7 +151,7 @@ const faultResponse = (status: number, retryAfter: number): Response => {
             long_message: `Injected fault: ${status}.`,
             code: "injected_fault"
           })
-  const response = errorResponse(error)
+  const response = Reply.error(error)
   if (status === 429) response.headers.set("retry-after", String(retryAfter))
   return response
 }
@@ -172,6 +168,16 @@ export const emulatedOperations = (
 ): ReadonlyArray<ClerkOperation.Any> => {
   const routes = Router.routes(resources)
   return Operations.all.filter((o) => routes.has(o.name))
+}
+
+// whether the fetch arguments make a Request once the method is a plain GET
+const canCarry = (input: string | URL | Request, init: RequestInit): boolean => {
+  try {
+    new Request(input, { ...init, method: "GET", body: null })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -215,12 +221,12 @@ export const make = (options: Options = {}): ClerkEmulator => {
       const exit = await Effect.runPromiseExit(router.serve(request))
       if (Exit.isSuccess(exit)) {
         const { status, body } = exit.value
-        return body === undefined ? new Response(null, { status }) : json(status, body)
+        return body === undefined ? new Response(null, { status }) : Reply.json(status, body)
       }
       const failure = Cause.failureOption(exit.cause)
-      return errorResponse(Option.isSome(failure) ? failure.value : ApiError.internal())
+      return Reply.error(Option.isSome(failure) ? failure.value : ApiError.internal())
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
   }
 
@@ -231,7 +237,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
       const method = request.method.toUpperCase()
       decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
@@ -252,7 +258,9 @@ export const make = (options: Options = {}): ClerkEmulator => {
       try {
         request = new Request(input, init)
       } catch {
-        return errorResponse(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
+        // a method a Request cannot carry (TRACE): the same answer as the server's, not a 500
+        if (init?.method !== undefined && canCarry(input, init)) return Reply.unroutable(init.method, String(input))
+        return Reply.error(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
       }
       const response = await respond(request)
       if (response === "reset") {
