@@ -7,7 +7,7 @@
 import * as BackendOrganizations from "@effect-clerk/backend/Organizations"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
-import { deepMerge } from "../../internal/metadata.js"
+import * as Metadata from "../../internal/metadata.js"
 import * as Order from "../../internal/order.js"
 import * as Params from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
@@ -177,23 +177,13 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendOrganizations.operations.mergeMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.organization_id), (o) => {
-      const changes: Changes = {}
-      for (const key of METADATA) {
-        const given = body[key]
-        if (given !== undefined) changes[key] = deepMerge(o.json[key] ?? {}, given)
-      }
-      return touch(emulator, o, changes)
-    })
+    Effect.map(Records.get(emulator, path.organization_id), (o) =>
+      touch(emulator, o, Metadata.changes(METADATA, "merge", o.json, body))
+    )
   ),
   Resource.route(BackendOrganizations.operations.replaceMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.organization_id), (o) => {
-      const changes: Changes = {}
-      for (const key of METADATA) {
-        const given = body[key]
-        if (given !== undefined) changes[key] = structuredClone(given)
-      }
-      return touch(emulator, o, changes)
-    })
+    Effect.map(Records.get(emulator, path.organization_id), (o) =>
+      touch(emulator, o, Metadata.changes(METADATA, "replace", o.json, body))
+    )
   )
 ]

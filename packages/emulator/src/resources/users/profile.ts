@@ -7,7 +7,7 @@
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
-import { deepMerge } from "../../internal/metadata.js"
+import * as Metadata from "../../internal/metadata.js"
 import * as Params from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
 import * as Organizations from "../organizations/records.js"
@@ -127,24 +127,14 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendUsers.operations.updateMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) => {
-      const changes: Changes = {}
-      for (const key of METADATA) {
-        const given = body?.[key]
-        if (given !== undefined) changes[key] = deepMerge(u.json[key] ?? {}, given)
-      }
-      return Records.patch(emulator, u, changes)
-    })
+    Effect.map(Records.get(emulator, path.user_id), (u) =>
+      Records.patch(emulator, u, Metadata.changes(METADATA, "merge", u.json, body))
+    )
   ),
   Resource.route(BackendUsers.operations.replaceMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) => {
-      const changes: Changes = {}
-      for (const key of METADATA) {
-        const given = body?.[key]
-        if (given !== undefined) changes[key] = structuredClone(given)
-      }
-      return Records.patch(emulator, u, changes)
-    })
+    Effect.map(Records.get(emulator, path.user_id), (u) =>
+      Records.patch(emulator, u, Metadata.changes(METADATA, "replace", u.json, body))
+    )
   ),
   Resource.route(
     BackendUsers.operations.ban,
