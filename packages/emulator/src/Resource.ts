@@ -6,6 +6,11 @@
  * handler receives the path parameters, query and body the SDK sends (already decoded with the
  * generated schemas) and must answer what the SDK decodes.
  *
+ * Adding an emulated operation means writing one route in a module under `src/resources/`
+ * (which owns its {@link Store.Table} keys and test helpers) and registering its resource in
+ * `src/resources/all.ts`. What every route shares (authentication, decoding, the `paginated`
+ * envelope, the answer for operations nobody emulates) is the router's (`src/internal/router.ts`).
+ *
  * @example
  * ```ts
  * import { Users } from "@effect-clerk/backend"
@@ -21,11 +26,6 @@
  * })
  * export const resource = Resource.make("my-users", [getUser])
  * ```
- *
- * Adding an emulated operation means writing one such route in a module under `src/resources/`
- * (which owns its {@link Store.Table} keys and test helpers) and registering its resource in
- * `src/resources/all.ts`. What every route shares (authentication, decoding, the `paginated`
- * envelope, the answer for operations nobody emulates) is the router's (`src/internal/router.ts`).
  *
  * @since 0.1.0
  */
