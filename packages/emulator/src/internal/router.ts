@@ -2,9 +2,18 @@
  * The emulator's router: every operation of the Backend API (the backend groups' own `operations`
  * tables), the routes of the emulated resources, and the rules every request goes through.
  *
- * {@link make}'s `serve` reads top to bottom, one rule a line; a rule that concerns every operation
- * (limits, rate limits, another envelope) is one more line there, driven by the operation's entry,
- * never by code in the handlers.
+ * {@link make}'s `serve` reads top to bottom, one rule a line, each driven by the operation's entry,
+ * never by code in the handlers:
+ *
+ * 1. authenticate: `Authorization: Bearer sk_…` (a rate limit per key belongs right after it);
+ * 2. match the method and path against every operation of the API, else `ApiError.noRoute` (404);
+ * 3. the route that emulates the operation, else `ApiError.notEmulated` (501);
+ * 4. decode the query and the body with the generated schemas (`decode.ts`: a cap on bodies or
+ *    metadata belongs there);
+ * 5. the handler;
+ * 6. the answer: the `paginated` envelope, the documented success status, no body for no content.
+ *
+ * A route for a path Clerk does not have (a control API under its own prefix) is matched before 2.
  */
 import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import * as Effect from "effect/Effect"
