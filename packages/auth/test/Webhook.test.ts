@@ -1,8 +1,10 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
 import { Webhook as SvixWebhook } from "svix"
 import type * as WebhookEvents from "../src/generated/WebhookEvents.js"
@@ -97,6 +99,38 @@ describe("Webhook.verify: signed by the svix package", () => {
       expect((yield* verifier.verify(body, signed(body, { at: new Date(now + 4 * 60_000) }))).id).toBe("msg_2abc")
       yield* rejects(body, { ...signed(body), "svix-timestamp": "soon" }, "invalid-timestamp")
       yield* rejects(body, { ...signed(body), "svix-timestamp": "1e10" }, "invalid-timestamp")
+    })
+  )
+
+  it.effect("tolerance means what it says, both ways: 1, 5 and 10 minutes against ±4, ±6 and ±9 minutes", () =>
+    Effect.gen(function* () {
+      // The window is read from Effect's Clock (TestClock here), not from Date.now.
+      const now = Date.UTC(2026, 10, 29, 10, 0, 0)
+      yield* TestClock.setTime(now)
+      for (const tolerance of [1, 5, 10]) {
+        const within = yield* Webhook.make({ secret: Redacted.make(SECRET), tolerance: Duration.minutes(tolerance) })
+        for (const minutes of [-9, -6, -4, 4, 6, 9]) {
+          const h = signed(body, { at: new Date(now + minutes * 60_000) })
+          const outcome = yield* Effect.either(within.verify(body, h))
+          const expected =
+            Math.abs(minutes) <= tolerance ? "accepted" : minutes < 0 ? "timestamp-too-old" : "timestamp-too-new"
+          expect([tolerance, minutes, outcome._tag === "Right" ? "accepted" : outcome.left.reason]).toEqual([
+            tolerance,
+            minutes,
+            expected
+          ])
+        }
+      }
+    })
+  )
+
+  it.live("on the live clock too: tolerance 10 minutes accepts a delivery 6 minutes old or ahead", () =>
+    Effect.gen(function* () {
+      const wide = yield* Webhook.make({ secret: Redacted.make(SECRET), tolerance: "10 minutes" })
+      for (const minutes of [-6, 6]) {
+        const verified = yield* wide.verify(body, signed(body, { at: new Date(Date.now() + minutes * 60_000) }))
+        expect(verified.id).toBe("msg_2abc")
+      }
     })
   )
 
