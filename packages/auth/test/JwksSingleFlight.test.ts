@@ -59,6 +59,17 @@ const start = (t: string) =>
     )
   )
 
+/** A cache holding k1 (one fetch done), then an endpoint that hangs; yields a token of k1. */
+const primed = (api: ReturnType<typeof scripted>) =>
+  Effect.gen(function* () {
+    yield* TestClock.setTime(NOW)
+    api.answer([k1])
+    const t = yield* token(k1)
+    expect((yield* Fiber.join(yield* start(t))).outcome).toBe("verified")
+    api.answer("hang")
+    return t
+  })
+
 /** Moves the clock in small steps, so that fibers forked meanwhile register their timers. */
 const advance = (millis: number) =>
   Effect.gen(function* () {
@@ -112,11 +123,7 @@ describe("Keys.layerJwks: single flight under a hanging endpoint", () => {
   it.effect("stale cache: 50 concurrent verifications of a cached kid are answered at once; one refresh runs", () => {
     const api = scripted()
     return Effect.gen(function* () {
-      yield* TestClock.setTime(NOW)
-      api.answer([k1])
-      const t = yield* token(k1)
-      expect((yield* Fiber.join(yield* start(t))).outcome).toBe("verified")
-      api.answer("hang")
+      const t = yield* primed(api)
       yield* TestClock.adjust("61 minutes")
       const now = yield* Clock.currentTimeMillis
       const fibers = yield* Effect.forEach(Array.from({ length: 50 }), () => start(t))
@@ -138,11 +145,7 @@ describe("Keys.layerJwks: single flight under a hanging endpoint", () => {
   it.effect("a cached kid is answered at once while a fetch for an unknown kid hangs", () => {
     const api = scripted()
     return Effect.gen(function* () {
-      yield* TestClock.setTime(NOW)
-      api.answer([k1])
-      const t = yield* token(k1)
-      expect((yield* Fiber.join(yield* start(t))).outcome).toBe("verified")
-      api.answer("hang")
+      const t = yield* primed(api)
       yield* advance(6_000)
       const waiting = yield* start(yield* token(stranger))
       yield* advance(1_000)
