@@ -19,19 +19,17 @@
  *
  * @since 0.1.0
  */
-import { WebhookDeduplication } from "@effect-clerk/auth"
-import * as Persistence from "@effect/experimental/Persistence"
+import type { WebhookDeduplication } from "@effect-clerk/auth"
 import * as PersistenceRedis from "@effect/experimental/Persistence/Redis"
-import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import type { RedisOptions } from "ioredis"
+import { layerStore } from "./internal/store.js"
 
 /**
  * @since 0.1.0
@@ -41,77 +39,6 @@ export interface Options {
   /** The prefix of every key. Default `effect-clerk:webhook`. */
   readonly prefix?: string | undefined
 }
-
-const DEFAULT_PREFIX = "effect-clerk:webhook"
-
-const storeError = (cause: unknown) =>
-  new WebhookDeduplication.DeduplicationError({
-    message: `the Redis de-duplication store failed: ${
-      cause instanceof Error || (typeof cause === "object" && cause !== null && "message" in cause)
-        ? String((cause as { message: unknown }).message).slice(0, 200)
-        : "unknown error"
-    }`,
-    cause
-  })
-
-/**
- * The store over the two services it is built on, whatever backs them (Redis with `layer`; the
- * in-memory `RateLimiter.layerStoreMemory` and `Persistence.layerMemory` in tests).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeStore = (
-  options: Options = {}
-): Effect.Effect<
-  WebhookDeduplication.Store.Service,
-  never,
-  RateLimiter.RateLimiterStore | Persistence.BackingPersistence | Scope.Scope
-> =>
-  Effect.gen(function* () {
-    const prefix = options.prefix ?? DEFAULT_PREFIX
-    const limiter = yield* RateLimiter.RateLimiterStore
-    const entries = yield* (yield* Persistence.BackingPersistence).make(prefix)
-
-    const generation = (id: string) =>
-      Effect.map(entries.get(`released:${id}`), (found) =>
-        Option.match(found, { onNone: () => 0, onSome: (value) => (typeof value === "number" ? value : 0) })
-      )
-    const handled = (id: string) => Effect.map(entries.get(`handled:${id}`), Option.isSome)
-
-    const claim = (id: string, { lease, ttl }: WebhookDeduplication.ClaimOptions) =>
-      Effect.gen(function* () {
-        if (yield* handled(id)) return { _tag: "Handled" } as const
-        const current = yield* generation(id)
-        const [count] = yield* limiter.fixedWindow({
-          key: `${prefix}:claim:${id}:${current}`,
-          tokens: 1,
-          refillRate: lease,
-          limit: 1
-        })
-        if (count > 1) return { _tag: "InProgress" } as const
-        // the holder before us may have completed between our first look and our claim
-        if (yield* handled(id)) return { _tag: "Handled" } as const
-        return {
-          _tag: "Claimed",
-          complete: Effect.mapError(entries.set(`handled:${id}`, true, Option.some(ttl)), storeError),
-          release: Effect.mapError(entries.set(`released:${id}`, current + 1, Option.some(ttl)), storeError)
-        } as const
-      }).pipe(Effect.mapError(storeError))
-
-    return WebhookDeduplication.Store.of({ claim })
-  })
-
-/**
- * `makeStore` as a layer over the two services.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerStore = (
-  options: Options = {}
-): Layer.Layer<WebhookDeduplication.Store, never, RateLimiter.RateLimiterStore | Persistence.BackingPersistence> =>
-  Layer.scoped(WebhookDeduplication.Store, makeStore(options))
 
 /**
  * The store in Redis: `@effect/experimental`'s `RateLimiter/Redis` and `Persistence/Redis` with

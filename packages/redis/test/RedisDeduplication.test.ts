@@ -10,9 +10,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import * as RedisDeduplication from "../src/RedisDeduplication.js"
+import * as Store from "../src/internal/store.js"
 
-const memory = RedisDeduplication.layerStore().pipe(
+const memory = Store.layerStore().pipe(
   Layer.provide(Layer.merge(RateLimiter.layerStoreMemory, Persistence.layerMemory))
 )
 const options = { lease: Duration.seconds(30), ttl: Duration.minutes(10) }
@@ -20,7 +20,7 @@ const claim = (id: string) => Effect.flatMap(WebhookDeduplication.Store, (store)
 const tags = (ids: ReadonlyArray<string>) =>
   Effect.map(Effect.all(ids.map(claim), { concurrency: "unbounded" }), (claims) => claims.map((c) => c._tag))
 
-describe("RedisDeduplication.makeStore (over in-memory stores)", () => {
+describe("the Redis store's logic (internal/store.ts, over in-memory stores)", () => {
   it.effect("claim, then in progress; complete, then handled for the ttl", () =>
     Effect.gen(function* () {
       const first = yield* claim("msg_1")
