@@ -45,7 +45,7 @@ const hangingServer = Effect.acquireRelease(
 
 const FETCH_LIMIT = 1_000
 /** What a loaded machine may add to a wait: scheduling, the TCP connect, the abort. */
-const MARGIN = 2_000
+const MARGIN = 3_000
 
 describe("Keys.layerJwks against a hanging server on 127.0.0.1", () => {
   it.live(
@@ -94,10 +94,12 @@ describe("Keys.layerJwks against a hanging server on 127.0.0.1", () => {
           expect(reason).toBe("jwks-unavailable")
           expect(waited).toBeLessThanOrEqual(FETCH_LIMIT + MARGIN)
         }
-        // a fetch (1 s at most) and then the interval (1 s) between two starts, whatever came in
+        // a fetch (1 s at most) and then the interval (1 s) between two starts, whatever came in. Seen
+        // from the server, an arrival may lag its start by a loaded machine's scheduling; counting the
+        // interval from the last fetch's start (main's defect) puts starts 1 s apart, hence 1.5 s.
         expect(stats.requests.length).toBeGreaterThanOrEqual(2)
         for (let i = 1; i < stats.requests.length; i++) {
-          expect(stats.requests[i]! - stats.requests[i - 1]!).toBeGreaterThanOrEqual(2 * FETCH_LIMIT - 200)
+          expect(stats.requests[i]! - stats.requests[i - 1]!).toBeGreaterThanOrEqual(2 * FETCH_LIMIT - 500)
         }
         expect(stats.maxOpen).toBe(1)
       }).pipe(Effect.scoped),
