@@ -30,6 +30,11 @@ const rules = {
     stability: "stable",
     modules: [{ match: /^generated\//, stability: "internal", why: "generated; use `WebhookEvents` from the entry" }]
   },
+  "@effect-clerk/redis": {
+    stability: "experimental",
+    why: "built on @effect/experimental's Redis stores, whose API may change in their minor releases",
+    modules: []
+  },
   "@effect-clerk/emulator": {
     stability: "experimental",
     why: "a test tool; the names of its exports are being settled before 0.1.0",
