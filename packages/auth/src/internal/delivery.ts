@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import * as Events from "../generated/WebhookEvents.js"
 import { firstIssue } from "./issue.js"
 import * as Signature from "./signature.js"
+import type { UndecodableEvent } from "./webhookModel.js"
 
 /** Clerk's events are a few KB; a body past 1 MiB is refused before it is verified. */
 export const MAX_BODY_SIZE = 1024 * 1024
@@ -97,7 +98,7 @@ export const isJson = (text: string): boolean => {
 }
 
 /** The event of a signed body, or the body kept whole with why it did not decode. */
-export const decode = (text: string): Events.WebhookEvent | import("../Webhook.js").UndecodableEvent => {
+export const decode = (text: string): Events.WebhookEvent | UndecodableEvent => {
   const decoded = decodeEvent(text)
   if (Either.isRight(decoded)) return decoded.right
   // not JSON: the raw text is the payload

@@ -8,7 +8,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { DeduplicationOptions, SignedEvent, Verifier, WebhookVerificationError } from "../Webhook.js"
+import type { DeduplicationOptions, SignedEvent, Verifier, WebhookVerificationError } from "./webhookModel.js"
 import * as WebhookDeduplication from "../WebhookDeduplication.js"
 import { readBody, type Rejection } from "./delivery.js"
 
