@@ -7,10 +7,10 @@
  *
  * @since 0.1.0
  */
-import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Context from "effect/Context"
@@ -18,7 +18,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import { createServer } from "node:http"
+import { createServer, type IncomingMessage } from "node:http"
+import * as ApiError from "./ApiError.js"
 import * as Emulator from "./Emulator.js"
 
 /**
@@ -67,8 +68,40 @@ export interface RunningServer {
 export class Server extends Context.Tag("@effect-clerk/emulator/EmulatorServer/Server")<Server, RunningServer>() {}
 
 /**
- * Starts serving an emulator on 127.0.0.1 (via `NodeHttpServer.layer` + `HttpApp.fromWebHandler`);
- * the server is closed when the scope closes.
+ * The request body as a web stream that pulls from the socket only as it is read. Cancelling it
+ * (the emulator's body cap does, past `maxBodyBytes`) pauses the socket instead of destroying it,
+ * so that the 413 still reaches the client; its `connection: close` then ends the connection.
+ */
+const bodyStream = (message: IncomingMessage): ReadableStream<Uint8Array> => {
+  const onData = (chunk: Buffer) => {
+    controller?.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    if ((controller?.desiredSize ?? 0) <= 0) message.pause()
+  }
+  const onEnd = () => controller?.close()
+  const onError = (error: Error) => controller?.error(error)
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined
+  return new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c
+      message.pause()
+      message.on("data", onData).once("end", onEnd).once("error", onError)
+    },
+    pull: () => {
+      message.resume()
+    },
+    cancel: () => {
+      message.off("data", onData).off("end", onEnd).off("error", onError)
+      message.pause()
+      controller = undefined
+    }
+  })
+}
+
+const clerkError = (error: ApiError.ApiError) => HttpServerResponse.unsafeJson(error.toBody(), { status: error.status })
+
+/**
+ * Starts serving an emulator on 127.0.0.1 (via `NodeHttpServer.layer`); the server is closed when
+ * the scope closes.
  *
  * @since 0.1.0
  * @category constructors
@@ -81,16 +114,33 @@ export const serve = (
     const serverLayer = NodeHttpServer.layer(() => createServer(), { port: options.port ?? 0, host })
     // emulator.respond answers "reset" for a reset fault: the socket is then destroyed with a TCP RST
     // (resetAndDestroy), so the client sees ECONNRESET and no response
-    const app = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-      HttpApp.fromWebHandler(async (web) => {
-        const response = await emulator.respond(web)
-        if (response !== "reset") return response
-        const socket = NodeHttpServerRequest.toIncomingMessage(request).socket
-        if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy()
-        else socket.destroy()
-        return new Response(null, { status: 500 })
-      })
-    )
+    const app = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      const message = NodeHttpServerRequest.toIncomingMessage(request)
+      let web: Request
+      try {
+        const url = HttpServerRequest.toURL(request)
+        if (url._tag === "None")
+          return Effect.succeed(clerkError(ApiError.malformedBody("The request URL is invalid.")))
+        const hasBody = request.method !== "GET" && request.method !== "HEAD"
+        web = new Request(url.value, {
+          method: request.method,
+          headers: request.headers,
+          ...(hasBody ? { body: bodyStream(message), duplex: "half" } : {})
+        } as RequestInit)
+      } catch {
+        // a method a web Request cannot carry (TRACE, CONNECT): no operation of the API uses one
+        return Effect.succeed(clerkError(ApiError.notFound()))
+      }
+      return Effect.map(
+        Effect.promise(() => emulator.respond(web)),
+        (response) => {
+          if (response !== "reset") return HttpServerResponse.fromWeb(response)
+          if (typeof message.socket.resetAndDestroy === "function") message.socket.resetAndDestroy()
+          else message.socket.destroy()
+          return HttpServerResponse.empty({ status: 500 })
+        }
+      )
+    })
     const context = yield* Layer.build(HttpServer.serve(app).pipe(Layer.provideMerge(serverLayer)))
     const address = Context.get(context, HttpServer.HttpServer).address
     const port = address._tag === "TcpAddress" ? address.port : 0
