@@ -17,6 +17,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ApiError from "./ApiError.js"
+import * as Control from "./Control.js"
 import { operations as allOperations } from "./generated/operations.js"
 import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
@@ -77,6 +78,11 @@ export interface Options {
    * bytes read so far pass the cap: it is never held whole.
    */
   readonly maxBodyBytes?: number
+  /**
+   * The control API under `/__emulator` (see {@link Control}): on by default, guarded by the secret
+   * key unless `key` is given; `false` turns it off.
+   */
+  readonly control?: Control.Options | false
 }
 
 /**
@@ -281,7 +287,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
 
-  // Before the router: the public JWKS, the body cap; then faults, then the API.
+  // Before the router: the public JWKS, the body cap, the control API; then faults, then the API.
   // `resets: false` (the web-standard `handle`) answers instead of a reset fault.
   const serve = async (incoming: Request, resets: boolean): Promise<Response | "reset"> => {
     let url: URL
@@ -302,6 +308,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
       if (request.status === 413) response.headers.set("connection", "close")
       return response
     }
+    if (control !== undefined && Control.owns(url.pathname)) return control(request, url)
     let decision: ReturnType<typeof faults.decide>
     try {
       decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
@@ -351,6 +358,13 @@ export const make = (options: Options = {}): ClerkEmulator => {
     restore: (snapshot) => store.restore(snapshot),
     sessionTokens: SessionTokens.make(context)
   }
+  const control =
+    options.control === false
+      ? undefined
+      : Control.make(emulator, {
+          authorize: Control.authorizer(options.control?.key ?? options.secretKey),
+          initialFaults: options.faults ?? []
+        })
   return emulator
 }
 

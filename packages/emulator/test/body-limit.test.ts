@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import { request as httpRequest } from "node:http"
 import * as Emulator from "../src/Emulator.js"
 import * as EmulatorServer from "../src/EmulatorServer.js"
-import { SECRET_KEY, setup } from "./helpers.js"
+import { call, SECRET_KEY, setup } from "./helpers.js"
 
 /** A body that never ends, counting the chunks the emulator pulled. */
 const endless = (chunkBytes: number) => {
@@ -83,6 +83,14 @@ describe("the request-body cap, in memory", () => {
     }
     expect(emulator.snapshot().tables.get("users")?.size ?? 0).toBe(0)
     expect(emulator.webhooks.events()).toEqual([])
+  })
+
+  it("applies to the control API too", async () => {
+    const { emulator } = setup({ maxBodyBytes: 100 })
+    const users = Array.from({ length: 20 }, (_, i) => ({ username: `user${i}` }))
+    const response = await post(emulator, "/__emulator/seed", JSON.stringify({ users }))
+    expect(response.status).toBe(413)
+    expect((await call(emulator, "GET", "/users/count")).body.total_count).toBe(0)
   })
 
   it("rejects a cap that is not a whole number of bytes", () => {
