@@ -228,6 +228,10 @@ export const parse = (args: ReadonlyArray<string>, io: Io): Config => {
  * What the command prints once it listens: comment lines saying what each value is for, and
  * `NAME=value` lines, so that the whole output is a `.env` file a shell can `source` too.
  *
+ * `CLERK_API_URL` is the origin because Clerk's SDKs add the version themselves (clerk/javascript:
+ * packages/backend/src/api/request.ts:119 `joinPaths(apiUrl, apiVersion, path)`;
+ * packages/express/src/utils.ts:40 `apiUrl: process.env.CLERK_API_URL || 'https://api.clerk.com'`).
+ *
  * @internal
  */
 export const printout = (server: EmulatorServer.RunningServer, config: Config): ReadonlyArray<string> => {
