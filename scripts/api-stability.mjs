@@ -33,10 +33,7 @@ const rules = {
   "@effect-clerk/emulator": {
     stability: "experimental",
     why: "a test tool; the names of its exports are being settled before 0.1.0",
-    modules: [
-      { match: /^resources\//, stability: "internal", why: "use `Resources` from the entry" },
-      { match: /^generated\//, stability: "internal", why: "generated; the emulator's own table" }
-    ]
+    modules: [{ match: /^resources\//, stability: "internal", why: "use `Resources` from the entry" }]
   }
 }
 

@@ -60,6 +60,21 @@ export const notFound = (longMessage = "Resource not found"): ApiError =>
   make(404, { message: "not found", long_message: longMessage, code: "resource_not_found" })
 
 /**
+ * 404 for a method and path that are no operation of the Backend API (`TRACE /v1/users`,
+ * `GET /v1/no_such_thing`): Clerk's `resource_not_found`, with a message that names the request, so
+ * that it is never mistaken for the answer about an unknown id.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noRoute = (method: string, path: string): ApiError =>
+  make(404, {
+    message: "not found",
+    long_message: `No operation of the Backend API is ${method.toUpperCase()} ${path}.`,
+    code: "resource_not_found"
+  })
+
+/**
  * 401 `authentication_invalid`.
  *
  * @since 0.1.0

@@ -17,12 +17,12 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.js"
-import type * as Emulator from "./Emulator.js"
 import * as Faults from "./Faults.js"
-import * as Body from "./internal/body.js"
-import * as Resource from "./Resource.js"
+import * as Decode from "./internal/decode.js"
 import * as Seed from "./Seed.js"
 import type * as SessionTokens from "./SessionTokens.js"
+import type * as Store from "./Store.js"
+import type * as Webhooks from "./Webhooks.js"
 
 /**
  * The path prefix of every control endpoint.
@@ -97,11 +97,16 @@ const ResetBody = Schema.Struct({ faults: Schema.optional(Schema.Boolean), webho
 
 const FaultRules = Schema.Array(Faults.FaultJson)
 
-/** What the control API needs from its emulator (see `ClerkEmulator`). */
-type Target = Pick<
-  Emulator.ClerkEmulator,
-  "reset" | "seed" | "snapshot" | "restore" | "faults" | "webhooks" | "sessionTokens"
->
+/** What the control API needs from its emulator (the `ClerkEmulator` members of the same names). */
+interface Target {
+  readonly reset: () => void
+  readonly seed: (seed: Seed.Seed) => Seed.Seeded
+  readonly snapshot: () => Store.Snapshot
+  readonly restore: (snapshot: Store.Snapshot) => void
+  readonly faults: Faults.Faults
+  readonly webhooks: Webhooks.Webhooks
+  readonly sessionTokens: SessionTokens.SessionTokens
+}
 
 type Answer = Effect.Effect<unknown, ApiError.ApiError>
 
@@ -128,7 +133,7 @@ const bodyOf = <A>(
   Effect.flatMap(body(), (raw) =>
     raw === undefined && !orEmpty
       ? Effect.fail(ApiError.malformedBody("This endpoint needs a JSON body."))
-      : Resource.validateBody(schema as Schema.Schema<A, unknown>, raw ?? {})
+      : Decode.validateBody(schema as Schema.Schema<A, unknown>, raw ?? {})
   )
 
 const list = <A>(data: ReadonlyArray<A>) => ({ data, total_count: data.length })
@@ -150,7 +155,7 @@ export const make = (
     readonly initialFaults: ReadonlyArray<Faults.Fault>
   }
 ): ((request: Request, url: URL) => Promise<Response>) => {
-  const snapshots = new Map<string, ReturnType<Target["snapshot"]>>()
+  const snapshots = new Map<string, Store.Snapshot>()
   let counter = 0
 
   const faultState = () => ({ rules: emulator.faults.rules(), injected: emulator.faults.injected() })
@@ -368,7 +373,7 @@ export const make = (
       return json(405, error.toBody(), { allow: found.allowed.join(", ") })
     }
     const exit = await Effect.runPromiseExit(
-      found.endpoint.run({ url, params: found.params, body: () => Body.readJson(request) })
+      found.endpoint.run({ url, params: found.params, body: () => Decode.readJson(request) })
     )
     if (exit._tag === "Success") return json(200, exit.value)
     const error = exit.cause._tag === "Fail" ? exit.cause.error : ApiError.internal()

@@ -16,16 +16,16 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import * as ApiError from "./ApiError.js"
 import * as Control from "./Control.js"
-import { operations as allOperations } from "./generated/operations.js"
 import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
-import { fromSearchParams } from "./internal/query.js"
+import * as Operations from "./internal/operations.js"
+import * as Reply from "./internal/response.js"
 import * as Router from "./internal/router.js"
-import type { OperationSpec } from "./OperationSpec.js"
-import * as Resource from "./Resource.js"
+import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as Faults from "./Faults.js"
 import * as Seed from "./Seed.js"
@@ -156,61 +156,28 @@ export const sequentialIds = (): ((prefix: string) => string) => {
   }
 }
 
-const json = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
-
-const errorResponse = (error: ApiError.ApiError): Response => json(error.status, error.toBody())
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i
-
-const authenticate = (request: Request, secretKey: string | undefined): Effect.Effect<void, ApiError.ApiError> => {
-  const header = request.headers.get("authorization")
-  if (header === null) {
-    return Effect.fail(
-      ApiError.authenticationInvalid(
-        "The request is missing the Authorization header; send `Authorization: Bearer <secret key>`."
-      )
-    )
-  }
-  const key = BEARER.exec(header)?.[1]
-  const valid = key !== undefined && key.startsWith("sk_") && (secretKey === undefined || key === secretKey)
-  return valid
-    ? Effect.void
-    : Effect.fail(ApiError.authenticationInvalid("The provided secret key is invalid. Check your Clerk secret key."))
-}
-
-const handlerTable = (resources: ReadonlyArray<Resource.Resource>) => {
-  const known = new Set(allOperations.map((o) => o.name))
-  const handlers = new Map<string, Resource.Route["handler"]>()
-  for (const resource of resources) {
-    for (const route of resource.routes) {
-      if (!known.has(route.operation)) {
-        throw new Error(`resource ${resource.name}: ${route.operation} is not an operation of the Backend API`)
-      }
-      if (handlers.has(route.operation)) throw new Error(`${route.operation} is emulated twice`)
-      handlers.set(route.operation, route.handler)
-    }
-  }
-  return handlers
-}
-
-const validateBody = (operation: OperationSpec, raw: unknown): Effect.Effect<unknown, ApiError.ApiError> => {
-  if (operation.body === undefined || operation.multipart === true) return Effect.succeed(raw)
-  if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
-  // a missing required body is validated as `{}`, so that each required key is reported missing
-  return Resource.validateBody(operation.body, raw === undefined ? {} : raw)
-}
-
 /**
- * The names (`Service.method`) of the operations emulated by `resources` (default: every
- * registered resource), in the order of the generated table.
+ * The operations emulated by `resources` (default: every registered resource): entries of the
+ * backend's operation tables, in the order of docs/operations.md.
  *
  * @since 0.1.0
  * @category introspection
  */
-export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> = all): ReadonlyArray<OperationSpec> => {
-  const handlers = handlerTable(resources)
-  return allOperations.filter((o) => handlers.has(o.name))
+export const emulatedOperations = (
+  resources: ReadonlyArray<Resource.Resource> = all
+): ReadonlyArray<ClerkOperation.Any> => {
+  const routes = Router.routes(resources)
+  return Operations.all.filter((o) => routes.has(o.name))
+}
+
+// whether the fetch arguments make a Request once the method is a plain GET
+const canCarry = (input: string | URL | Request, init: RequestInit): boolean => {
+  try {
+    new Request(input, { ...init, method: "GET", body: null })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -238,8 +205,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
-  const router = Router.make(allOperations)
-  const handlers = handlerTable(options.resources ?? all)
+  const router = Router.make({ resources: options.resources ?? all, emulator: context, secretKey: options.secretKey })
   const maxBodyBytes = options.maxBodyBytes ?? Body.DEFAULT_MAX_BODY_BYTES
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new Error("maxBodyBytes must be a whole number")
   const seed = (input: Seed.Seed): Seed.Seeded => {
@@ -257,33 +223,17 @@ export const make = (options: Options = {}): ClerkEmulator => {
   if (options.seed !== undefined) seed(options.seed)
   const initial = store.snapshot()
 
-  const program = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
-    Effect.gen(function* () {
-      yield* authenticate(request, options.secretKey)
-      const url = new URL(request.url)
-      const match = router.match(request.method.toUpperCase(), url.pathname)
-      if (match === undefined) return yield* ApiError.notFound()
-      const { operation, params } = match
-      const handler = handlers.get(operation.name)
-      if (handler === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
-      const query = operation.query
-        ? yield* Resource.validateQuery(
-            operation.query,
-            fromSearchParams(operation.query.ast, url.searchParams, new Set(operation.queryCsv ?? []))
-          )
-        : {}
-      const body = yield* validateBody(operation, yield* Body.readJson(request))
-      return yield* handler({ emulator: context, request, url, operation, params, body, query })
-    })
-
   const answer = async (request: Request): Promise<Response> => {
     try {
-      const exit = await Effect.runPromiseExit(program(request))
-      if (Exit.isSuccess(exit)) return json(200, exit.value)
+      const exit = await Effect.runPromiseExit(router.serve(request))
+      if (Exit.isSuccess(exit)) {
+        const { status, body } = exit.value
+        return body === undefined ? new Response(null, { status }) : Reply.json(status, body)
+      }
       const failure = Cause.failureOption(exit.cause)
-      return errorResponse(Option.isSome(failure) ? failure.value : ApiError.internal())
+      return Reply.error(Option.isSome(failure) ? failure.value : ApiError.internal())
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
   }
 
@@ -296,14 +246,14 @@ export const make = (options: Options = {}): ClerkEmulator => {
       url = new URL(incoming.url)
       method = incoming.method.toUpperCase()
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
     if (url.pathname === SessionTokens.wellKnownJwksPath && (method === "GET" || method === "HEAD")) {
-      return json(200, emulator.sessionTokens.jwks)
+      return Reply.json(200, emulator.sessionTokens.jwks)
     }
     const request = await Body.limit(incoming, maxBodyBytes)
     if (request instanceof ApiError.ApiError) {
-      const response = errorResponse(request)
+      const response = Reply.error(request)
       // the rest of an oversized body is not read: a server closes the connection after answering
       if (request.status === 413) response.headers.set("connection", "close")
       return response
@@ -313,13 +263,13 @@ export const make = (options: Options = {}): ClerkEmulator => {
     try {
       decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
     if (decision.reset && resets) return "reset"
     if (decision.status !== undefined) {
-      const response = errorResponse(Faults.toError(decision.status))
+      const response = Reply.error(Faults.toError(decision.status))
       if (decision.status === 429) response.headers.set("retry-after", String(decision.retryAfter))
       return response
     }
@@ -337,7 +287,9 @@ export const make = (options: Options = {}): ClerkEmulator => {
       try {
         request = new Request(input, init)
       } catch {
-        return errorResponse(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
+        // a method a Request cannot carry (TRACE): the same answer as the server's, not a 500
+        if (init?.method !== undefined && canCarry(input, init)) return Reply.unroutable(init.method, String(input))
+        return Reply.error(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
       }
       const response = await respond(request)
       if (response === "reset") {

@@ -118,7 +118,7 @@ export interface Seeded {
   readonly blocklist: ReadonlyArray<string>
 }
 
-const idOf = (json: Record<string, unknown>): string => String(json["id"])
+const idOf = (json: { readonly id: string }): string => json.id
 
 /**
  * Writes a seed into an emulator's state: users, then organizations and their memberships, then

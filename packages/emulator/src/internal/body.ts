@@ -6,7 +6,6 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
 
 /**
@@ -22,26 +21,6 @@ const stop = (body: ReadableStream<Uint8Array>): void => {
   // nothing more will be read: release the source (a socket's stream stops pulling)
   body.cancel().catch(() => {})
 }
-
-/**
- * A body read as JSON: `undefined` when empty, 400 `malformed_request_body` when it is not JSON.
- *
- * @internal
- */
-export const readJson = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
-  Effect.tryPromise({
-    try: () => request.text(),
-    catch: () => ApiError.malformedBody("The request body could not be read.")
-  }).pipe(
-    Effect.flatMap((text) =>
-      text.trim() === ""
-        ? Effect.succeed(undefined)
-        : Effect.try({
-            try: (): unknown => JSON.parse(text),
-            catch: () => ApiError.malformedBody("The request body is not valid JSON.")
-          })
-    )
-  )
 
 /**
  * The request with its body read and held (at most `maxBytes`), ready to be read again by the
