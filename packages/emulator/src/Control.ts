@@ -19,6 +19,7 @@ import * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.js"
 import * as Faults from "./Faults.js"
 import * as Decode from "./internal/decode.js"
+import * as Reply from "./internal/response.js"
 import * as Seed from "./Seed.js"
 import type * as SessionTokens from "./SessionTokens.js"
 import type * as Store from "./Store.js"
@@ -120,9 +121,6 @@ interface Endpoint {
     readonly body: () => Effect.Effect<unknown, ApiError.ApiError>
   }) => Answer
 }
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } })
 
 /** A body validated with `schema`; an absent body is `{}` when `orEmpty` (every key optional). */
 const bodyOf = <A>(
@@ -343,11 +341,10 @@ export const make = (
   return async (request, url) => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1]
     if (token === undefined || !options.authorize(token)) {
-      return json(
-        401,
+      return Reply.error(
         ApiError.authenticationInvalid(
           "The control API needs `Authorization: Bearer <control key>` (the secret key unless --control-key was given)."
-        ).toBody()
+        )
       )
     }
     let segments: Array<string>
@@ -358,11 +355,11 @@ export const make = (
         .filter((s) => s !== "")
         .map(decodeURIComponent)
     } catch {
-      return json(404, ApiError.notFound().toBody())
+      return Reply.error(ApiError.notFound())
     }
     const found = route(request.method.toUpperCase(), segments)
     if (found === undefined) {
-      return json(404, ApiError.notFound(`${url.pathname} is not an endpoint of the emulator's control API.`).toBody())
+      return Reply.error(ApiError.notFound(`${url.pathname} is not an endpoint of the emulator's control API.`))
     }
     if ("allowed" in found) {
       const error = ApiError.make(405, {
@@ -370,13 +367,15 @@ export const make = (
         long_message: `${request.method} is not allowed on ${url.pathname}; use ${found.allowed.join(", ")}.`,
         code: "method_not_allowed"
       })
-      return json(405, error.toBody(), { allow: found.allowed.join(", ") })
+      const response = Reply.error(error)
+      response.headers.set("allow", found.allowed.join(", "))
+      return response
     }
     const exit = await Effect.runPromiseExit(
       found.endpoint.run({ url, params: found.params, body: () => Decode.readJson(request) })
     )
-    if (exit._tag === "Success") return json(200, exit.value)
+    if (exit._tag === "Success") return Reply.json(200, exit.value)
     const error = exit.cause._tag === "Fail" ? exit.cause.error : ApiError.internal()
-    return json(error.status, error.toBody())
+    return Reply.error(error)
   }
 }
