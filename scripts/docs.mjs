@@ -1,12 +1,20 @@
 // `pnpm run docs` (a bare `pnpm docs` is a pnpm command): the API reference of every public package, with @effect/docgen (the Effect packages'
 // tool). It fails when an export has no `@since`, or when a JSDoc `@example` does not type-check, so
-// CI (.ci/run) runs it. The output is not published: packages/<name>/build/docs (gitignored).
+// CI (.ci/run) runs it. The output is not published: packages/<name>/build/docs/reference (gitignored).
 //
 // docgen reads `name` and `homepage` from the package.json of the directory it runs in; our
 // package.json files have no homepage (there is no site), so each package is documented from a
-// staging directory, packages/<name>/build/docgen, holding that package.json and the docgen.json.
+// staging directory, packages/<name>/build/docs, holding that package.json, the docgen.json and a
+// link `src` to the package's sources. The reference goes to packages/<name>/build/docs/reference.
+//
+// Why the link: docgen names each example file after its module's path and rewrites the example's
+// imports of the package to `../../src/...`, relative to <outDir>/examples. Read through `src` in
+// the staging directory, the paths do not start with `..` (a file named `..-..-src-...` is hidden,
+// and tsc's default `include` skips it: the examples were not type-checked at all), and
+// `reference/examples/../../src` is the link. The examples are type-checked with `Bundler`
+// resolution (the rewritten imports carry no extension) and then run with tsx.
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -30,24 +38,39 @@ const packages = readdirSync(join(root, "packages"))
 
 let failed = []
 for (const { dir, manifest } of packages) {
-  const stage = join(dir, "build", "docgen")
+  const stage = join(dir, "build", "docs")
+  rmSync(join(dir, "build", "docgen"), { recursive: true, force: true }) // the former staging directory
   rmSync(stage, { recursive: true, force: true })
-  rmSync(join(dir, "build", "docs"), { recursive: true, force: true })
   mkdirSync(stage, { recursive: true })
+  symlinkSync(join("..", "..", "src"), join(stage, "src"), "dir")
   writeFileSync(
     join(stage, "package.json"),
-    JSON.stringify({ name: manifest.name, homepage: `https://www.npmjs.com/package/${manifest.name}` })
+    JSON.stringify({
+      name: manifest.name,
+      homepage: `https://www.npmjs.com/package/${manifest.name}`,
+      type: "module"
+    })
   )
+  const base = JSON.parse(readFileSync(join(root, "tsconfig.base.json"), "utf8")).compilerOptions
   writeFileSync(
     join(stage, "docgen.json"),
     JSON.stringify({
-      srcDir: "../../src",
-      outDir: "../docs",
+      srcDir: "src",
+      outDir: "reference",
       // internal/ is not public (the exports map it to null); see docs/api-stability.md
-      exclude: ["../../src/internal/**/*.ts", ...(excluded.get(manifest.name) ?? [])],
+      exclude: ["src/internal/**/*.ts", ...(excluded.get(manifest.name) ?? [])],
       enforceVersion: true,
       parseCompilerOptions: "../../../../tsconfig.base.json",
-      examplesCompilerOptions: "../../../../tsconfig.base.json"
+      examplesCompilerOptions: {
+        ...base,
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        composite: false,
+        incremental: false,
+        declaration: false,
+        declarationMap: false,
+        emitDeclarationOnly: false
+      }
     })
   )
   const left = excluded.get(manifest.name) ?? []
@@ -62,7 +85,7 @@ for (const { dir, manifest } of packages) {
       stdio: ["ignore", "pipe", "inherit"],
       encoding: "utf8"
     })
-    console.log(`docs: ${manifest.name} -> ${join(dir, "build", "docs")}`)
+    console.log(`docs: ${manifest.name} -> ${join(stage, "reference")}`)
   } catch (error) {
     process.stdout.write(error.stdout ?? "")
     failed.push(manifest.name)
