@@ -3,7 +3,7 @@
  * attempt's `CurrentAttemptSignal`, aborted at its deadline) and `Effect.timeoutFail`; and the
  * live-clock check that chooses between them.
  */
-import { ClerkClient } from "@effect-clerk/backend"
+import { ClerkTransport } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -14,7 +14,7 @@ import * as TestClock from "effect/TestClock"
 import * as Deadline from "../src/internal/deadline.js"
 
 /** The attempt's signal, as a signal-aware client reads it. */
-const signal = FiberRef.get(ClerkClient.CurrentAttemptSignal)
+const signal = FiberRef.get(ClerkTransport.CurrentAttemptSignal)
 
 /** An attempt that fails only when its signal aborts (a request nobody answers). */
 const hangs = Effect.flatMap(signal, (attempt) =>

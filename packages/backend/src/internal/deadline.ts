@@ -1,5 +1,5 @@
 /**
- * The time limit of one attempt, kept in one of two ways (see `ClerkClient.signalAware`):
+ * The time limit of one attempt, kept in one of two ways (see `ClerkTransport`):
  * - `signal`: the HttpClient keeps the signal contract and the clock is the live one: the attempt
  *   runs on the caller's fiber with `CurrentAttemptSignal` set, and its deadline (timers.ts) aborts
  *   that signal, which fails the request or the body read in progress;
@@ -13,7 +13,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { CurrentAttemptSignal } from "../ClerkClient.js"
+import { CurrentAttemptSignal } from "../ClerkTransport.js"
 import * as Timers from "./timers.js"
 
 export type Limit = "signal" | "timeout"

@@ -28,6 +28,7 @@ import * as Decode from "./decode.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 import * as Retry from "./retry.js"
+import * as RuntimeFlags from "./runtimeFlags.js"
 import * as Settings from "./settings.js"
 import { transportError } from "./transportErrors.js"
 
@@ -102,7 +103,7 @@ interface Plan extends Request.RequestPlan, Response.ResponsePlan {
   /** The client's options resolved once: the settings of every call that sets none. */
   readonly clientSettings: Settings.Settings
   readonly idempotent: boolean
-  /** The client keeps the signal contract (`ClerkClient.signalAware`, no `transformClient`). */
+  /** The client keeps the signal contract (`ClerkTransport.signalAware`, no `transformClient`). */
   readonly attemptSignal: boolean
 }
 
@@ -123,7 +124,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   client: ClerkClient.Service,
   spec: Spec<A, Errors, Path, Query, Body>
 ): Run<A, ErrorOf<Errors>, Path, Query, Body> => {
-  const flags = { attemptSignal: client.attemptSignal === true, readsSpan: client.readsSpan !== false }
+  const flags = RuntimeFlags.of(client)
   const clientOptions = client.requestOptions ?? {}
   const plan: Plan = {
     ...Request.compile(spec, client.fileSystem),
