@@ -5,8 +5,10 @@
  *
  * The runtime keeps an attempt's time limit (`RequestOptions.timeout`) in one of two ways:
  * - the signal path, for a `signalAware` client without `transformClient`, under the live clock: the
- *   attempt runs with `CurrentAttemptSignal` set, and its deadline aborts that signal (one timer
- *   serves the deadlines of every attempt in flight);
+ *   attempt runs with `CurrentAttemptSignal` set, and its deadline aborts that signal. Where timers
+ *   are process-global (Node, Bun) one timer serves the deadlines of every attempt in flight;
+ *   elsewhere (Deno, browsers, Cloudflare's workerd, which scopes a timer to the request that set
+ *   it) each attempt sets its own;
  * - `Effect.timeoutFail` for every other client, and under any other clock (a `TestClock`): time
  *   is the clock's, and the attempt is interrupted when its time is up, which aborts its request.
  *

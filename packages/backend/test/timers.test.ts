@@ -1,6 +1,7 @@
 /**
- * The deadlines of the signal path (internal/timers.ts): how the shared timer is set, fired and
- * cleared. The timers are fakes (objects with ref/unref, as Node and Bun have them, or numbers),
+ * The deadlines of the signal path (internal/timers.ts): which kind a runtime gets, and how each
+ * kind sets, fires and clears its timers. The timers are fakes (numbers, as browsers, Deno and
+ * workerd without nodejs_compat have them, or objects with ref/unref, as Node and Bun have them),
  * driven by hand: nothing here waits.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -59,6 +60,74 @@ const fakeTimers = (options: { readonly objects: boolean }) => {
   const live = () => timers.filter((t) => !t.cleared)
   return { api, advance, live, timers }
 }
+
+describe("which deadlines a runtime gets", () => {
+  it("numeric timers (browsers, Deno, workerd without nodejs_compat): a timer per attempt", () => {
+    expect(Timers.choose(fakeTimers({ objects: false }).api, {}).kind).toBe("perAttempt")
+  })
+
+  it("timer objects with ref/unref (Node, Bun): one shared timer", () => {
+    expect(Timers.choose(fakeTimers({ objects: true }).api, {}).kind).toBe("shared")
+  })
+
+  it("workerd, whose timers are objects too under nodejs_compat, and edge runtimes: a timer per attempt", () => {
+    const objects = fakeTimers({ objects: true })
+    expect(Timers.choose(objects.api, { userAgent: "Cloudflare-Workers" }).kind).toBe("perAttempt")
+    expect(Timers.choose(objects.api, { edgeRuntime: "edge-runtime" }).kind).toBe("perAttempt")
+    // nothing was probed there
+    expect(objects.timers).toHaveLength(0)
+  })
+
+  it("where setting a timer throws (workerd's global scope): a timer per attempt", () => {
+    const api: Timers.TimerApi = {
+      set: () => {
+        throw new Error("Disallowed operation called within global scope")
+      },
+      clear: () => {},
+      now: () => 0
+    }
+    expect(Timers.choose(api, {}).kind).toBe("perAttempt")
+  })
+
+  it("the probe timer is cleared at once", () => {
+    const fake = fakeTimers({ objects: true })
+    Timers.choose(fake.api, {})
+    expect(fake.timers).toHaveLength(1)
+    expect(fake.live()).toHaveLength(0)
+  })
+
+  it("this process (Node) gets the shared timer", () => {
+    expect(Timers.forThisRuntime().kind).toBe("shared")
+  })
+})
+
+describe("a timer per attempt", () => {
+  it("sets one timer per deadline, fires each at its time, and clears a removed one", () => {
+    const fake = fakeTimers({ objects: false })
+    const deadlines = Timers.perAttempt(fake.api)
+    const fired: Array<string> = []
+    const a = deadlines.add(2000, () => fired.push("a"))
+    deadlines.add(5000, () => fired.push("b"))
+    const c = deadlines.add(3000, () => fired.push("c"))
+    expect(fake.live()).toHaveLength(3)
+    expect(typeof a).toBe("number")
+    deadlines.remove(c)
+    fake.advance(2000)
+    expect(fired).toEqual(["a"])
+    fake.advance(3000)
+    expect(fired).toEqual(["a", "b"])
+    deadlines.remove(a) // removing a fired deadline is harmless
+    expect(fake.live()).toHaveLength(0)
+  })
+
+  it("a throwing fire does not escape the timer", () => {
+    const fake = fakeTimers({ objects: false })
+    Timers.perAttempt(fake.api).add(10, () => {
+      throw new Error("a listener failed")
+    })
+    expect(() => fake.advance(10)).not.toThrow()
+  })
+})
 
 describe("one shared timer", () => {
   it("serves many deadlines with one timer, set for the earliest", () => {

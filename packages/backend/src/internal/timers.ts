@@ -1,7 +1,13 @@
 /**
- * The timer behind the deadlines of attempts on the signal path (deadline.ts): one timer, set for
- * the earliest deadline of every attempt in flight. A timer per attempt costs more than the
- * attempt's own bookkeeping (undici's `lib/util/timers.js` does the same).
+ * The timers behind the deadlines of attempts on the signal path (deadline.ts), in two kinds:
+ * - `shared`: one timer, set for the earliest deadline of every attempt in flight, where timers are
+ *   process-global (Node, Bun: timer objects with `ref`/`unref`). A timer per attempt costs more
+ *   than the attempt's own bookkeeping (undici's `lib/util/timers.js` does the same);
+ * - `perAttempt`: a timer per attempt everywhere else. Cloudflare's workerd scopes a timer to the
+ *   request that set it (one set during a request that has answered never fires), so a timer shared
+ *   across requests would stop keeping time limits; in browsers and Deno a timer per attempt costs
+ *   little. (Bun's and Node's timers are objects; workerd's are objects too under `nodejs_compat`
+ *   since 2026-02-10, so it is recognised by its `navigator.userAgent`.)
  *
  * @internal
  */
@@ -22,7 +28,7 @@ export const globalTimers: TimerApi = {
 
 /** The deadlines of the attempts in flight. */
 export interface Deadlines {
-  readonly kind: "shared"
+  readonly kind: "shared" | "perAttempt"
   /** Calls `fire` after `millis` unless `remove`d first; returns what `remove` takes. */
   readonly add: (millis: number, fire: () => void) => unknown
   readonly remove: (deadline: unknown) => void
@@ -36,6 +42,13 @@ const fireSafely = (fire: () => void): void => {
     // the attempt's signal is aborted all the same
   }
 }
+
+/** A timer per deadline. */
+export const perAttempt = (timers: TimerApi = globalTimers): Deadlines => ({
+  kind: "perAttempt",
+  add: (millis, fire) => timers.set(() => fireSafely(fire), millis),
+  remove: (handle) => timers.clear(handle)
+})
 
 interface Deadline {
   readonly at: number
@@ -107,7 +120,45 @@ export const shared = (timers: TimerApi = globalTimers): Deadlines => {
   }
 }
 
+/** What tells a runtime whose timers are scoped to a request. */
+export interface Environment {
+  /** `navigator.userAgent`: `"Cloudflare-Workers"` on workerd. */
+  readonly userAgent?: unknown
+  /** The `EdgeRuntime` global of Vercel's edge runtime (workerd-like isolates). */
+  readonly edgeRuntime?: unknown
+}
+
+const environment = (): Environment => ({
+  userAgent: (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent,
+  edgeRuntime: (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime
+})
+
+const noop = () => {}
+
+/**
+ * The kind of deadlines for a runtime: `shared` only where timers are process-global, known by a
+ * timer object with `ref` and `unref` outside workerd and edge runtimes; `perAttempt` otherwise,
+ * including where setting a timer throws (workerd's global scope).
+ */
+export const choose = (timers: TimerApi, env: Environment): Deadlines => {
+  if (env.userAgent === "Cloudflare-Workers" || env.edgeRuntime !== undefined) return perAttempt(timers)
+  let handle: unknown
+  try {
+    handle = timers.set(noop, 0)
+    timers.clear(handle)
+  } catch {
+    return perAttempt(timers)
+  }
+  const probe = handle as { ref?: unknown; unref?: unknown } | null
+  return typeof probe === "object" &&
+    probe !== null &&
+    typeof probe.ref === "function" &&
+    typeof probe.unref === "function"
+    ? shared(timers)
+    : perAttempt(timers)
+}
+
 let chosen: Deadlines | undefined
 
-/** This runtime's deadlines, made on first use. */
-export const forThisRuntime = (): Deadlines => (chosen ??= shared(globalTimers))
+/** This runtime's deadlines, chosen on first use (inside a call, where a timer may be set). */
+export const forThisRuntime = (): Deadlines => (chosen ??= choose(globalTimers, environment()))
