@@ -71,6 +71,21 @@ const REASONS: ReadonlyArray<Reason> = [
 ]
 
 /**
+ * Deno's fetch gives a refused connection no code, only words: `TypeError: fetch failed` caused by
+ * `client error (Connect): tcp connect error: Connection refused (os error 111)` (older versions put
+ * the same words in the TypeError's message; the OS error is 61 on macOS; Windows words it its own
+ * way, os error 10061). "client error (Connect)" is the connect phase of its HTTP client: nothing was
+ * sent.
+ *
+ * Not recognised, on purpose: workerd's `Error: Network connection lost.` (no code, no cause). It
+ * says the same of a refused connection and of one lost after the request went out (a reset before
+ * or during the response), so it stays `Other`: retried for idempotent methods only, never for a
+ * POST that may have arrived.
+ */
+const REFUSED_IN_WORDS =
+  /client error \(Connect\): tcp connect error: (?:Connection refused|No connection could be made because the target machine actively refused it)/
+
+/**
  * The `TransportError` of a failed exchange. A request the stack refused keeps no `cause`: Node's
  * message quotes the offending header value.
  */
@@ -87,8 +102,10 @@ export const transportError = (
       description: `the request could not be built (${error.reason}); nothing was sent`
     })
   }
-  const { codes } = inspect(error.cause)
-  const found = REASONS.find(([, set]) => codes.some((code) => set.has(code)))
+  const { codes, messages } = inspect(error.cause)
+  const found =
+    REASONS.find(([, set]) => codes.some((code) => set.has(code))) ??
+    (messages.some((message) => REFUSED_IN_WORDS.test(message)) ? REFUSED : undefined)
   const headerValue = codes.includes("TypeError") && /header/i.test(String((error.cause as Error)?.message))
   if (found?.[0] === "InvalidRequest" || headerValue) {
     return new ClerkError.TransportError({
