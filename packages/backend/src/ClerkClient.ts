@@ -50,8 +50,9 @@ export const USER_AGENT = `@effect-clerk/backend/${VERSION}`
  *   `TooManyRequests` carrying `retryAfter`. Without `Retry-After`, after the backoff delay.
  * - A 5xx, a reset connection or a timeout is retried only for idempotent methods (GET, HEAD, PUT,
  *   DELETE), with exponential backoff and jitter: a POST or PATCH that may have reached the server is
- *   never sent twice. A refused connection or a failed DNS lookup (nothing was sent) is retried for
- *   every method.
+ *   never sent twice. A 501 or 505 is never retried (the server does not implement the method or
+ *   the HTTP version: it answers the same every time). A refused connection or a failed DNS lookup
+ *   (nothing was sent) is retried for every method.
  * - At most `maxAttempts` attempts, and no new attempt after `budget` since the call started.
  *
  * @since 0.1.0

@@ -1,7 +1,8 @@
 /**
  * The retry policy: whether a failed attempt is tried again, and after how long. Decided by the
  * typed error: a 429 for any method (Clerk refused it before running it), a 5xx or a broken
- * connection only for idempotent methods, unless nothing was sent (refused, DNS).
+ * connection only for idempotent methods, unless nothing was sent (refused, DNS). A 501 or a 505
+ * never.
  *
  * @internal
  */
@@ -16,6 +17,12 @@ import type { RetrySettings } from "./settings.js"
 const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
 export const isIdempotent = (method: string): boolean => IDEMPOTENT.has(method)
+
+/**
+ * Statuses that answer the same however often they are asked: 501 (the server does not implement
+ * the method) and 505 (nor the HTTP version).
+ */
+const NEVER_RETRIED: ReadonlySet<number> = new Set([501, 505])
 
 const STOP: Effect.Effect<number | undefined> = Effect.succeed(undefined)
 
@@ -47,7 +54,7 @@ export const nextDelay = (
       return Effect.map(Random.next, (r) => wait + Math.min(1000, wait * 0.1) * r)
     }
     case "ServerError":
-      return idempotent ? backoff() : STOP
+      return idempotent && !NEVER_RETRIED.has(failure.status) ? backoff() : STOP
     case "TransportError": {
       const reason = failure.reason
       if (reason === "ConnectionRefused" || reason === "DnsFailure") return backoff()
