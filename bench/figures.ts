@@ -34,6 +34,7 @@ const NON_GROUPS: ReadonlySet<string> = new Set([
   "ClerkFile",
   "ClerkClient",
   "ClerkError",
+  "ClerkOperation",
   "ClerkTest",
   "ClerkTransport",
   "Clerk"

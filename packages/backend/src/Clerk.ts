@@ -14,24 +14,27 @@ import * as ClerkClient from "./ClerkClient.js"
 import * as Generated from "./generated/services.js"
 
 /**
- * @deprecated Use `ClerkClient.withRequestOptions` (this module loads every API group); this alias
- * goes in the next minor release.
+ * An alias of `ClerkClient.withRequestOptions`, kept for one release: this module loads every API group.
+ *
+ * @deprecated Use `ClerkClient.withRequestOptions`.
  * @since 0.1.0
  * @category combinators
  */
 export const withRequestOptions: typeof ClerkClient.withRequestOptions = ClerkClient.withRequestOptions
 
 /**
- * @deprecated Use `ClerkClient.withTimeout` (this module loads every API group); this alias goes in
- * the next minor release.
+ * An alias of `ClerkClient.withTimeout`, kept for one release: this module loads every API group.
+ *
+ * @deprecated Use `ClerkClient.withTimeout`.
  * @since 0.1.0
  * @category combinators
  */
 export const withTimeout: typeof ClerkClient.withTimeout = ClerkClient.withTimeout
 
 /**
- * @deprecated Use `ClerkClient.withRetry` (this module loads every API group); this alias goes in
- * the next minor release.
+ * An alias of `ClerkClient.withRetry`, kept for one release: this module loads every API group.
+ *
+ * @deprecated Use `ClerkClient.withRetry`.
  * @since 0.1.0
  * @category combinators
  */

@@ -143,15 +143,18 @@ export declare namespace ClerkClient {
 }
 
 /**
- * @deprecated Moved to `ClerkTransport.CurrentAttemptSignal`; this alias goes in the next minor
- * release.
+ * An alias of `ClerkTransport.CurrentAttemptSignal`, kept for one release.
+ *
+ * @deprecated Use `ClerkTransport.CurrentAttemptSignal`.
  * @since 0.2.0
  * @category transport
  */
 export const CurrentAttemptSignal: FiberRef.FiberRef<AbortSignal | undefined> = ClerkTransport.CurrentAttemptSignal
 
 /**
- * @deprecated Moved to `ClerkTransport.signalAware`; this alias goes in the next minor release.
+ * An alias of `ClerkTransport.signalAware`, kept for one release.
+ *
+ * @deprecated Use `ClerkTransport.signalAware`.
  * @since 0.2.0
  * @category transport
  */

@@ -1,7 +1,7 @@
 /**
  * The runtime every generated operation calls: the types of an operation, `make` (which compiles an
  * operation once into a record, its plan), and the loop of one call. Generated modules hold only
- * data (path, schemas, documented statuses); the behaviour lives here and in the stages, each in a
+ * data (the `operations` table, see `ClerkOperation`); the behaviour lives here and in the stages, each in a
  * module of its own, in the order a call meets them:
  *
  * - request.ts (and multipart.ts): the input checked and encoded into the request;
@@ -15,14 +15,13 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpMethod from "@effect/platform/HttpMethod"
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Schema from "effect/Schema"
 import type * as Tracer from "effect/Tracer"
 import { type ClerkClient, CurrentRequestOptions, type RequestOptions } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
+import type { ClerkOperation } from "../ClerkOperation.js"
 import * as Deadline from "./deadline.js"
 import * as Decode from "./decode.js"
 import * as Request from "./request.js"
@@ -32,53 +31,18 @@ import * as RuntimeFlags from "./runtimeFlags.js"
 import * as Settings from "./settings.js"
 import { transportError } from "./transportErrors.js"
 
-/** The classes an operation documents besides the ones every call can meet (401, 429, 5xx). */
-export type DocumentedError =
-  | ClerkError.BadRequest
-  | ClerkError.PaymentRequired
-  | ClerkError.Forbidden
-  | ClerkError.NotFound
-  | ClerkError.Conflict
-  | ClerkError.Gone
-  | ClerkError.PayloadTooLarge
-  | ClerkError.UnprocessableEntity
-  | ClerkError.Locked
+/** The classes of the documented statuses, as a union of instances. */
+export type ErrorOf<Status extends number> = ClerkError.ForStatus<Status>
 
-type StatusErrorClass<E> = Response.StatusErrorClass<E>
-
-export type ErrorTable = { readonly [status: number]: StatusErrorClass<DocumentedError> }
-
-/** The documented error classes of a table, as a union of instances. */
-export type ErrorOf<Errors extends ErrorTable> = {
-  [K in keyof Errors]: Errors[K] extends StatusErrorClass<infer E> ? E : never
-}[keyof Errors]
-
-export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, Body> {
-  /** `Service.method`: the span name and the `operation` of errors. */
-  readonly name: string
-  readonly operationId: string
-  readonly method: HttpMethod.HttpMethod
-  /** The spec's path template, e.g. `/actor_tokens/{actor_token_id}/revoke`. */
-  readonly path: string
-  readonly pathParams?: ReadonlyArray<Path>
-  /** Checks of path parameters beyond "a non-empty string" (enums, patterns). */
-  readonly pathSchema?: Schema.Schema<any, any>
-  /** Encodes to an object of `QueryValue`s. */
-  readonly query?: Schema.Schema<Query, any>
-  /** Array query parameters sent comma-separated (`style: form`, `explode: false`). */
-  readonly queryCsv?: ReadonlyArray<string>
-  readonly body?: Schema.Schema<Body, any>
-  /** Send the body as `multipart/form-data` instead of JSON. */
-  readonly multipart?: boolean
-  /** The body may be left out (then nothing is sent); otherwise a missing body is `InvalidInput`. */
-  readonly optionalBody?: boolean
-  /** The 2xx body's schema; `undefined` for operations that answer with no content. */
-  readonly success: Schema.Schema<A, any> | undefined
-  /** The 2xx body's schema when the query has `paginated: true` (the envelope `{ data, total_count }`). */
-  readonly paginated?: Schema.Schema<any, any>
-  /** The documented statuses other than 401, 429 and 5xx, each with its class. */
-  readonly errors: Errors
-}
+/** An operation as the runtime runs it: an entry of a generated group's `operations` table. */
+export type Spec<A, Status extends number, Path extends string, Query, Body> = ClerkOperation<
+  A,
+  Status,
+  Path,
+  Query,
+  Body,
+  any
+>
 
 export interface Input<Path extends string, Query, Body> {
   readonly path?: { readonly [K in Path]: string }
@@ -120,10 +84,10 @@ interface Call extends Response.Reading {
 /**
  * Prepares one operation for a client: compiles its schemas once, splits its path template once.
  */
-export const make = <A, const Errors extends ErrorTable, Path extends string = never, Query = never, Body = never>(
+export const make = <A, Status extends number = never, Path extends string = never, Query = never, Body = never>(
   client: ClerkClient.Service,
-  spec: Spec<A, Errors, Path, Query, Body>
-): Run<A, ErrorOf<Errors>, Path, Query, Body> => {
+  spec: Spec<A, Status, Path, Query, Body>
+): Run<A, ErrorOf<Status>, Path, Query, Body> => {
   const flags = RuntimeFlags.of(client)
   const clientOptions = client.requestOptions ?? {}
   const plan: Plan = {
@@ -154,7 +118,7 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
   const run: (input: Input<Path, Query, Body>) => Effect.Effect<unknown, ClerkError.ClerkError> = flags.readsSpan
     ? (input) => Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
     : (input) => Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
-  return run as Run<A, ErrorOf<Errors>, Path, Query, Body>
+  return run as Run<A, ErrorOf<Status>, Path, Query, Body>
 }
 
 /** One call: its request, its settings, then its attempts. */

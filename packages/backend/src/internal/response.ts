@@ -1,8 +1,8 @@
 /**
  * A response as the call's outcome: a 2xx body read within `maxResponseBytes` and decoded by the
  * operation's schema (decode.ts), any other status read within 64 KiB and turned into its typed
- * error: the operation's documented class, else `Unauthorized`, `TooManyRequests`, `ServerError`
- * or `UnexpectedResponse`.
+ * error: the class of a status the operation documents (`ClerkError.statusClasses`), else
+ * `Unauthorized`, `TooManyRequests`, `ServerError` or `UnexpectedResponse`.
  *
  * @internal
  */
@@ -19,24 +19,13 @@ const BODY_SNIPPET = 4096
 /** Error bodies, and the bodies of operations without content, are read up to this, then dropped. */
 const ERROR_BODY_CAP = 64 * 1024
 
-/** A documented status's error class, as the generated code gives it. */
-export type StatusErrorClass<E = ClerkError.ClerkError> = new (
-  props: {
-    readonly status: any
-    readonly errors: ReadonlyArray<ClerkError.ClerkErrorItem>
-    readonly clerk_trace_id?: string | undefined
-    readonly body?: string | undefined
-  },
-  disableValidation?: boolean
-) => E
-
 export type Decoder = (input: unknown) => Either.Either<any, ParseResult.ParseIssue>
 
 /** What reading the responses of an operation needs, compiled once per operation. */
 export interface ResponsePlan {
   readonly name: string
-  /** The statuses the operation documents besides 401, 429 and 5xx, each with its class. */
-  readonly errors: { readonly [status: number]: StatusErrorClass }
+  /** The error statuses the operation documents besides 401, 429 and 5xx (`ClerkError.statusClasses`). */
+  readonly errors: ReadonlyArray<number>
   /** The 2xx body's decoder; none for an operation without content. */
   readonly decodeSuccess: Decoder | undefined
   /** The 2xx body's decoder under `paginated: true` (the envelope `{ data, total_count }`). */
@@ -146,8 +135,11 @@ const statusError = (
       : { errors: [], body: text.slice(0, BODY_SNIPPET) })
   }
   // the one place a status meets the operation's documented errors
-  const Documented = plan.errors[status]
-  if (Documented) return new Documented({ status, ...details }, true)
+  if (plan.errors.includes(status)) {
+    const Documented = ClerkError.statusClasses[status as keyof typeof ClerkError.statusClasses]
+    // (`as never`: the class is the one of this very status, whose `status` field is its literal)
+    return new Documented({ status, ...details } as never, true)
+  }
   if (status === 401) return new ClerkError.Unauthorized({ status, ...details }, true)
   if (status === 429) {
     return new ClerkError.TooManyRequests(
