@@ -44,10 +44,13 @@ beforeAll(() => {
     )
     return id
   }) as unknown as typeof setTimeout
-  globalThis.clearTimeout = ((id: number) => {
-    const entry = recorded.get(id)
-    if (entry && entry.state === "pending") entry.state = "cleared"
-    realClear(handles.get(id))
+  globalThis.clearTimeout = ((id: unknown) => {
+    const handle = typeof id === "number" ? handles.get(id) : undefined
+    // a timer set before the patch (vitest's own) is cleared as it was set
+    if (handle === undefined) return realClear(id as Parameters<typeof realClear>[0])
+    const entry = recorded.get(id as number)!
+    if (entry.state === "pending") entry.state = "cleared"
+    realClear(handle)
   }) as unknown as typeof clearTimeout
 })
 
