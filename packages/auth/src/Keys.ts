@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { JWKS } from "@effect-clerk/backend"
+import type * as JWKS from "@effect-clerk/backend/JWKS"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -15,6 +15,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Jose from "jose"
+import { JWKSService } from "./internal/jwks.js"
 import { TokenVerificationError } from "./TokenError.js"
 
 /**
@@ -130,7 +131,7 @@ interface CacheState {
  */
 export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service, never, JWKS.JWKS> =>
   Effect.gen(function* () {
-    const jwks = yield* JWKS.JWKS
+    const jwks = yield* JWKSService
     const ttl = Duration.toMillis(options.ttl ?? Duration.hours(1))
     const minInterval = Duration.toMillis(options.minRefetchInterval ?? Duration.seconds(5))
     const state = yield* Ref.make<CacheState>({ keys: new Map(), fetchedAt: undefined, attemptedAt: undefined })
