@@ -18,9 +18,33 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import * as esbuild from "esbuild"
+import { nodeImports, workerBundleOptions } from "../scripts/lib/worker-bundle.mjs"
 
 /** Under bench/, so that the programs resolve bench/node_modules. */
 const BENCH = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * The actor token and the body of its create, as a hand-written program declares them (the floors
+ * of the bundle figures here and in figures.ts).
+ */
+export const actorTokenSchemas = `const ActorToken = Schema.Struct({
+  object: Schema.String,
+  id: Schema.String,
+  status: Schema.String,
+  user_id: Schema.String,
+  actor: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  token: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String),
+  created_at: Schema.Number,
+  updated_at: Schema.Number
+})
+
+const CreateBody = Schema.Struct({
+  user_id: Schema.String,
+  actor: Schema.Struct({ sub: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  expires_in_seconds: Schema.optional(Schema.Int),
+  session_max_duration_in_seconds: Schema.optional(Schema.Int)
+})`
 
 /** The Worker's request: a session token in, an actor token for its user out. */
 const workerSdk = `import { Keys, SessionToken } from "@effect-clerk/auth"
@@ -66,23 +90,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Jose from "jose"
 
-const ActorToken = Schema.Struct({
-  object: Schema.String,
-  id: Schema.String,
-  status: Schema.String,
-  user_id: Schema.String,
-  actor: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  token: Schema.optional(Schema.String),
-  url: Schema.optional(Schema.String),
-  created_at: Schema.Number,
-  updated_at: Schema.Number
-})
-
-const CreateBody = Schema.Struct({
-  user_id: Schema.String,
-  actor: Schema.Struct({ sub: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  expires_in_seconds: Schema.optional(Schema.Int)
-})
+${actorTokenSchemas}
 
 const verify = (token: string, pem: string) =>
   Effect.tryPromise(async () => {
@@ -178,29 +186,18 @@ export interface EdgeBundle {
 /** Bundles one entry as a Worker is bundled. */
 export const bundleForWorker = async (entry: string): Promise<EdgeBundle> => {
   const result = await esbuild.build({
+    ...workerBundleOptions,
     entryPoints: [entry],
-    bundle: true,
     minify: true,
     treeShaking: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["node:*"],
-    metafile: true,
-    write: false,
-    logLevel: "silent"
+    write: false
   })
   const output = result.outputFiles[0]
   if (output === undefined) throw new Error(`esbuild wrote nothing for ${entry}`)
-  const nodeImports = Object.values(result.metafile.inputs)
-    .flatMap((input) => input.imports)
-    .filter((imported) => imported.path.startsWith("node:"))
-    .map((imported) => imported.path)
   return {
     minified: output.contents.byteLength,
     gzip: gzipSync(output.contents, { level: 9 }).byteLength,
-    nodeImports: [...new Set(nodeImports)].sort()
+    nodeImports: nodeImports(result.metafile)
   }
 }
 

@@ -21,7 +21,7 @@ import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import * as esbuild from "esbuild"
-import { BARREL_RATIO_LIMIT, edgeFigures, WORKER_RATIO_LIMIT } from "./edge.js"
+import { actorTokenSchemas, BARREL_RATIO_LIMIT, edgeFigures, WORKER_RATIO_LIMIT } from "./edge.js"
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -326,24 +326,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
-const ActorToken = Schema.Struct({
-  object: Schema.String,
-  id: Schema.String,
-  status: Schema.String,
-  user_id: Schema.String,
-  actor: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  token: Schema.optional(Schema.String),
-  url: Schema.optional(Schema.String),
-  created_at: Schema.Number,
-  updated_at: Schema.Number
-})
-
-const CreateBody = Schema.Struct({
-  user_id: Schema.String,
-  actor: Schema.Struct({ sub: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  expires_in_seconds: Schema.optional(Schema.Int),
-  session_max_duration_in_seconds: Schema.optional(Schema.Int)
-})
+${actorTokenSchemas}
 
 const create = (body: typeof CreateBody.Type) =>
   Effect.gen(function* () {

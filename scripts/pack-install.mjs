@@ -19,7 +19,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
-import { externalPeers, packPublicPackages } from "./lib/pack.mjs"
+import { externalPeers, packPublicPackages, runCommand } from "./lib/pack.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(join(root, "package.json"))
@@ -37,15 +37,9 @@ const fail = (message) => {
 /** Runs a command and returns its stdout; on failure, stops with the command's output. */
 const run = (file, args, options = {}) => {
   try {
-    return execFileSync(file, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 5 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      ...options
-    })
+    return runCommand(file, args, options)
   } catch (error) {
-    fail(`${[basename(file), ...args].join(" ")}\n${error.stdout ?? ""}${error.stderr ?? ""}${error.message}`)
+    fail(error.message)
   }
 }
 
@@ -60,7 +54,7 @@ if (relative(root, app).split(/[\\/]/)[0] !== "..") fail(`the temp app ${app} is
 
 let packed
 try {
-  packed = packPublicPackages({ root, destination: tarballs, run, log: step })
+  packed = packPublicPackages({ root, destination: tarballs, log: step })
 } catch (error) {
   fail(error.message)
 }

@@ -20,15 +20,15 @@
 // 127.0.0.1 and is stopped at the end. Env: TEST_RUNTIMES_KEEP=1 keeps the temp app;
 // TEST_RUNTIMES_APP=<that app> reuses its installed packages (to work on the checks; the programs
 // are built again from runtimes/src).
-import { execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as esbuild from "esbuild"
-import { externalPeers, packPublicPackages } from "./lib/pack.mjs"
+import { externalPeers, packPublicPackages, runCommand } from "./lib/pack.mjs"
 import { installRuntime, runtimeSpecs, startServer, stop, stopAll } from "./lib/runtimes.mjs"
+import { nodeImports, workerBundleOptions } from "./lib/worker-bundle.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const started = performance.now()
@@ -42,21 +42,7 @@ const fail = async (message) => {
 }
 const watchdog = setTimeout(() => void fail(`the run took longer than ${WATCHDOG_MS / 60_000} minutes`), WATCHDOG_MS)
 
-const run = (file, args, options = {}) => {
-  try {
-    return execFileSync(file, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 10 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      ...options
-    })
-  } catch (error) {
-    throw new Error(
-      `${[basename(file), ...args].join(" ")}\n${error.stdout ?? ""}${error.stderr ?? ""}${error.message}`
-    )
-  }
-}
+const run = (file, args, options = {}) => runCommand(file, args, { timeout: 10 * 60_000, ...options })
 
 const only = (() => {
   const index = process.argv.indexOf("--only")
@@ -91,7 +77,7 @@ async function main() {
   if (reused === undefined) {
     const tarballs = join(app, "tarballs")
     mkdirSync(tarballs)
-    const packed = packPublicPackages({ root, destination: tarballs, run, log: step })
+    const packed = packPublicPackages({ root, destination: tarballs, log: step })
     writeFileSync(
       join(app, "package.json"),
       JSON.stringify({ name: "effect-clerk-runtimes-app", private: true, type: "module" }, null, 2) + "\n"
@@ -125,24 +111,9 @@ async function main() {
   }
   const workerd = join(app, "workerd")
   const bundleWorker = async (entry, name) => {
-    const result = await esbuild.build({
-      entryPoints: [entry],
-      outfile: join(workerd, name),
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      mainFields: ["module", "main"],
-      conditions: ["workerd", "worker", "browser"],
-      external: ["node:*"],
-      metafile: true,
-      logLevel: "error"
-    })
-    const nodeImports = Object.values(result.metafile.inputs)
-      .flatMap((input) => input.imports)
-      .filter((imported) => imported.path.startsWith("node:"))
-    if (nodeImports.length > 0) {
-      throw new Error(`the Worker ${name} imports ${nodeImports.map((i) => i.path).join(", ")}`)
-    }
+    const result = await esbuild.build({ ...workerBundleOptions, entryPoints: [entry], outfile: join(workerd, name) })
+    const imported = nodeImports(result.metafile)
+    if (imported.length > 0) throw new Error(`the Worker ${name} imports ${imported.join(", ")}`)
   }
   // The example is built from the app's directory, so that it resolves the installed tarballs.
   const example = join(programs, "cloudflare-worker.ts")
@@ -161,16 +132,22 @@ async function main() {
   const closedPort = await freePort()
   const results = new Map() // check -> Map(column id -> { ok, text })
   const details = []
-  const record = (check, column, ok, text, detail) => {
+  /**
+   * A check's outcome on a runtime: its cell (`text`, default pass / FAIL), and below the table
+   * `detail` when it failed, `note` always.
+   */
+  const record = (check, column, ok, { text, detail, note } = {}) => {
     if (!results.has(check)) results.set(check, new Map())
-    results.get(check).set(column.id, { ok, text })
-    if (!ok || detail !== undefined) details.push(`${column.label}, ${check}: ${detail ?? ""}`)
+    results.get(check).set(column.id, { ok, text: text ?? (ok ? "pass" : "FAIL") })
+    for (const line of [ok ? undefined : detail, note]) {
+      if (line !== undefined) details.push(`${column.label}, ${check}: ${line}`)
+    }
   }
 
   try {
     for (const column of columns) {
       step(`${column.label}: starting`)
-      const emulator = await host.start()
+      const emulator = await within(30_000, "the emulator's start", host.start())
       const env = {
         CLERK_SECRET_KEY: host.SECRET_KEY,
         CLERK_API_URL: emulator.url,
@@ -186,10 +163,10 @@ async function main() {
         await checkRuntime({ column, port: server.ports.http, emulator, record })
         if (column.id === "workerd") await checkWorkerdExtras({ column, ports: server.ports, emulator, record })
       } catch (error) {
-        record("runtime started", column, false, "FAIL", error.message)
+        record("ran every check (no harness error)", column, false, { detail: error.message })
       } finally {
         if (server !== undefined) await stop(server.child)
-        await emulator.close()
+        await within(10_000, "the emulator's close", emulator.close())
       }
     }
   } finally {
@@ -351,6 +328,15 @@ function freePort() {
 // the checks
 // ---------------------------------------------------------------------------------------------
 
+/** `promise`, or a failure naming `what` after `ms`. */
+function within(ms, what, promise) {
+  let timer
+  const cutOff = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, cutOff]).finally(() => clearTimeout(timer))
+}
+
 /** One request to the runtime's server, cut off after `cutoffMs`; the answer's JSON and time taken. */
 async function call(port, path, { method = "GET", headers, body, cutoffMs = 30_000 } = {}) {
   const start = performance.now()
@@ -413,13 +399,12 @@ async function checkRuntime({ column, port, emulator, record }) {
     "smoke over fetch: 3 users created, listed after a 429 (retried), streamed 2 per page, NotFound, actor token created + revoked",
     column,
     smokeOk,
-    smokeOk ? "pass" : "FAIL",
-    smokeOk ? undefined : `${smoke.status} ${show(report)}; 429s injected: ${retried}`
+    { detail: `${smoke.status} ${show(report)}; 429s injected: ${retried}` }
   )
 
   // session tokens, inside the runtime's handler
-  const userId = await emulator.createUser(`session-${column.id}@example.com`)
-  const token = await emulator.mint(userId)
+  const userId = await within(10_000, "a user", emulator.createUser(`session-${column.id}@example.com`))
+  const token = await within(10_000, "a session token", emulator.mint(userId))
   const tampered = `${token.slice(0, -4)}${token.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`
   const good = await call(port, "/session", { headers: { authorization: `Bearer ${token}` } })
   const bad = await call(port, "/session", { headers: { authorization: `Bearer ${tampered}` } })
@@ -429,11 +414,11 @@ async function checkRuntime({ column, port, emulator, record }) {
   ]) {
     const ok =
       good.json[key]?.ok === true && good.json[key]?.sub === userId && bad.json[key]?.error === "invalid-signature"
-    record(label, column, ok, ok ? "pass" : "FAIL", ok ? undefined : `${show(good.json)} / tampered: ${show(bad.json)}`)
+    record(label, column, ok, { detail: `${show(good.json)} / tampered: ${show(bad.json)}` })
   }
 
   // a webhook delivery, signed by the emulator, verified in the handler; the same body tampered
-  const delivery = await emulator.userCreated(userId)
+  const delivery = await within(10_000, "a webhook delivery", emulator.userCreated(userId))
   const hook = await call(port, "/webhook", { method: "POST", headers: delivery.headers, body: delivery.payload })
   const forged = await call(port, "/webhook", {
     method: "POST",
@@ -446,13 +431,9 @@ async function checkRuntime({ column, port, emulator, record }) {
     hook.json.dataId === userId &&
     forged.status === 400 &&
     forged.json.reason === "invalid-signature"
-  record(
-    "auth: webhook delivery verified (raw body, svix headers), a tampered body refused",
-    column,
-    hookOk,
-    hookOk ? "pass" : "FAIL",
-    hookOk ? undefined : `${hook.status} ${show(hook.json)} / tampered: ${forged.status} ${show(forged.json)}`
-  )
+  record("auth: webhook delivery verified (raw body, svix headers), a tampered body refused", column, hookOk, {
+    detail: `${hook.status} ${show(hook.json)} / tampered: ${forged.status} ${show(forged.json)}`
+  })
 
   // Clerk.layerFetchConfig() with the runtime's default config provider
   const config = await call(port, "/config-default")
@@ -460,15 +441,12 @@ async function checkRuntime({ column, port, emulator, record }) {
   const configOk = noEnv
     ? config.json.ok === false && /CLERK_SECRET_KEY/.test(String(config.json.causes))
     : config.json.ok === true
-  record(
-    "config: Clerk.layerFetchConfig() with the default provider",
-    column,
-    configOk,
-    noEnv
+  record("config: Clerk.layerFetchConfig() with the default provider", column, configOk, {
+    text: noEnv
       ? "no process.env: CLERK_SECRET_KEY is not set (the Worker uses ConfigProvider.fromJson(env))"
       : "reads the process environment",
-    configOk ? undefined : show(config.json)
-  )
+    detail: show(config.json)
+  })
 
   // Q1: time limits. A call that answers in time, then one with a 2 s limit against a server that
   // never answers; then two at once, with 2 s and 5 s limits.
@@ -480,27 +458,19 @@ async function checkRuntime({ column, port, emulator, record }) {
   const inTime = await call(port, "/call?target=CLERK_API_URL&timeout=5000", { cutoffMs: 10_000 })
   const after = await call(port, "/call?target=STALL_URL&timeout=2000", { cutoffMs: 6_000 })
   const sequentialOk = inTime.json.outcome === "ok" && limitHeld(after, 2_000)
-  record(
-    "time limit (2 s) in a request after one whose call answered in time",
-    column,
-    sequentialOk,
-    sequentialOk ? `fired at ${seconds(after.ms)}` : "FAIL",
-    sequentialOk ? undefined : `in time: ${show(inTime.json)}; then: ${show(after.json)} after ${seconds(after.ms)}`
-  )
+  record("time limit (2 s) in a request after one whose call answered in time", column, sequentialOk, {
+    text: sequentialOk ? `fired at ${seconds(after.ms)}` : undefined,
+    detail: `in time: ${show(inTime.json)}; then: ${show(after.json)} after ${seconds(after.ms)}`
+  })
   const [two, five] = await Promise.all([
     call(port, "/call?target=STALL_URL&timeout=2000", { cutoffMs: 6_000 }),
     call(port, "/call?target=STALL_URL&timeout=5000", { cutoffMs: 9_000 })
   ])
   const concurrentOk = limitHeld(two, 2_000) && limitHeld(five, 5_000)
-  record(
-    "time limits (2 s and 5 s) in two concurrent requests",
-    column,
-    concurrentOk,
-    concurrentOk ? `fired at ${seconds(two.ms)}, ${seconds(five.ms)}` : "FAIL",
-    concurrentOk
-      ? undefined
-      : `2 s: ${show(two.json)} after ${seconds(two.ms)}; 5 s: ${show(five.json)} after ${seconds(five.ms)}`
-  )
+  record("time limits (2 s and 5 s) in two concurrent requests", column, concurrentOk, {
+    text: concurrentOk ? `fired at ${seconds(two.ms)}, ${seconds(five.ms)}` : undefined,
+    detail: `2 s: ${show(two.json)} after ${seconds(two.ms)}; 5 s: ${show(five.json)} after ${seconds(five.ms)}`
+  })
 
   // Q2: a POST to a closed port on 127.0.0.1, with short retries
   const refused = await call(port, "/call?target=CLOSED_URL&method=post&retry=fast", { cutoffMs: 15_000 })
@@ -509,13 +479,10 @@ async function checkRuntime({ column, port, emulator, record }) {
     refused.json.tag === "TransportError" &&
     refused.json.reason === expected.reason &&
     refused.json.attempts === expected.attempts
-  record(
-    "refused connection (POST): TransportError reason, attempts",
-    column,
-    refusedOk,
-    `${refused.json.reason}, ${refused.json.attempts}${refusedOk ? "" : ` (expected ${expected.reason}, ${expected.attempts})`}`,
-    `the runtime reports: ${(refused.json.causes ?? []).join(" ← ") || show(refused.json)}`
-  )
+  record("refused connection (POST): TransportError reason, attempts", column, refusedOk, {
+    text: `${refused.json.reason}, ${refused.json.attempts}${refusedOk ? "" : ` (expected ${expected.reason}, ${expected.attempts})`}`,
+    note: `the runtime reports: ${(refused.json.causes ?? []).join(" ← ") || show(refused.json)}`
+  })
 
   // A POST whose connection is reset once the request has arrived: it may have been acted on, so
   // it is never retried, whatever the runtime calls it.
@@ -524,28 +491,21 @@ async function checkRuntime({ column, port, emulator, record }) {
     resetAnswer.json.tag === "TransportError" &&
     ["ConnectionReset", "Other"].includes(resetAnswer.json.reason) &&
     resetAnswer.json.attempts === 1
-  record(
-    "connection reset after the request was sent (POST): not retried",
-    column,
-    resetOk,
-    `${resetAnswer.json.reason}, ${resetAnswer.json.attempts}`,
-    `the runtime reports: ${(resetAnswer.json.causes ?? []).join(" ← ") || show(resetAnswer.json)}`
-  )
+  record("connection reset after the request was sent (POST): not retried", column, resetOk, {
+    text: `${resetAnswer.json.reason}, ${resetAnswer.json.attempts}`,
+    note: `the runtime reports: ${(resetAnswer.json.causes ?? []).join(" ← ") || show(resetAnswer.json)}`
+  })
 }
 
 /** workerd only: the same Worker with nodejs_compat, and the example Worker. */
 async function checkWorkerdExtras({ column, ports, emulator, record }) {
   const config = await call(ports.compat, "/config-default")
   const compatOk = config.json.ok === true
-  record(
-    "config: with nodejs_compat, Clerk.layerFetchConfig() reads the bindings from process.env",
-    column,
-    compatOk,
-    compatOk ? "pass" : "FAIL",
-    compatOk ? undefined : show(config.json)
-  )
-  const userId = await emulator.createUser("example@example.com")
-  const token = await emulator.mint(userId)
+  record("config: with nodejs_compat, Clerk.layerFetchConfig() reads the bindings from process.env", column, compatOk, {
+    detail: show(config.json)
+  })
+  const userId = await within(10_000, "a user", emulator.createUser("example@example.com"))
+  const token = await within(10_000, "a session token", emulator.mint(userId))
   const signedIn = await call(ports.example, "/", { headers: { authorization: `Bearer ${token}` } })
   const signedOut = await call(ports.example, "/")
   const exampleOk =
@@ -554,13 +514,9 @@ async function checkWorkerdExtras({ column, ports, emulator, record }) {
     signedIn.json.email === "example@example.com" &&
     signedOut.status === 401 &&
     signedOut.json.error === "signed-out"
-  record(
-    "examples/cloudflare-worker.ts: 200 with the caller's profile, 401 signed out",
-    column,
-    exampleOk,
-    exampleOk ? "pass" : "FAIL",
-    exampleOk ? undefined : `${signedIn.status} ${show(signedIn.json)} / ${signedOut.status} ${show(signedOut.json)}`
-  )
+  record("examples/cloudflare-worker.ts: 200 with the caller's profile, 401 signed out", column, exampleOk, {
+    detail: `${signedIn.status} ${show(signedIn.json)} / ${signedOut.status} ${show(signedOut.json)}`
+  })
 }
 
 // Last, so that every function and constant above is defined when it runs.

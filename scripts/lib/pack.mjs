@@ -2,8 +2,25 @@
 // is not private (each `prepack` builds it). Shared by pack-install.mjs and test-runtimes.mjs.
 import { execFileSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync } from "node:fs"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { gunzipSync } from "node:zlib"
+
+/** Runs a command and returns its stdout; throws with the command's output when it fails. */
+export const runCommand = (file, args, options = {}) => {
+  try {
+    return execFileSync(file, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 5 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+      ...options
+    })
+  } catch (error) {
+    throw new Error(
+      `${[basename(file), ...args].join(" ")}\n${error.stdout ?? ""}${error.stderr ?? ""}${error.message}`
+    )
+  }
+}
 
 /** The public packages under packages/: directory and manifest. */
 export const publicPackages = (root) =>
@@ -46,16 +63,15 @@ export const tarEntries = (file) => {
 }
 
 /**
- * Packs every public package into `destination`. `run(file, args, options)` runs a command and
- * returns its stdout (the caller decides how a failure stops). Returns, per package, its name, the
- * tarball, the tarball's files and the published package.json.
+ * Packs every public package into `destination`. Returns, per package, its name, the tarball, the
+ * tarball's files and the published package.json; throws when a package does not pack.
  */
-export const packPublicPackages = ({ root, destination, run, log = () => {} }) => {
+export const packPublicPackages = ({ root, destination, log = () => {} }) => {
   const [pnpm, prefix] = pnpmCommand(root)
   const packed = []
   for (const { dir, manifest } of publicPackages(root)) {
     log(`pnpm pack ${manifest.name} (prepack builds it)`)
-    const output = run(pnpm, [...prefix, "pack", "--json", "--pack-destination", destination], { cwd: dir })
+    const output = runCommand(pnpm, [...prefix, "pack", "--json", "--pack-destination", destination], { cwd: dir })
     const file = JSON.parse(output.slice(output.indexOf("{"))).filename
     if (!file || !existsSync(file)) throw new Error(`pnpm pack ${manifest.name} printed no tarball:\n${output}`)
     const published = JSON.parse(execFileSync("tar", ["-xzOf", file, "package/package.json"], { encoding: "utf8" }))
