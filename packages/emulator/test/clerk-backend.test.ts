@@ -33,7 +33,7 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect(fetched.id).toBe(ada.id)
       expect(fetched.createdAt).toBe(ada.createdAt)
 
-      const list = yield* run(() => clerk.users.getUserList({ query: "ada", limit: 10 }))
+      const list = yield* run(() => clerk.users.getUserList({ query: "ada@", limit: 10 }))
       expect(list.totalCount).toBe(1)
       expect(list.data.map((u) => u.id)).toEqual([ada.id])
       const all = yield* run(() => clerk.users.getUserList({ orderBy: "+created_at" }))
