@@ -34,7 +34,14 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc")
 const TSCONFIG_BASE = join(ROOT, "tsconfig.base.json")
 
 /** Modules re-exported from the barrel that are not API groups. */
-const NON_GROUPS: ReadonlySet<string> = new Set(["ClerkFile", "ClerkClient", "ClerkError", "ClerkTest", "Clerk"])
+const NON_GROUPS: ReadonlySet<string> = new Set([
+  "ClerkFile",
+  "ClerkClient",
+  "ClerkError",
+  "ClerkOperation",
+  "ClerkTest",
+  "Clerk"
+])
 /** The group the single-group figures use (its `create` is called by the bundle programs). */
 const ONE_GROUP = "ActorTokens"
 

@@ -34,9 +34,13 @@ for (const { dir, manifest } of packages) {
   rmSync(stage, { recursive: true, force: true })
   rmSync(join(dir, "build", "docs"), { recursive: true, force: true })
   mkdirSync(stage, { recursive: true })
+  // The stage's name is not the package's: docgen rewrites an example's imports of its project's
+  // name to `../../src`, which from build/docs/examples is not the sources. Left as written, an
+  // example imports the package by its own name, as a user does, and node and tsc resolve it to
+  // the package itself through its `exports` (a package may import itself by name).
   writeFileSync(
     join(stage, "package.json"),
-    JSON.stringify({ name: manifest.name, homepage: `https://www.npmjs.com/package/${manifest.name}` })
+    JSON.stringify({ name: `${manifest.name} (docs)`, homepage: `https://www.npmjs.com/package/${manifest.name}` })
   )
   writeFileSync(
     join(stage, "docgen.json"),

@@ -12,129 +12,68 @@
  *
  * None of them carries request headers, so the secret key can never reach a message, a log or a span.
  *
+ * @example
+ * ```ts
+ * import { ClerkTest, Users } from "@effect-clerk/backend"
+ * import { Effect, Layer } from "effect"
+ * import * as assert from "node:assert"
+ *
+ * const describeUser = (userId: string) =>
+ *   Users.get(userId).pipe(
+ *     Effect.map((user) => `found ${user.id}`),
+ *     // each status has its own class and tag; what is not caught stays in the error type
+ *     Effect.catchTags({
+ *       NotFound: () => Effect.succeed("no such user"),
+ *       // no complete answer: `reason` says why, and whether anything was sent
+ *       TransportError: (error) => Effect.succeed(`no answer (${error.reason})`),
+ *       // a status the operation does not document, or a body unlike the spec's
+ *       UnexpectedResponse: (error) => Effect.succeed(`unexpected answer (${error.reason})`)
+ *     })
+ *   )
+ *
+ * // The handler answers for Clerk (no network); one that rejects is a failed connection.
+ * const run = (handler: ClerkTest.Handler) =>
+ *   describeUser("user_1").pipe(
+ *     Effect.provide(Users.layer.pipe(Layer.provide(ClerkTest.layer(handler)))),
+ *     Effect.runPromise
+ *   )
+ *
+ * assert.strictEqual(await run(() => ClerkTest.clerkError(404, "resource_not_found", "no user")), "no such user")
+ * assert.strictEqual(await run(() => new Response("<html>", { status: 200 })), "unexpected answer (InvalidJson)")
+ * assert.strictEqual(await run(() => Promise.reject(new Error("socket hang up"))), "no answer (Other)")
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import {
+  afterAttempts,
+  ClerkErrorBody,
+  ClerkErrorItem,
+  describe,
+  describeUnexpected,
+  StatusErrorBase,
+  statusErrorFields
+} from "./internal/errorClass.js"
 
-/**
- * One entry of Clerk's `errors` array (`ClerkError` in the spec).
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ClerkErrorItem {
-  readonly code: string
-  readonly message: string
-  readonly long_message?: string | undefined
-  readonly meta?: { readonly [key: string]: unknown } | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ClerkErrorItem: Schema.Schema<ClerkErrorItem> = Schema.Struct({
-  code: Schema.String,
-  message: Schema.String,
-  long_message: Schema.optional(Schema.String),
-  meta: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-})
-
-/**
- * The body Clerk sends with an error status (`ClerkErrors` in the spec).
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ClerkErrorBody {
-  readonly errors: ReadonlyArray<ClerkErrorItem>
-  readonly meta?: { readonly [key: string]: unknown } | undefined
-  readonly clerk_trace_id?: string | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ClerkErrorBody: Schema.Schema<ClerkErrorBody> = Schema.Struct({
-  errors: Schema.Array(ClerkErrorItem),
-  meta: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  clerk_trace_id: Schema.optional(Schema.String)
-})
-
-const statusErrorFields = {
-  /** Clerk's error list; empty when the body was not Clerk-shaped (then see `body`). */
-  errors: Schema.Array(ClerkErrorItem),
-  /** Clerk's trace id for the failed request, worth quoting to Clerk support. */
-  clerk_trace_id: Schema.optional(Schema.String),
-  /** The raw body (at most 4 KiB of it), kept only when it was not a Clerk error body. */
-  body: Schema.optional(Schema.String),
+export {
   /**
-   * The operation (`Users.get`) that met this status; set by the SDK.
+   * The body Clerk sends with an error status (`ClerkErrors` in the spec): `errors`, `meta`,
+   * `clerk_trace_id`.
    *
    * @since 0.1.0
+   * @category schemas
    */
-  operation: Schema.optional(Schema.String),
+  ClerkErrorBody,
   /**
-   * How many attempts the call made, retries included; set by the SDK.
+   * One entry of Clerk's `errors` array (`ClerkError` in the spec): `code`, `message`,
+   * `long_message`, `meta`.
    *
    * @since 0.1.0
+   * @category schemas
    */
-  attempts: Schema.optional(Schema.Number)
+  ClerkErrorItem
 }
-
-/** ` after 3 attempts`, or nothing for a single attempt. */
-const afterAttempts = (attempts: number | undefined): string =>
-  attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : ""
-
-const describe = (self: {
-  readonly _tag: string
-  readonly status: number
-  readonly errors: ReadonlyArray<ClerkErrorItem>
-  readonly clerk_trace_id?: string | undefined
-  readonly body?: string | undefined
-  readonly operation?: string | undefined
-  readonly attempts?: number | undefined
-}): string => {
-  const first = self.errors[0]
-  const detail = first
-    ? `${first.code}: ${first.long_message ?? first.message}` +
-      (self.errors.length > 1 ? ` (+${self.errors.length - 1} more)` : "")
-    : self.body !== undefined
-      ? `non-Clerk body: ${self.body.slice(0, 200)}`
-      : "no error details"
-  const trace = self.clerk_trace_id ? ` [clerk_trace_id ${self.clerk_trace_id}]` : ""
-  const where = self.operation ? ` in ${self.operation}` : ""
-  return `${self._tag} (${self.status})${where}: ${detail}${trace}${afterAttempts(self.attempts)}`
-}
-
-/**
- * Builds the base class of one status error. Each status gets its own class (and `_tag`) so that
- * `catchTag` and exhaustive `catchTags` work, while the fields and the message are written once.
- */
-type StatusFields<Status extends number> = {
-  readonly status: Schema.Literal<[Status]>
-} & typeof statusErrorFields
-
-const StatusError =
-  <Self>() =>
-  <const Tag extends string, const Status extends number>(
-    tag: Tag,
-    status: Status
-  ): Schema.TaggedErrorClass<Self, Tag, { readonly _tag: Schema.tag<Tag> } & StatusFields<Status>> => {
-    // `Self` is still a type parameter here, which `Schema.TaggedError`'s "missing Self" guard cannot
-    // resolve; the cast restores the exact class type the concrete subclass supplies.
-    const Base: new (...args: Array<any>) => Parameters<typeof describe>[0] & globalThis.Error =
-      Schema.TaggedError<any>(`@effect-clerk/backend/${tag}`)(tag, {
-        status: Schema.Literal(status),
-        ...statusErrorFields
-      })
-    return class extends Base {
-      override get message(): string {
-        return describe(this)
-      }
-    } as any
-  }
 
 /**
  * 400: the request was not successful (`ClerkErrors`).
@@ -142,7 +81,7 @@ const StatusError =
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends StatusError<BadRequest>()("BadRequest", 400) {}
+export class BadRequest extends StatusErrorBase<BadRequest>()("BadRequest", 400) {}
 
 /**
  * 401: the secret key is missing, malformed or revoked. Any call can meet it.
@@ -150,7 +89,7 @@ export class BadRequest extends StatusError<BadRequest>()("BadRequest", 400) {}
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized extends StatusError<Unauthorized>()("Unauthorized", 401) {}
+export class Unauthorized extends StatusErrorBase<Unauthorized>()("Unauthorized", 401) {}
 
 /**
  * 402: the feature needs a paid plan.
@@ -158,7 +97,7 @@ export class Unauthorized extends StatusError<Unauthorized>()("Unauthorized", 40
  * @since 0.1.0
  * @category errors
  */
-export class PaymentRequired extends StatusError<PaymentRequired>()("PaymentRequired", 402) {}
+export class PaymentRequired extends StatusErrorBase<PaymentRequired>()("PaymentRequired", 402) {}
 
 /**
  * 403: the key may not do this.
@@ -166,7 +105,7 @@ export class PaymentRequired extends StatusError<PaymentRequired>()("PaymentRequ
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends StatusError<Forbidden>()("Forbidden", 403) {}
+export class Forbidden extends StatusErrorBase<Forbidden>()("Forbidden", 403) {}
 
 /**
  * 404: the resource does not exist.
@@ -174,7 +113,7 @@ export class Forbidden extends StatusError<Forbidden>()("Forbidden", 403) {}
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends StatusError<NotFound>()("NotFound", 404) {}
+export class NotFound extends StatusErrorBase<NotFound>()("NotFound", 404) {}
 
 /**
  * 409: the request conflicts with the resource's state.
@@ -182,7 +121,7 @@ export class NotFound extends StatusError<NotFound>()("NotFound", 404) {}
  * @since 0.1.0
  * @category errors
  */
-export class Conflict extends StatusError<Conflict>()("Conflict", 409) {}
+export class Conflict extends StatusErrorBase<Conflict>()("Conflict", 409) {}
 
 /**
  * 410: the resource is gone.
@@ -190,7 +129,7 @@ export class Conflict extends StatusError<Conflict>()("Conflict", 409) {}
  * @since 0.1.0
  * @category errors
  */
-export class Gone extends StatusError<Gone>()("Gone", 410) {}
+export class Gone extends StatusErrorBase<Gone>()("Gone", 410) {}
 
 /**
  * 413: the payload is too large.
@@ -198,7 +137,7 @@ export class Gone extends StatusError<Gone>()("Gone", 410) {}
  * @since 0.1.0
  * @category errors
  */
-export class PayloadTooLarge extends StatusError<PayloadTooLarge>()("PayloadTooLarge", 413) {}
+export class PayloadTooLarge extends StatusErrorBase<PayloadTooLarge>()("PayloadTooLarge", 413) {}
 
 /**
  * 422: invalid request parameters, as judged by the server.
@@ -206,7 +145,7 @@ export class PayloadTooLarge extends StatusError<PayloadTooLarge>()("PayloadTooL
  * @since 0.1.0
  * @category errors
  */
-export class UnprocessableEntity extends StatusError<UnprocessableEntity>()("UnprocessableEntity", 422) {}
+export class UnprocessableEntity extends StatusErrorBase<UnprocessableEntity>()("UnprocessableEntity", 422) {}
 
 /**
  * 423: the resource (for example a user) is locked.
@@ -214,7 +153,7 @@ export class UnprocessableEntity extends StatusError<UnprocessableEntity>()("Unp
  * @since 0.1.0
  * @category errors
  */
-export class Locked extends StatusError<Locked>()("Locked", 423) {}
+export class Locked extends StatusErrorBase<Locked>()("Locked", 423) {}
 
 /**
  * 429: rate limited. `retryAfter` holds the `Retry-After` header in seconds, when sent.
@@ -290,13 +229,7 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>(
   attempts: Schema.optional(Schema.Number)
 }) {
   override get message(): string {
-    const first = this.errors[0]
-    const detail =
-      this.description ??
-      (first ? `${first.code}: ${first.long_message ?? first.message}` : (this.body?.slice(0, 200) ?? ""))
-    const trace = this.clerk_trace_id ? ` [clerk_trace_id ${this.clerk_trace_id}]` : ""
-    const location = this.location !== undefined ? ` (redirect to ${this.location}, not followed)` : ""
-    return `UnexpectedResponse (${this.reason}, status ${this.status}) from ${this.operation}: ${detail}${location}${trace}${afterAttempts(this.attempts)}`
+    return describeUnexpected(this)
   }
 }
 
@@ -385,6 +318,47 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>("@effect-cler
     return `InvalidInput for ${this.operation} (${this.location}): ${this.description}`
   }
 }
+
+/**
+ * The class of each 4xx status, by status: the runtime fails a call with `statusClasses[status]`
+ * when the status is one its operation documents (or 401 and 429, which any call can meet), and the
+ * generator names the same classes in each operation's error type. Any 5xx is a `ServerError`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const statusClasses = {
+  400: BadRequest,
+  401: Unauthorized,
+  402: PaymentRequired,
+  403: Forbidden,
+  404: NotFound,
+  409: Conflict,
+  410: Gone,
+  413: PayloadTooLarge,
+  422: UnprocessableEntity,
+  423: Locked,
+  429: TooManyRequests
+} as const
+
+/**
+ * The statuses of `Always` that have a class in `statusClasses`: any call can meet them (a revoked
+ * key, rate limiting), so no operation lists them among its own errors.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const alwaysStatuses: ReadonlyArray<401 | 429> = [401, 429]
+
+/**
+ * The error of a status of `statusClasses`: `ForStatus<404>` is `NotFound`; `never` for any other.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ForStatus<Status extends number> = Status extends keyof typeof statusClasses
+  ? InstanceType<(typeof statusClasses)[Status]>
+  : never
 
 /**
  * The status errors, by status.

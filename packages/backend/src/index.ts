@@ -45,3 +45,11 @@ export * as ClerkTest from "./ClerkTest.js"
  * @since 0.1.0
  */
 export * as ClerkFile from "./ClerkFile.js"
+
+/**
+ * The operations of the API as data: the entry type of each group's `operations` table, and the
+ * types a server reads a request and an answer by.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkOperation from "./ClerkOperation.js"

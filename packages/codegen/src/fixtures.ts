@@ -5,7 +5,7 @@
  * HttpClient, prism.test.ts against Prism).
  */
 import RandExp from "randexp"
-import { type Model, type Operation, STATUS_CLASSES } from "./model.js"
+import { type Model, type Operation, statusClass } from "./model.js"
 import { alternatives } from "./schema.js"
 import type { SchemaObject } from "./spec.js"
 
@@ -144,8 +144,6 @@ const queryPairs = (op: Operation, params: Record<string, unknown>): Array<reado
   return pairs
 }
 
-const ALWAYS_TAGS: Record<number, string> = { 401: "Unauthorized", 429: "TooManyRequests" }
-
 const fixture = (model: Model, op: Operation): Fixture => {
   const top = { depth: 0 }
   const args: Array<unknown> = op.pathParams.map((p) =>
@@ -170,7 +168,7 @@ const fixture = (model: Model, op: Operation): Fixture => {
   // Every documented error status, plus the ones any call can meet.
   const errors: Record<string, string> = {}
   for (const status of [...op.documented.filter((s) => s >= 400), 401, 429, 503]) {
-    errors[status] = STATUS_CLASSES[status] ?? ALWAYS_TAGS[status] ?? "ServerError"
+    errors[status] = statusClass(status) ?? "ServerError"
   }
   return {
     operationId: op.operationId,

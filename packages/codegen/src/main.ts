@@ -8,10 +8,13 @@ import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as prettier from "prettier"
 import { emulatorOperationsFile } from "./emulator.js"
-import { barrelFile, componentFile, type File, operationsDoc, serviceFile, servicesFile } from "./emit.js"
+import { barrelFile, componentFile, operationsDoc, servicesFile } from "./emit.js"
+import { serviceFile } from "./group.js"
 import { fixturesFile } from "./fixtures.js"
 import { build } from "./model.js"
 import { schemaName } from "./names.js"
+import type { File } from "./print.js"
+import { applyOverrides } from "./overrides.js"
 import { load } from "./spec.js"
 import { streamsFile } from "./streams.js"
 import { writeWebhooks } from "./webhooks.js"
@@ -22,7 +25,7 @@ const specPath = resolve(
 )
 
 const main = async () => {
-  const spec = await load(specPath)
+  const spec = await load(specPath, applyOverrides)
   const model = build(spec)
 
   const generated: Array<File> = [

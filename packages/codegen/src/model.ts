@@ -2,8 +2,9 @@
  * The spec turned into the model the emitters print: services, operations, their inputs, their
  * success schema and their documented errors.
  */
+import * as ClerkError from "@effect-clerk/backend/ClerkError"
 import { lowerCamel, pascal, serviceName, trimServiceNoun } from "./names.js"
-import { convert, type Emitted, type Mode } from "./schema.js"
+import { convert, discriminatorsOf, type Emitted, type Mode } from "./schema.js"
 import {
   type LoadedSpec,
   METHODS,
@@ -14,19 +15,14 @@ import {
   type SchemaObject
 } from "./spec.js"
 
-/** The status -> class table shared with the runtime (401, 429 and 5xx are handled for every call). */
-export const STATUS_CLASSES: Record<number, string> = {
-  400: "BadRequest",
-  402: "PaymentRequired",
-  403: "Forbidden",
-  404: "NotFound",
-  409: "Conflict",
-  410: "Gone",
-  413: "PayloadTooLarge",
-  422: "UnprocessableEntity",
-  423: "Locked"
-}
-const ALWAYS = new Set([401, 429])
+/**
+ * The class of a 4xx status (its `_tag`, the name the generated error types print), read from the
+ * runtime's own table, `ClerkError.statusClasses`; `undefined` for a status without one.
+ */
+export const statusClass = (status: number): string | undefined =>
+  (ClerkError.statusClasses as Partial<Record<number, { readonly _tag: string }>>)[status]?._tag
+/** The statuses any call can meet (`ClerkError.Always`): no operation lists them among its own. */
+const ALWAYS: ReadonlySet<number> = new Set(ClerkError.alwaysStatuses)
 
 export interface PathParam {
   readonly name: string
@@ -132,19 +128,7 @@ export const build = (spec: LoadedSpec): Model => {
   const componentModes = new Map<string, Mode>(
     Object.keys(document.components.schemas).map((name) => [name, requestUsed.has(name) ? "request" : "response"])
   )
-  const discriminators = new Set<string>()
-  const findDiscriminators = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(findDiscriminators)
-    if (node === null || typeof node !== "object") return
-    const schema = node as SchemaObject
-    if (schema.discriminator) {
-      for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
-        if (member.$ref) discriminators.add(`${refName(member.$ref)}.${schema.discriminator.propertyName}`)
-      }
-    }
-    Object.values(node).forEach(findDiscriminators)
-  }
-  findDiscriminators(document)
+  const discriminators = discriminatorsOf(document)
 
   // Method names: the override when unique in the service, else lowerCamel(operationId).
   const byService = new Map<string, Array<(typeof raw)[number]>>()
@@ -290,7 +274,7 @@ const operation = (
     : undefined
   const errors = statuses.filter((s) => s >= 400 && s < 500 && !ALWAYS.has(s))
   for (const status of errors) {
-    if (!STATUS_CLASSES[status]) throw new Error(`${op.operationId}: no error class for status ${status}`)
+    if (!statusClass(status)) throw new Error(`${op.operationId}: no error class for status ${status}`)
   }
   for (const status of statuses) {
     if (status >= 300 && status < 400) throw new Error(`${op.operationId}: 3xx responses are not supported`)

@@ -1,7 +1,7 @@
 /**
  * The printing of the list operations that take `paginated: true` (overrides.ts, paginated-envelope):
  * with the flag, the method's type and decoder are the envelope `{ data, total_count }`; without it,
- * the list as the spec documents it. Kept out of emit.ts so that the service printer stays one shape.
+ * the list as the spec documents it. Kept out of group.ts so that the service printer stays one shape.
  */
 import type { Operation } from "./model.js"
 

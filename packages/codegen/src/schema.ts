@@ -28,7 +28,7 @@ export interface Emitted {
 }
 
 export interface Context {
-  readonly spec: LoadedSpec
+  readonly spec: LoadedSpec<unknown>
   readonly mode: Mode
   /** Component schemas referenced (by spec name). */
   readonly refs: Set<string>
@@ -38,6 +38,27 @@ export interface Context {
   readonly component?: string | undefined
   /** Set while converting a discriminator property. */
   readonly discriminatorProperty?: boolean | undefined
+}
+
+/**
+ * The `Component.property` pairs of a document that discriminate a union (`discriminator` on a
+ * `oneOf`/`anyOf` of `$ref`s): in responses they stay closed literals, since they select the member.
+ */
+export const discriminatorsOf = (document: unknown): ReadonlySet<string> => {
+  const found = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (node === null || typeof node !== "object") return
+    const schema = node as SchemaObject
+    if (schema.discriminator) {
+      for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) {
+        if (member.$ref) found.add(`${refName(member.$ref)}.${schema.discriminator.propertyName}`)
+      }
+    }
+    Object.values(node).forEach(visit)
+  }
+  visit(document)
+  return found
 }
 
 export const pure = (callee: string, ...args: Array<string>) => `/*#__PURE__*/ ${callee}(${args.join(", ")})`
@@ -71,7 +92,8 @@ const convertInner = (schema: SchemaObject, ctx: Context): Emitted => {
   // `anyOf: [{ required: [domain] }, { required: [domains] }]`: one group must be present (`oneOf`:
   // exactly one), checked before anything is sent.
   const which = schema.oneOf ? "exactly one" : "at least one"
-  const test = `(value: any) => ${JSON.stringify(groups)}.filter((names) => names.every((name) => value[name] !== undefined)).length ${schema.oneOf ? "=== 1" : ">= 1"}`
+  const present = "(names) => names.every((name) => value[name] !== undefined)"
+  const test = `(value: any) => ${JSON.stringify(groups)}.filter(${present}).length ${schema.oneOf ? "=== 1" : ">= 1"}`
   const description = `${which} of ${groups.map((names) => names.join(" + ")).join(", ")}`
   return {
     ts: emitted.ts,
@@ -258,7 +280,13 @@ const unknownMember = (schema: SchemaObject, ctx: Context): Emitted => {
   }
   const key = propertyKey(property)
   const values = JSON.stringify([...known].sort())
-  const kind = `Schema.String.pipe(${pure("Schema.filter", `(value: string) => !${values}.includes(value)`, `{ description: ${JSON.stringify(`${property}: none of ${[...known].sort().join(", ")}`)} }`)})`
+  const description = JSON.stringify(`${property}: none of ${[...known].sort().join(", ")}`)
+  const unknown = pure(
+    "Schema.filter",
+    `(value: string) => !${values}.includes(value)`,
+    `{ description: ${description} }`
+  )
+  const kind = `Schema.String.pipe(${unknown})`
   return {
     ts: `{ readonly ${key}: string; readonly [key: string]: unknown }`,
     expr: pure(

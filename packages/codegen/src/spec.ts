@@ -1,11 +1,13 @@
 /**
- * Loading Clerk's OpenAPI document: a real YAML parser (`yaml`), `$ref` resolution through
- * `@apidevtools/json-schema-ref-parser`, and the named overrides for the spec's own defects.
+ * An OpenAPI 3.0 document as the generator reads it, and its loader: a real YAML parser (`yaml`),
+ * then the caller's patch (the named fixes of the spec's defects: overrides.ts for the Backend
+ * API, webhookOverrides.ts for the webhook events), then `$ref` resolution through
+ * `@apidevtools/json-schema-ref-parser`. The loader knows no spec and no fix: both the Backend API
+ * and the webhooks spec are loaded by it.
  */
 import $RefParser from "@apidevtools/json-schema-ref-parser"
 import { readFileSync } from "node:fs"
 import { parse } from "yaml"
-import { applyOverrides } from "./overrides.js"
 
 export interface SchemaObject {
   readonly $ref?: string
@@ -84,29 +86,48 @@ export interface Document {
   }
 }
 
+/** Clerk's webhooks spec: an OpenAPI 3.0 document whose `x-webhooks` holds one POST per event type. */
+export interface WebhooksDocument {
+  readonly info: { readonly title: string }
+  readonly "x-webhooks": Record<
+    string,
+    {
+      readonly post: {
+        readonly description?: string
+        readonly requestBody: { readonly content: { readonly "application/json": { readonly schema: SchemaObject } } }
+      }
+    }
+  >
+  readonly components: { readonly schemas: Record<string, SchemaObject> }
+}
+
 export const METHODS = ["get", "post", "put", "patch", "delete"] as const
 
-export interface LoadedSpec {
-  readonly document: Document
-  /** Follows a local `$ref` (`#/components/...`) to its target. */
-  readonly resolve: <A>(ref: string) => A
-  /** The target of a `$ref`, or the object itself. */
+/** A document, patched and indexed. */
+export interface LoadedSpec<D = Document> {
+  readonly document: D
+  /** The target of a local `$ref` (`#/components/...`), or the object itself. */
   readonly deref: <A extends { readonly $ref?: string }>(value: A) => A
   /** The file name, for the headers of generated files. */
   readonly fileName: string
 }
 
-export const load = async (path: string, options: { readonly wire?: boolean } = {}): Promise<LoadedSpec> => {
-  const document = applyOverrides(parse(readFileSync(path, "utf8")) as Document, options)
-  // The parser checks that every $ref resolves; `get` then follows them.
+/**
+ * Reads the document at `path`, lets `patch` fix it, checks that every `$ref` of the result
+ * resolves (the parser fails otherwise), and indexes it.
+ */
+export const load = async <D = Document>(
+  path: string,
+  patch: (document: D) => D = (document) => document
+): Promise<LoadedSpec<D>> => {
+  const document = patch(parse(readFileSync(path, "utf8")) as D)
   const refs = await $RefParser.resolve(structuredClone(document) as never)
-  const resolve = <A>(ref: string): A => {
-    if (!ref.startsWith("#/")) throw new Error(`only local $refs are supported: ${ref}`)
-    return refs.get(ref) as A
+  const deref = <A extends { readonly $ref?: string }>(value: A): A => {
+    if (value.$ref === undefined) return value
+    if (!value.$ref.startsWith("#/")) throw new Error(`only local $refs are supported: ${value.$ref}`)
+    return deref(refs.get(value.$ref) as A)
   }
-  const deref = <A extends { readonly $ref?: string }>(value: A): A =>
-    value.$ref ? deref(resolve<A>(value.$ref)) : value
-  return { document, resolve, deref, fileName: path.split("/").pop()! }
+  return { document, deref, fileName: path.split("/").pop()! }
 }
 
 export const refName = (ref: string): string => ref.slice(ref.lastIndexOf("/") + 1)

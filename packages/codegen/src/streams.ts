@@ -1,10 +1,11 @@
 /**
  * Pagination streams: which operations page with `limit`/`offset`, what one of their pages holds,
  * and the printers of their `…Stream` accessors, their fixtures and their rows in the docs.
- * Kept apart from emit.ts, which calls `streamSections` once per service module.
+ * Kept apart from group.ts, which calls `streamSections` once per group module.
  */
 import type { Model, Operation, Service } from "./model.js"
 import { pascal, streamName } from "./names.js"
+import { comment, since } from "./print.js"
 import { refName, type SchemaObject } from "./spec.js"
 
 /** A list operation's stream, as the printers need it. */
@@ -93,6 +94,52 @@ const listed = (names: ReadonlyArray<string>) => {
 /** Names the generated modules import under; a stream may not shadow them. */
 const IMPORTS = ["Stream", "Paginate"]
 
+/** The params type of a stream: the list's query without what the stream sets, plus `pageSize`. */
+const paramsDeclaration = ({ op, method, maxPageSize, omitted, paramsType }: ListStream): string =>
+  comment(
+    since(
+      "schemas",
+      `The params of \`${method}\`: those of \`${op.method}\` but ${listed(omitted)}, which the stream sets, and \`pageSize\` (items per request, 1 to ${maxPageSize}; default ${maxPageSize}).`
+    )
+  ) +
+  `export type ${paramsType} = Omit<${op.query!.typeName}, ${omitted.map((name) => JSON.stringify(name)).join(" | ")}> & { readonly pageSize?: number | undefined }\n`
+
+/** One page: a call of the list, its envelope's array under `data` as `Paginate.stream` reads it. */
+const pageCall = ({ op, paginated, field }: ListStream): string => {
+  const query = paginated ? "{ ...query, paginated: true }" : "query"
+  const call = `${op.method}(${[...op.pathParams.map((p) => p.arg), query].join(", ")})`
+  return field === undefined || field === "data"
+    ? call
+    : `Effect.map(${call}, (page) => ({ data: page.${field}, total_count: page.total_count }))`
+}
+
+const streamDoc = ({ op, maxPageSize, paginated, field }: ListStream): string =>
+  comment([
+    `Every item of \`${op.method}\` (\`${op.httpMethod} ${op.path}\`), as a Stream.`,
+    "",
+    `Each page is one \`${op.method}\` call with \`limit\` = \`pageSize\` (default ${maxPageSize}, the spec's maximum)${paginated ? ", `paginated: true`" : ""} and the next \`offset\`;`,
+    "the next page is requested only when the consumer has pulled every item of the current one.",
+    `The stream ends after a short page${field === undefined ? "" : " or once `total_count` items are read"}, and fails with \`${op.method}\`'s error.`,
+    ...(op.pathParams.length > 0
+      ? ["", ...op.pathParams.map((p) => `@param ${p.arg} ${p.description ?? `\`${p.name}\``}`)]
+      : []),
+    "",
+    "@since 0.1.0",
+    "@category streams"
+  ])
+
+/** The stream's accessor: its page size is the one of the list's entry in the `operations` table. */
+const streamDeclaration = (service: Service, stream: ListStream): string => {
+  const { op } = stream
+  const signature = [
+    ...op.pathParams.map((p) => `${p.arg}: ${p.emitted.ts}`),
+    `params${stream.paramsRequired ? "" : "?"}: ${stream.paramsType}`
+  ].join(", ")
+  return `${streamDoc(stream)}export const ${stream.method} = (${signature}): Stream.Stream<${stream.itemType}, ${pascal(op.method)}Error, ${service.name}> =>
+  Paginate.stream("${service.name}.${stream.method}", operations.${op.method}.maxPageSize, params, (query) => ${pageCall(stream)})
+`
+}
+
 /**
  * The declarations and accessors of a service module's streams. `declared` holds every name the
  * module already declares (types, schemas, methods, accessors); any stream name that meets one of
@@ -101,12 +148,10 @@ const IMPORTS = ["Stream", "Paginate"]
 export const streamSections = (
   model: Model,
   service: Service,
-  declared: ReadonlySet<string>,
-  comment: (lines: ReadonlyArray<string | undefined>) => string
+  declared: ReadonlySet<string>
 ): ReadonlyArray<string> => {
   const streams = service.operations.flatMap((op) => listStream(model, op) ?? [])
   const taken = new Set([...declared, ...IMPORTS])
-  const sections: Array<string> = []
   for (const stream of streams) {
     for (const name of [stream.method, stream.paramsType]) {
       if (taken.has(name)) {
@@ -116,41 +161,8 @@ export const streamSections = (
       }
       taken.add(name)
     }
-    const { op } = stream
-    const omit = stream.omitted.map((name) => JSON.stringify(name)).join(" | ")
-    sections.push(
-      `${comment([
-        `The params of \`${stream.method}\`: those of \`${op.method}\` but ${listed(stream.omitted)}, which the stream sets, and \`pageSize\` (items per request, 1 to ${stream.maxPageSize}; default ${stream.maxPageSize}).`,
-        "",
-        "@since 0.1.0",
-        "@category schemas"
-      ])}export type ${stream.paramsType} = Omit<${op.query!.typeName}, ${omit}> & { readonly pageSize?: number | undefined }\n`
-    )
-    const pathArgs = op.pathParams.map((p) => `${p.arg}: ${p.emitted.ts}`)
-    const signature = [...pathArgs, `params${stream.paramsRequired ? "" : "?"}: ${stream.paramsType}`].join(", ")
-    const query = stream.paginated ? "{ ...query, paginated: true }" : "query"
-    const call = `${op.method}(${[...op.pathParams.map((p) => p.arg), query].join(", ")})`
-    const page =
-      stream.field === undefined || stream.field === "data"
-        ? call
-        : `Effect.map(${call}, (page) => ({ data: page.${stream.field}, total_count: page.total_count }))`
-    sections.push(
-      `${comment([
-        `Every item of \`${op.method}\` (\`${op.httpMethod} ${op.path}\`), as a Stream.`,
-        "",
-        `Each page is one \`${op.method}\` call with \`limit\` = \`pageSize\` (default ${stream.maxPageSize}, the spec's maximum)${stream.paginated ? ", `paginated: true`" : ""} and the next \`offset\`;`,
-        "the next page is requested only when the consumer has pulled every item of the current one.",
-        `The stream ends after a short page${stream.field === undefined ? "" : " or once `total_count` items are read"}, and fails with \`${op.method}\`'s error.`,
-        ...(op.pathParams.length > 0
-          ? ["", ...op.pathParams.map((p) => `@param ${p.arg} ${p.description ?? `\`${p.name}\``}`)]
-          : []),
-        "",
-        "@since 0.1.0",
-        "@category streams"
-      ])}export const ${stream.method} = (${signature}): Stream.Stream<${stream.itemType}, ${pascal(op.method)}Error, ${service.name}> =>\n  Paginate.stream("${service.name}.${stream.method}", ${stream.maxPageSize}, params, (query) => ${page})\n`
-    )
   }
-  return sections
+  return streams.flatMap((stream) => [paramsDeclaration(stream), streamDeclaration(service, stream)])
 }
 
 /**
@@ -188,9 +200,9 @@ export const streamsDoc = (model: Model): ReadonlyArray<string> => {
     "",
     "| stream | list | page | default page size |",
     "| --- | --- | --- | --- |",
-    ...streams.map(
-      (s) =>
-        `| \`${s.op.service}.${s.method}\` | \`${s.op.service}.${s.op.method}\` | ${s.field === undefined ? "array" : `\`{ ${s.field}, total_count }\``}${s.paginated ? " (`paginated=true`)" : ""} | ${s.maxPageSize} |`
-    )
+    ...streams.map((s) => {
+      const page = `${s.field === undefined ? "array" : `\`{ ${s.field}, total_count }\``}${s.paginated ? " (`paginated=true`)" : ""}`
+      return `| \`${s.op.service}.${s.method}\` | \`${s.op.service}.${s.op.method}\` | ${page} | ${s.maxPageSize} |`
+    })
   ]
 }

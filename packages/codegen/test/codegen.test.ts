@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { stringify } from "yaml"
-import { serviceFile } from "../src/emit.js"
+import { serviceFile } from "../src/group.js"
 import { build } from "../src/model.js"
 import { lowerCamel, pascal, trimServiceNoun } from "../src/names.js"
 import { convert } from "../src/schema.js"
+import { applyOverrides } from "../src/overrides.js"
 import { load } from "../src/spec.js"
 
 /** Writes a small OpenAPI document (plus the components the overrides expect) and loads it. */
@@ -29,7 +30,7 @@ const loadSpec = (paths: Record<string, unknown>, schemas: Record<string, unknow
     })
   )
   // The wire overrides target operations these small documents do not have.
-  return load(file, { wire: false })
+  return load(file, (document) => applyOverrides(document, { wire: false }))
 }
 
 const ok = { "200": { description: "ok", content: { "application/json": { schema: { type: "object" } } } } }
@@ -232,8 +233,11 @@ describe("service modules", () => {
     for (const match of exports) {
       const before = file.content.slice(0, match.index)
       const doc = /\/\*\*(?:(?!\*\/)[^])*\*\/\n$/.exec(before)?.[0] ?? ""
-      expect(doc, match[1]).toContain("@since 0.1.0")
+      expect(doc, match[1]).toMatch(/\* @since \d+\.\d+\.\d+\n/)
     }
+    // the operations table came in 0.2.0; what 0.1.0 had keeps its version
+    expect(file.content).toMatch(/ \* @since 0\.2\.0\n \* @category operations\n \*\/\nexport const operations = \{/)
+    expect(file.content).toMatch(/ \* @since 0\.1\.0\n \* @category constructors\n \*\/\nexport const make: /)
     expect(file.content).toContain(
       "export type DeleteError = ClerkError.NotFound | ClerkError.InvalidInput | ClerkError.Always"
     )
@@ -295,7 +299,19 @@ describe("streams of the lists that page with limit/offset", () => {
     expect(content).toContain(
       "export const listStream = (params?: ListStreamParams): Stream.Stream<Thing, ListError, Things> =>"
     )
-    expect(content).toContain('Paginate.stream("Things.listStream", 500, params, (query) => list(query))')
+    // the page size is the table's (the spec's maximum limit)
+    expect(content).toContain(
+      'Paginate.stream("Things.listStream", operations.list.maxPageSize, params, (query) => list(query))'
+    )
+    // each table entry of a paged list holds its page size; another list's holds none
+    const entry = (method: string) => {
+      const start = content.indexOf(`\n  ${method}: {\n`)
+      return content.slice(start, content.indexOf("\n  }", start))
+    }
+    expect(entry("list")).toContain("\n    maxPageSize: 500")
+    expect(entry("listOwner")).toContain("\n    maxPageSize: 100")
+    expect(entry("count")).toContain('operationId: "CountThings"')
+    expect(entry("count")).not.toContain("maxPageSize")
     // (ListOwnerThings is listOwner by the noun rule) path parameters first; a required query parameter
     // makes params required; another envelope key is mapped; a list that decodes an envelope anyway is
     // asked to paginate, a bare-array one is not unless its envelope is typed (model.ts, paginated)
@@ -303,7 +319,7 @@ describe("streams of the lists that page with limit/offset", () => {
       "export const listOwnerStream = (ownerId: string, params: ListOwnerStreamParams): Stream.Stream<Thing, ListOwnerError, Things> =>"
     )
     expect(content).toContain(
-      'Paginate.stream("Things.listOwnerStream", 100, params, (query) => Effect.map(listOwner(ownerId, { ...query, paginated: true }), (page) => ({ data: page.things, total_count: page.total_count })))'
+      'Paginate.stream("Things.listOwnerStream", operations.listOwner.maxPageSize, params, (query) => Effect.map(listOwner(ownerId, { ...query, paginated: true }), (page) => ({ data: page.things, total_count: page.total_count })))'
     )
     // limit without offset is not a paged list
     expect(content).not.toContain("countStream")

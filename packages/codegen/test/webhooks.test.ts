@@ -62,8 +62,8 @@ const doc = {
 
 describe("webhook events emitter", () => {
   it("one schema per event, type a closed literal, the union and UnknownEvent", async () => {
-    const { spec, document, relaxed } = await loadWebhooks(write(doc))
-    const file = webhookEventsFile(spec, document, relaxed)
+    const { spec, relaxed } = await loadWebhooks(write(doc))
+    const file = webhookEventsFile(spec, relaxed)
     expect(file).toContain("export interface ThingCreatedEvent")
     expect(file).toContain('readonly type: "thing.created"')
     expect(file).toContain('type: /*#__PURE__*/ Schema.Literal("thing.deleted")')
@@ -76,9 +76,9 @@ describe("webhook events emitter", () => {
   })
 
   it("where the example contradicts the schema, the example wins, and the header lists it", async () => {
-    const { spec, document, relaxed } = await loadWebhooks(write(doc))
+    const { spec, relaxed } = await loadWebhooks(write(doc))
     expect(relaxed).toEqual(["Thing.name optional", "Thing.owner nullable"])
-    const file = webhookEventsFile(spec, document, relaxed)
+    const file = webhookEventsFile(spec, relaxed)
     expect(file).toContain(" * - Thing.name optional")
     expect(file).toContain("readonly name?: string | undefined")
     expect(file).toContain("readonly owner: Owner | null")
@@ -86,12 +86,35 @@ describe("webhook events emitter", () => {
     expect(file).toContain("readonly id: string")
   })
 
+  it("a union's discriminator stays a closed literal in its members, as in the Backend API's schemas", async () => {
+    const discriminated = structuredClone(doc) as typeof doc & {
+      components: { schemas: Record<string, unknown> & { Thing: { properties: Record<string, unknown> } } }
+    }
+    const member = (object: string) => ({
+      type: "object",
+      properties: { object: { type: "string", enum: [object] }, at: { type: "integer" } },
+      required: ["object"]
+    })
+    discriminated.components.schemas["CodeCheck"] = member("code_check")
+    discriminated.components.schemas["LinkCheck"] = member("link_check")
+    discriminated.components.schemas.Thing.properties["check"] = {
+      oneOf: [{ $ref: "#/components/schemas/CodeCheck" }, { $ref: "#/components/schemas/LinkCheck" }],
+      discriminator: { propertyName: "object" }
+    }
+    const { spec, relaxed } = await loadWebhooks(write(discriminated))
+    const file = webhookEventsFile(spec, relaxed)
+    // the members' `object` selects the member: closed, where another enum stays open
+    expect(file).toContain('readonly object: "code_check"\n')
+    expect(file).toContain('object: /*#__PURE__*/ Schema.Literal("link_check")')
+    expect(file).toContain('readonly kind?: "a" | "b" | (string & {}) | undefined')
+  })
+
   it("a recursive component is refused rather than emitted wrong", async () => {
     const recursive = structuredClone(doc) as typeof doc & {
       components: { schemas: { Owner: { properties: Record<string, unknown> } } }
     }
     recursive.components.schemas.Owner.properties["thing"] = { $ref: "#/components/schemas/Thing" }
-    const { spec, document, relaxed } = await loadWebhooks(write(recursive))
-    expect(() => webhookEventsFile(spec, document, relaxed)).toThrow(/recursive/)
+    const { spec, relaxed } = await loadWebhooks(write(recursive))
+    expect(() => webhookEventsFile(spec, relaxed)).toThrow(/recursive/)
   })
 })

@@ -1445,7 +1445,7 @@ export const SessionActivityResponse: Schema.Schema<SessionActivityResponse> = /
  * @category schemas
  */
 export type VerificationOtp = {
-  readonly object?: "verification_otp" | (string & {}) | undefined
+  readonly object?: "verification_otp" | undefined
   readonly status: "unverified" | "verified" | "failed" | "expired" | (string & {})
   readonly strategy: "phone_code" | "email_code" | "reset_password_email_code" | (string & {})
   readonly attempts: number | null
@@ -1465,7 +1465,7 @@ export type VerificationOtp = {
  */
 export const VerificationOtp: Schema.Schema<VerificationOtp> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_otp")),
     status: Schema.String,
     strategy: Schema.String,
     attempts: /*#__PURE__*/ Schema.NullOr(Schema.Number),
@@ -1483,7 +1483,7 @@ export const VerificationOtp: Schema.Schema<VerificationOtp> = /*#__PURE__*/ Sch
  * @category schemas
  */
 export type VerificationAdmin = {
-  readonly object?: "verification_admin" | (string & {}) | undefined
+  readonly object?: "verification_admin" | undefined
   readonly status: "verified" | (string & {})
   readonly strategy: "admin" | (string & {})
   readonly attempts: number | null
@@ -1499,7 +1499,7 @@ export type VerificationAdmin = {
  */
 export const VerificationAdmin: Schema.Schema<VerificationAdmin> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_admin")),
     status: Schema.String,
     strategy: Schema.String,
     attempts: /*#__PURE__*/ Schema.NullOr(Schema.Number),
@@ -1545,7 +1545,7 @@ export const ClerkError: Schema.Schema<ClerkError> = /*#__PURE__*/ Schema.annota
  * @category schemas
  */
 export type VerificationFromOauth = {
-  readonly object?: "verification_from_oauth" | (string & {}) | undefined
+  readonly object?: "verification_from_oauth" | undefined
   readonly status: "unverified" | "verified" | (string & {})
   readonly strategy: string
   readonly error?: ClerkError | null | undefined
@@ -1562,7 +1562,7 @@ export type VerificationFromOauth = {
  */
 export const VerificationFromOauth: Schema.Schema<VerificationFromOauth> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_from_oauth")),
     status: Schema.String,
     strategy: Schema.String,
     error: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(ClerkError)),
@@ -1580,7 +1580,7 @@ export const VerificationFromOauth: Schema.Schema<VerificationFromOauth> = /*#__
  * @category schemas
  */
 export type VerificationTicket = {
-  readonly object?: "verification_ticket" | (string & {}) | undefined
+  readonly object?: "verification_ticket" | undefined
   readonly status: "unverified" | "verified" | "expired" | (string & {})
   readonly strategy: "ticket" | (string & {})
   readonly attempts: number | null
@@ -1596,7 +1596,7 @@ export type VerificationTicket = {
  */
 export const VerificationTicket: Schema.Schema<VerificationTicket> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_ticket")),
     status: Schema.String,
     strategy: Schema.String,
     attempts: /*#__PURE__*/ Schema.NullOr(Schema.Number),
@@ -1613,7 +1613,7 @@ export const VerificationTicket: Schema.Schema<VerificationTicket> = /*#__PURE__
  * @category schemas
  */
 export type VerificationSaml = {
-  readonly object?: "verification_saml" | (string & {}) | undefined
+  readonly object?: "verification_saml" | undefined
   readonly status: "unverified" | "verified" | "failed" | "expired" | "transferable" | (string & {})
   readonly strategy: "saml" | (string & {})
   readonly external_verification_redirect_url?: string | null | undefined
@@ -1631,7 +1631,7 @@ export type VerificationSaml = {
  */
 export const VerificationSaml: Schema.Schema<VerificationSaml> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_saml")),
     status: Schema.String,
     strategy: Schema.String,
     external_verification_redirect_url: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
@@ -1650,7 +1650,7 @@ export const VerificationSaml: Schema.Schema<VerificationSaml> = /*#__PURE__*/ S
  * @category schemas
  */
 export type VerificationEmailLink = {
-  readonly object?: "verification_email_link" | (string & {}) | undefined
+  readonly object?: "verification_email_link" | undefined
   readonly status: "unverified" | "verified" | "failed" | "expired" | (string & {})
   readonly strategy: "email_link" | (string & {})
   readonly attempts: number | null
@@ -1666,7 +1666,7 @@ export type VerificationEmailLink = {
  */
 export const VerificationEmailLink: Schema.Schema<VerificationEmailLink> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_email_link")),
     status: Schema.String,
     strategy: Schema.String,
     attempts: /*#__PURE__*/ Schema.NullOr(Schema.Number),
@@ -1683,7 +1683,7 @@ export const VerificationEmailLink: Schema.Schema<VerificationEmailLink> = /*#__
  * @category schemas
  */
 export type VerificationScim = {
-  readonly object?: "verification_scim" | (string & {}) | undefined
+  readonly object?: "verification_scim" | undefined
   readonly status: "verified" | (string & {})
   readonly strategy: "scim" | (string & {})
   readonly attempts: number | null
@@ -1698,7 +1698,7 @@ export type VerificationScim = {
  */
 export const VerificationScim: Schema.Schema<VerificationScim> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_scim")),
     status: Schema.String,
     strategy: Schema.String,
     attempts: /*#__PURE__*/ Schema.NullOr(Schema.Number),
@@ -1901,7 +1901,7 @@ export const PhoneNumber: Schema.Schema<PhoneNumber> = /*#__PURE__*/ Schema.anno
  * @category schemas
  */
 export type VerificationWeb3 = {
-  readonly object?: "verification_web3" | (string & {}) | undefined
+  readonly object?: "verification_web3" | undefined
   readonly status: "unverified" | "verified" | "failed" | "expired" | (string & {})
   readonly strategy:
     | "web3_metamask_signature"
@@ -1925,7 +1925,7 @@ export type VerificationWeb3 = {
  */
 export const VerificationWeb3: Schema.Schema<VerificationWeb3> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_web3")),
     status: Schema.String,
     strategy: Schema.String,
     nonce: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)),
@@ -2003,7 +2003,7 @@ export const Web3Wallet: Schema.Schema<Web3Wallet> = /*#__PURE__*/ Schema.annota
  * @category schemas
  */
 export type VerificationPasskey = {
-  readonly object?: "verification_passkey" | (string & {}) | undefined
+  readonly object?: "verification_passkey" | undefined
   readonly status: "verified" | (string & {})
   readonly strategy: "passkey" | (string & {})
   readonly nonce?: "nonce" | (string & {}) | undefined
@@ -2021,7 +2021,7 @@ export type VerificationPasskey = {
  */
 export const VerificationPasskey: Schema.Schema<VerificationPasskey> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_passkey")),
     status: Schema.String,
     strategy: Schema.String,
     nonce: /*#__PURE__*/ Schema.optional(Schema.String),
@@ -2091,7 +2091,7 @@ export const Passkey: Schema.Schema<Passkey> = /*#__PURE__*/ Schema.annotations(
  * @category schemas
  */
 export type VerificationOauth = {
-  readonly object?: "verification_oauth" | (string & {}) | undefined
+  readonly object?: "verification_oauth" | undefined
   readonly status: "unverified" | "verified" | "failed" | "expired" | "transferable" | (string & {})
   readonly strategy: string
   readonly external_verification_redirect_url?: string | undefined
@@ -2109,7 +2109,7 @@ export type VerificationOauth = {
  */
 export const VerificationOauth: Schema.Schema<VerificationOauth> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_oauth")),
     status: Schema.String,
     strategy: Schema.String,
     external_verification_redirect_url: /*#__PURE__*/ Schema.optional(Schema.String),
@@ -2128,7 +2128,7 @@ export const VerificationOauth: Schema.Schema<VerificationOauth> = /*#__PURE__*/
  * @category schemas
  */
 export type VerificationGoogleOneTap = {
-  readonly object?: "verification_google_one_tap" | (string & {}) | undefined
+  readonly object?: "verification_google_one_tap" | undefined
   readonly status: "unverified" | "verified" | (string & {})
   readonly strategy: "google_one_tap" | (string & {})
   readonly expire_at: number | null
@@ -2145,7 +2145,7 @@ export type VerificationGoogleOneTap = {
  */
 export const VerificationGoogleOneTap: Schema.Schema<VerificationGoogleOneTap> = /*#__PURE__*/ Schema.annotations(
   /*#__PURE__*/ Schema.Struct({
-    object: /*#__PURE__*/ Schema.optional(Schema.String),
+    object: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("verification_google_one_tap")),
     status: Schema.String,
     strategy: Schema.String,
     expire_at: /*#__PURE__*/ Schema.NullOr(Schema.Number),

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 
@@ -784,29 +785,37 @@ export declare namespace APIKeys {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of APIKeys as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "APIKeys.list",
     operationId: "getApiKeys",
     method: "GET",
     path: "/api_keys",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404],
+    maxPageSize: 100
+  },
+  create: {
     name: "APIKeys.create",
     operationId: "createApiKey",
     method: "POST",
     path: "/api_keys",
+    pathParams: [],
     body: CreateBody,
     success: CreateResponse,
-    errors: { 400: ClerkError.BadRequest, 409: ClerkError.Conflict }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 409]
+  },
+  get: {
     name: "APIKeys.get",
     operationId: "getApiKey",
     method: "GET",
@@ -818,9 +827,10 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
       )
     }),
     success: GetResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  update: {
     name: "APIKeys.update",
     operationId: "updateApiKey",
     method: "PATCH",
@@ -833,9 +843,10 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     }),
     body: UpdateBody,
     success: UpdateResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  delete: {
     name: "APIKeys.delete",
     operationId: "deleteApiKey",
     method: "DELETE",
@@ -847,9 +858,10 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
       )
     }),
     success: DeleteResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $getSecret = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  getSecret: {
     name: "APIKeys.getSecret",
     operationId: "getApiKeySecret",
     method: "GET",
@@ -861,9 +873,10 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
       )
     }),
     success: GetSecretResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  revoke: {
     name: "APIKeys.revoke",
     operationId: "revokeApiKey",
     method: "POST",
@@ -876,17 +889,35 @@ export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.m
     }),
     body: RevokeBody,
     success: RevokeResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $verify = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  verify: {
     name: "APIKeys.verify",
     operationId: "verifyApiKey",
     method: "POST",
     path: "/api_keys/verify",
+    pathParams: [],
     body: VerifyBody,
     success: VerifyResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<APIKeys.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $getSecret = Operation.make(client, operations.getSecret)
+  const $revoke = Operation.make(client, operations.revoke)
+  const $verify = Operation.make(client, operations.verify)
   return APIKeys.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -1032,4 +1063,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params: ListStreamParams): Stream.Stream<ListResponse["data"][number], ListError, APIKeys> =>
-  Paginate.stream("APIKeys.listStream", 100, params, (query) => list(query))
+  Paginate.stream("APIKeys.listStream", operations.list.maxPageSize, params, (query) => list(query))

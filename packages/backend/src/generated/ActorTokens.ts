@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { ActorToken } from "./schemas/ActorToken.js"
 
@@ -142,28 +143,43 @@ export declare namespace ActorTokens {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of ActorTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<ActorTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "ActorTokens.create",
     operationId: "CreateActorToken",
     method: "POST",
     path: "/actor_tokens",
+    pathParams: [],
     body: CreateBody,
     success: ActorToken,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  revoke: {
     name: "ActorTokens.revoke",
     operationId: "RevokeActorToken",
     method: "POST",
     path: "/actor_tokens/{actor_token_id}/revoke",
     pathParams: ["actor_token_id"],
     success: ActorToken,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<ActorTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
+  const $revoke = Operation.make(client, operations.revoke)
   return ActorTokens.of({
     create: (body) => $create({ body }),
     revoke: (actorTokenId) => $revoke({ path: { actor_token_id: actorTokenId } })

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 
 /**
@@ -268,36 +269,51 @@ export declare namespace AdminPortalLinkTokens {
 }
 
 /**
+ * The operations of AdminPortalLinkTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  create: {
+    name: "AdminPortalLinkTokens.create",
+    operationId: "createAdminPortalLinkToken",
+    method: "POST",
+    path: "/admin_portal_link_tokens",
+    pathParams: [],
+    body: CreateBody,
+    success: CreateResponse,
+    successStatus: 201,
+    errors: [400, 403, 409]
+  },
+  revoke: {
+    name: "AdminPortalLinkTokens.revoke",
+    operationId: "revokeAdminPortalLinkToken",
+    method: "POST",
+    path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
+    pathParams: ["adminPortalLinkTokenID"],
+    pathSchema: /*#__PURE__*/ Schema.Struct({
+      adminPortalLinkTokenID: Schema.String.pipe(
+        /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^aplt_[0-9A-Fa-f]{32}$"))
+      )
+    }),
+    body: RevokeBody,
+    success: RevokeResponse,
+    successStatus: 200,
+    errors: [400, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<AdminPortalLinkTokens.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $create = Operation.make(client, {
-      name: "AdminPortalLinkTokens.create",
-      operationId: "createAdminPortalLinkToken",
-      method: "POST",
-      path: "/admin_portal_link_tokens",
-      body: CreateBody,
-      success: CreateResponse,
-      errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 409: ClerkError.Conflict }
-    })
-    const $revoke = Operation.make(client, {
-      name: "AdminPortalLinkTokens.revoke",
-      operationId: "revokeAdminPortalLinkToken",
-      method: "POST",
-      path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
-      pathParams: ["adminPortalLinkTokenID"],
-      pathSchema: /*#__PURE__*/ Schema.Struct({
-        adminPortalLinkTokenID: Schema.String.pipe(
-          /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^aplt_[0-9A-Fa-f]{32}$"))
-        )
-      }),
-      body: RevokeBody,
-      success: RevokeResponse,
-      errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
+    const $create = Operation.make(client, operations.create)
+    const $revoke = Operation.make(client, operations.revoke)
     return AdminPortalLinkTokens.of({
       create: (body) => $create({ body }),
       revoke: (adminPortalLinkTokenID, body) =>

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { AgentTask } from "./schemas/AgentTask.js"
 
@@ -159,28 +160,43 @@ export declare namespace AgentTasks {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of AgentTasks as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<AgentTasks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "AgentTasks.create",
     operationId: "CreateAgentTask",
     method: "POST",
     path: "/agents/tasks",
+    pathParams: [],
     body: CreateBody,
     success: AgentTask,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  revoke: {
     name: "AgentTasks.revoke",
     operationId: "RevokeAgentTask",
     method: "POST",
     path: "/agents/tasks/{agent_task_id}/revoke",
     pathParams: ["agent_task_id"],
     success: AgentTask,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<AgentTasks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
+  const $revoke = Operation.make(client, operations.revoke)
   return AgentTasks.of({
     create: (body) => $create({ body }),
     revoke: (agentTaskId) => $revoke({ path: { agent_task_id: agentTaskId } })

@@ -15,7 +15,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { AllowlistIdentifier } from "./schemas/AllowlistIdentifier.js"
@@ -361,64 +362,91 @@ export declare namespace AllowListBlockList {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of AllowListBlockList as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $listAllowlistIdentifiers = Operation.make(client, {
+export const operations = {
+  listAllowlistIdentifiers: {
     name: "AllowListBlockList.listAllowlistIdentifiers",
     operationId: "ListAllowlistIdentifiers",
     method: "GET",
     path: "/allowlist_identifiers",
+    pathParams: [],
     query: ListAllowlistIdentifiersParams,
     success: ListAllowlistIdentifiersResponse,
+    successStatus: 200,
     paginated: ListAllowlistIdentifiersPage,
-    errors: { 402: ClerkError.PaymentRequired }
-  })
-  const $createAllowlistIdentifier = Operation.make(client, {
+    errors: [402],
+    maxPageSize: 500
+  },
+  createAllowlistIdentifier: {
     name: "AllowListBlockList.createAllowlistIdentifier",
     operationId: "CreateAllowlistIdentifier",
     method: "POST",
     path: "/allowlist_identifiers",
+    pathParams: [],
     body: CreateAllowlistIdentifierBody,
     success: AllowlistIdentifier,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $deleteAllowlistIdentifier = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  deleteAllowlistIdentifier: {
     name: "AllowListBlockList.deleteAllowlistIdentifier",
     operationId: "DeleteAllowlistIdentifier",
     method: "DELETE",
     path: "/allowlist_identifiers/{identifier_id}",
     pathParams: ["identifier_id"],
     success: DeletedObject,
-    errors: { 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
-  })
-  const $listBlocklistIdentifiers = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 404]
+  },
+  listBlocklistIdentifiers: {
     name: "AllowListBlockList.listBlocklistIdentifiers",
     operationId: "ListBlocklistIdentifiers",
     method: "GET",
     path: "/blocklist_identifiers",
+    pathParams: [],
     success: BlocklistIdentifiers,
-    errors: { 402: ClerkError.PaymentRequired }
-  })
-  const $createBlocklistIdentifier = Operation.make(client, {
+    successStatus: 200,
+    errors: [402]
+  },
+  createBlocklistIdentifier: {
     name: "AllowListBlockList.createBlocklistIdentifier",
     operationId: "CreateBlocklistIdentifier",
     method: "POST",
     path: "/blocklist_identifiers",
+    pathParams: [],
     body: CreateBlocklistIdentifierBody,
     success: BlocklistIdentifier,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $deleteBlocklistIdentifier = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  deleteBlocklistIdentifier: {
     name: "AllowListBlockList.deleteBlocklistIdentifier",
     operationId: "DeleteBlocklistIdentifier",
     method: "DELETE",
     path: "/blocklist_identifiers/{identifier_id}",
     pathParams: ["identifier_id"],
     success: DeletedObject,
-    errors: { 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [402, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<AllowListBlockList.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $listAllowlistIdentifiers = Operation.make(client, operations.listAllowlistIdentifiers)
+  const $createAllowlistIdentifier = Operation.make(client, operations.createAllowlistIdentifier)
+  const $deleteAllowlistIdentifier = Operation.make(client, operations.deleteAllowlistIdentifier)
+  const $listBlocklistIdentifiers = Operation.make(client, operations.listBlocklistIdentifiers)
+  const $createBlocklistIdentifier = Operation.make(client, operations.createBlocklistIdentifier)
+  const $deleteBlocklistIdentifier = Operation.make(client, operations.deleteBlocklistIdentifier)
   return AllowListBlockList.of({
     listAllowlistIdentifiers: ((params) =>
       $listAllowlistIdentifiers({ query: params })) as AllowListBlockList.Service["listAllowlistIdentifiers"],
@@ -571,6 +599,9 @@ export type ListAllowlistIdentifiersStreamParams = Omit<
 export const listAllowlistIdentifiersStream = (
   params?: ListAllowlistIdentifiersStreamParams
 ): Stream.Stream<AllowlistIdentifier, ListAllowlistIdentifiersError, AllowListBlockList> =>
-  Paginate.stream("AllowListBlockList.listAllowlistIdentifiersStream", 500, params, (query) =>
-    listAllowlistIdentifiers({ ...query, paginated: true })
+  Paginate.stream(
+    "AllowListBlockList.listAllowlistIdentifiersStream",
+    operations.listAllowlistIdentifiers.maxPageSize,
+    params,
+    (query) => listAllowlistIdentifiers({ ...query, paginated: true })
   )

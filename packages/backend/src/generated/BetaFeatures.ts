@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 
 /**
@@ -253,40 +254,59 @@ export declare namespace BetaFeatures {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of BetaFeatures as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<BetaFeatures.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $updateInstanceSettings = Operation.make(client, {
+export const operations = {
+  updateInstanceSettings: {
     name: "BetaFeatures.updateInstanceSettings",
     operationId: "UpdateInstanceAuthConfig",
     method: "PATCH",
     path: "/beta_features/instance_settings",
+    pathParams: [],
     body: UpdateInstanceSettingsBody,
     optionalBody: true,
     success: UpdateInstanceSettingsResponse,
-    errors: { 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $updateProductionInstanceDomain = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 422]
+  },
+  updateProductionInstanceDomain: {
     name: "BetaFeatures.updateProductionInstanceDomain",
     operationId: "UpdateProductionInstanceDomain",
     method: "PUT",
     path: "/beta_features/domain",
+    pathParams: [],
     body: UpdateProductionInstanceDomainBody,
     optionalBody: true,
     success: undefined,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $changeDomain = Operation.make(client, {
+    successStatus: 202,
+    errors: [400, 422]
+  },
+  changeDomain: {
     name: "BetaFeatures.changeDomain",
     operationId: "ChangeProductionInstanceDomain",
     method: "POST",
     path: "/instance/change_domain",
+    pathParams: [],
     body: ChangeDomainBody,
     optionalBody: true,
     success: undefined,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
+    successStatus: 202,
+    errors: [400, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<BetaFeatures.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $updateInstanceSettings = Operation.make(client, operations.updateInstanceSettings)
+  const $updateProductionInstanceDomain = Operation.make(client, operations.updateProductionInstanceDomain)
+  const $changeDomain = Operation.make(client, operations.changeDomain)
   return BetaFeatures.of({
     updateInstanceSettings: (body) => $updateInstanceSettings({ body }),
     updateProductionInstanceDomain: (body) => $updateProductionInstanceDomain({ body }),

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { ApplyCommerceDiscountRequest } from "./schemas/ApplyCommerceDiscountRequest.js"
@@ -742,47 +743,61 @@ export declare namespace Billing {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Billing as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $listPlans = Operation.make(client, {
+export const operations = {
+  listPlans: {
     name: "Billing.listPlans",
     operationId: "GetCommercePlanList",
     method: "GET",
     path: "/billing/plans",
+    pathParams: [],
     query: ListPlansParams,
     success: PaginatedCommercePlanResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $listPrices = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  listPrices: {
     name: "Billing.listPrices",
     operationId: "GetBillingPriceList",
     method: "GET",
     path: "/billing/prices",
+    pathParams: [],
     query: ListPricesParams,
     success: PaginatedBillingPriceResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $createPrice = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422],
+    maxPageSize: 500
+  },
+  createPrice: {
     name: "Billing.createPrice",
     operationId: "CreateBillingPrice",
     method: "POST",
     path: "/billing/prices",
+    pathParams: [],
     body: CreateBillingPriceRequest,
     success: BillingPriceResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $listSubscriptionItems = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  listSubscriptionItems: {
     name: "Billing.listSubscriptionItems",
     operationId: "GetCommerceSubscriptionItemList",
     method: "GET",
     path: "/billing/subscription_items",
+    pathParams: [],
     query: ListSubscriptionItemsParams,
     success: PaginatedCommerceSubscriptionItemResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $cancelSubscriptionItem = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  cancelSubscriptionItem: {
     name: "Billing.cancelSubscriptionItem",
     operationId: "CancelCommerceSubscriptionItem",
     method: "DELETE",
@@ -790,14 +805,10 @@ export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.m
     pathParams: ["subscription_item_id"],
     query: CancelSubscriptionItemParams,
     success: CommerceSubscriptionItem,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $extendSubscriptionItemFreeTrial = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  extendSubscriptionItemFreeTrial: {
     name: "Billing.extendSubscriptionItemFreeTrial",
     operationId: "ExtendBillingSubscriptionItemFreeTrial",
     method: "POST",
@@ -805,14 +816,10 @@ export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.m
     pathParams: ["subscription_item_id"],
     body: ExtendFreeTrialRequest,
     success: CommerceSubscriptionItem2,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $createPriceTransition = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  createPriceTransition: {
     name: "Billing.createPriceTransition",
     operationId: "CreateBillingPriceTransition",
     method: "POST",
@@ -820,15 +827,10 @@ export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.m
     pathParams: ["subscription_item_id"],
     body: PriceTransitionRequest,
     success: CommercePriceTransitionResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $applySubscriptionItemDiscount = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  applySubscriptionItemDiscount: {
     name: "Billing.applySubscriptionItemDiscount",
     operationId: "ApplyBillingSubscriptionItemDiscount",
     method: "POST",
@@ -836,48 +838,42 @@ export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.m
     pathParams: ["subscription_item_id"],
     body: ApplyCommerceDiscountRequest,
     success: CommerceDiscountRedemptionResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $removeSubscriptionItemDiscount = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  removeSubscriptionItemDiscount: {
     name: "Billing.removeSubscriptionItemDiscount",
     operationId: "RemoveBillingSubscriptionItemDiscount",
     method: "DELETE",
     path: "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
     pathParams: ["subscription_item_id", "discount_id"],
     success: CommerceDiscountRedemptionResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $listStatements = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  listStatements: {
     name: "Billing.listStatements",
     operationId: "GetBillingStatementList",
     method: "GET",
     path: "/billing/statements",
+    pathParams: [],
     query: ListStatementsParams,
     success: PaginatedBillingStatementResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $getStatement = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  getStatement: {
     name: "Billing.getStatement",
     operationId: "GetBillingStatement",
     method: "GET",
     path: "/billing/statements/{statementID}",
     pathParams: ["statementID"],
     success: BillingStatement,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $getStatementPaymentAttempts = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  getStatementPaymentAttempts: {
     name: "Billing.getStatementPaymentAttempts",
     operationId: "GetBillingStatementPaymentAttempts",
     method: "GET",
@@ -885,8 +881,29 @@ export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.m
     pathParams: ["statementID"],
     query: GetStatementPaymentAttemptsParams,
     success: PaginatedBillingPaymentAttemptResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
+    successStatus: 200,
+    errors: [400, 404, 422],
+    maxPageSize: 500
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Billing.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $listPlans = Operation.make(client, operations.listPlans)
+  const $listPrices = Operation.make(client, operations.listPrices)
+  const $createPrice = Operation.make(client, operations.createPrice)
+  const $listSubscriptionItems = Operation.make(client, operations.listSubscriptionItems)
+  const $cancelSubscriptionItem = Operation.make(client, operations.cancelSubscriptionItem)
+  const $extendSubscriptionItemFreeTrial = Operation.make(client, operations.extendSubscriptionItemFreeTrial)
+  const $createPriceTransition = Operation.make(client, operations.createPriceTransition)
+  const $applySubscriptionItemDiscount = Operation.make(client, operations.applySubscriptionItemDiscount)
+  const $removeSubscriptionItemDiscount = Operation.make(client, operations.removeSubscriptionItemDiscount)
+  const $listStatements = Operation.make(client, operations.listStatements)
+  const $getStatement = Operation.make(client, operations.getStatement)
+  const $getStatementPaymentAttempts = Operation.make(client, operations.getStatementPaymentAttempts)
   return Billing.of({
     listPlans: (params) => $listPlans({ query: params }),
     listPrices: (params) => $listPrices({ query: params }),
@@ -1149,7 +1166,9 @@ export type ListPlansStreamParams = Omit<ListPlansParams, "limit" | "offset" | "
  * @category streams
  */
 export const listPlansStream = (params?: ListPlansStreamParams): Stream.Stream<CommercePlan, ListPlansError, Billing> =>
-  Paginate.stream("Billing.listPlansStream", 500, params, (query) => listPlans({ ...query, paginated: true }))
+  Paginate.stream("Billing.listPlansStream", operations.listPlans.maxPageSize, params, (query) =>
+    listPlans({ ...query, paginated: true })
+  )
 
 /**
  * The params of `listPricesStream`: those of `listPrices` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1174,7 +1193,9 @@ export type ListPricesStreamParams = Omit<ListPricesParams, "limit" | "offset" |
 export const listPricesStream = (
   params?: ListPricesStreamParams
 ): Stream.Stream<BillingPriceResponse, ListPricesError, Billing> =>
-  Paginate.stream("Billing.listPricesStream", 500, params, (query) => listPrices({ ...query, paginated: true }))
+  Paginate.stream("Billing.listPricesStream", operations.listPrices.maxPageSize, params, (query) =>
+    listPrices({ ...query, paginated: true })
+  )
 
 /**
  * The params of `listSubscriptionItemsStream`: those of `listSubscriptionItems` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1199,8 +1220,11 @@ export type ListSubscriptionItemsStreamParams = Omit<ListSubscriptionItemsParams
 export const listSubscriptionItemsStream = (
   params?: ListSubscriptionItemsStreamParams
 ): Stream.Stream<CommerceSubscriptionItem, ListSubscriptionItemsError, Billing> =>
-  Paginate.stream("Billing.listSubscriptionItemsStream", 500, params, (query) =>
-    listSubscriptionItems({ ...query, paginated: true })
+  Paginate.stream(
+    "Billing.listSubscriptionItemsStream",
+    operations.listSubscriptionItems.maxPageSize,
+    params,
+    (query) => listSubscriptionItems({ ...query, paginated: true })
   )
 
 /**
@@ -1226,7 +1250,9 @@ export type ListStatementsStreamParams = Omit<ListStatementsParams, "limit" | "o
 export const listStatementsStream = (
   params?: ListStatementsStreamParams
 ): Stream.Stream<BillingStatement, ListStatementsError, Billing> =>
-  Paginate.stream("Billing.listStatementsStream", 500, params, (query) => listStatements({ ...query, paginated: true }))
+  Paginate.stream("Billing.listStatementsStream", operations.listStatements.maxPageSize, params, (query) =>
+    listStatements({ ...query, paginated: true })
+  )
 
 /**
  * The params of `getStatementPaymentAttemptsStream`: those of `getStatementPaymentAttempts` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1255,6 +1281,9 @@ export const getStatementPaymentAttemptsStream = (
   statementID: string,
   params?: GetStatementPaymentAttemptsStreamParams
 ): Stream.Stream<BillingPaymentAttempt, GetStatementPaymentAttemptsError, Billing> =>
-  Paginate.stream("Billing.getStatementPaymentAttemptsStream", 500, params, (query) =>
-    getStatementPaymentAttempts(statementID, { ...query, paginated: true })
+  Paginate.stream(
+    "Billing.getStatementPaymentAttemptsStream",
+    operations.getStatementPaymentAttempts.maxPageSize,
+    params,
+    (query) => getStatementPaymentAttempts(statementID, { ...query, paginated: true })
   )

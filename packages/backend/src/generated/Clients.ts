@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Client } from "./schemas/Client.js"
@@ -220,38 +221,57 @@ export declare namespace Clients {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Clients as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Clients.list",
     operationId: "GetClientList",
     method: "GET",
     path: "/clients",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: { 400: ClerkError.BadRequest, 410: ClerkError.Gone, 422: ClerkError.UnprocessableEntity }
-  })
-  const $verify = Operation.make(client, {
+    errors: [400, 410, 422],
+    maxPageSize: 500
+  },
+  verify: {
     name: "Clients.verify",
     operationId: "VerifyClient",
     method: "POST",
     path: "/clients/verify",
+    pathParams: [],
     body: VerifyBody,
     success: Client,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  get: {
     name: "Clients.get",
     operationId: "GetClient",
     method: "GET",
     path: "/clients/{client_id}",
     pathParams: ["client_id"],
     success: Client,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Clients.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $verify = Operation.make(client, operations.verify)
+  const $get = Operation.make(client, operations.get)
   return Clients.of({
     list: ((params) => $list({ query: params })) as Clients.Service["list"],
     verify: (body) => $verify({ body }),
@@ -335,4 +355,6 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Client, ListError, Clients> =>
-  Paginate.stream("Clients.listStream", 500, params, (query) => list({ ...query, paginated: true }))
+  Paginate.stream("Clients.listStream", operations.list.maxPageSize, params, (query) =>
+    list({ ...query, paginated: true })
+  )

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -681,38 +682,47 @@ export declare namespace Directories {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Directories as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Directories.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Directories.list",
     operationId: "ListDirectories",
     method: "GET",
     path: "/directories",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [403],
+    maxPageSize: 500
+  },
+  create: {
     name: "Directories.create",
     operationId: "CreateDirectory",
     method: "POST",
     path: "/directories",
+    pathParams: [],
     body: CreateBody,
     success: Directory,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422]
+  },
+  get: {
     name: "Directories.get",
     operationId: "GetDirectory",
     method: "GET",
     path: "/directories/{directory_id}",
     pathParams: ["directory_id"],
     success: Directory,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "Directories.update",
     operationId: "UpdateDirectory",
     method: "PATCH",
@@ -721,41 +731,40 @@ export const make: Effect.Effect<Directories.Service, never, ClerkClient> = Effe
     body: UpdateBody,
     optionalBody: true,
     success: Directory,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
     name: "Directories.delete",
     operationId: "DeleteDirectory",
     method: "DELETE",
     path: "/directories/{directory_id}",
     pathParams: ["directory_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $rotateApiKey = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  rotateApiKey: {
     name: "Directories.rotateApiKey",
     operationId: "RotateDirectoryAPIKey",
     method: "POST",
     path: "/directories/{directory_id}/rotate_api_key",
     pathParams: ["directory_id"],
     success: Directory,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $listGroupRoleMappings = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  listGroupRoleMappings: {
     name: "Directories.listGroupRoleMappings",
     operationId: "ListDirectoryGroupRoleMappings",
     method: "GET",
     path: "/directories/{directory_id}/group_role_mappings",
     pathParams: ["directory_id"],
     success: ListGroupRoleMappingsResponse,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $createGroupRoleMapping = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  createGroupRoleMapping: {
     name: "Directories.createGroupRoleMapping",
     operationId: "CreateDirectoryGroupRoleMapping",
     method: "POST",
@@ -763,14 +772,10 @@ export const make: Effect.Effect<Directories.Service, never, ClerkClient> = Effe
     pathParams: ["directory_id"],
     body: CreateGroupRoleMappingBody,
     success: DirectoryGroupRoleMapping,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $replaceGroupRoleMappings = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  replaceGroupRoleMappings: {
     name: "Directories.replaceGroupRoleMappings",
     operationId: "ReplaceDirectoryGroupRoleMappings",
     method: "PUT",
@@ -778,22 +783,36 @@ export const make: Effect.Effect<Directories.Service, never, ClerkClient> = Effe
     pathParams: ["directory_id"],
     body: ReplaceGroupRoleMappingsBody,
     success: ReplaceGroupRoleMappingsResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $deleteGroupRoleMapping = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  deleteGroupRoleMapping: {
     name: "Directories.deleteGroupRoleMapping",
     operationId: "DeleteDirectoryGroupRoleMapping",
     method: "DELETE",
     path: "/directories/{directory_id}/group_role_mappings/{mapping_id}",
     pathParams: ["directory_id", "mapping_id"],
     success: DeleteGroupRoleMappingResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Directories.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $rotateApiKey = Operation.make(client, operations.rotateApiKey)
+  const $listGroupRoleMappings = Operation.make(client, operations.listGroupRoleMappings)
+  const $createGroupRoleMapping = Operation.make(client, operations.createGroupRoleMapping)
+  const $replaceGroupRoleMappings = Operation.make(client, operations.replaceGroupRoleMappings)
+  const $deleteGroupRoleMapping = Operation.make(client, operations.deleteGroupRoleMapping)
   return Directories.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -1013,4 +1032,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Directory, ListError, Directories> =>
-  Paginate.stream("Directories.listStream", 500, params, (query) => list(query))
+  Paginate.stream("Directories.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { Domain } from "./schemas/Domain.js"
@@ -231,28 +232,35 @@ export declare namespace Domains {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Domains as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Domains.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Domains.list",
     operationId: "ListDomains",
     method: "GET",
     path: "/domains",
+    pathParams: [],
     success: DomainsSchema,
-    errors: {}
-  })
-  const $add = Operation.make(client, {
+    successStatus: 200,
+    errors: []
+  },
+  add: {
     name: "Domains.add",
     operationId: "AddDomain",
     method: "POST",
     path: "/domains",
+    pathParams: [],
     body: AddBody,
     success: Domain,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  update: {
     name: "Domains.update",
     operationId: "UpdateDomain",
     method: "PATCH",
@@ -260,17 +268,30 @@ export const make: Effect.Effect<Domains.Service, never, ClerkClient> = Effect.m
     pathParams: ["domain_id"],
     body: UpdateBody,
     success: Domain,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  delete: {
     name: "Domains.delete",
     operationId: "DeleteDomain",
     method: "DELETE",
     path: "/domains/{domain_id}",
     pathParams: ["domain_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Domains.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $add = Operation.make(client, operations.add)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
   return Domains.of({
     list: () => $list({}),
     add: (body) => $add({ body }),

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { EmailAddress } from "./schemas/EmailAddress.js"
@@ -522,35 +523,35 @@ export declare namespace EmailAddresses {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of EmailAddresses as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<EmailAddresses.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "EmailAddresses.create",
     operationId: "CreateEmailAddress",
     method: "POST",
     path: "/email_addresses",
+    pathParams: [],
     body: CreateBody,
     success: EmailAddress,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  get: {
     name: "EmailAddresses.get",
     operationId: "GetEmailAddress",
     method: "GET",
     path: "/email_addresses/{email_address_id}",
     pathParams: ["email_address_id"],
     success: EmailAddress,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  update: {
     name: "EmailAddresses.update",
     operationId: "UpdateEmailAddress",
     method: "PATCH",
@@ -559,37 +560,30 @@ export const make: Effect.Effect<EmailAddresses.Service, never, ClerkClient> = E
     body: UpdateBody,
     optionalBody: true,
     success: EmailAddress,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409]
+  },
+  delete: {
     name: "EmailAddresses.delete",
     operationId: "DeleteEmailAddress",
     method: "DELETE",
     path: "/email_addresses/{email_address_id}",
     pathParams: ["email_address_id"],
     success: DeletedObject,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict
-    }
-  })
-  const $prepareVerification = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409]
+  },
+  prepareVerification: {
     name: "EmailAddresses.prepareVerification",
     operationId: "PrepareEmailAddressVerification",
     method: "POST",
     path: "/email_addresses/{email_address_id}/prepare_verification",
     pathParams: ["email_address_id"],
     success: PrepareVerificationResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $attemptVerification = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  attemptVerification: {
     name: "EmailAddresses.attemptVerification",
     operationId: "AttemptEmailAddressVerification",
     method: "POST",
@@ -597,9 +591,10 @@ export const make: Effect.Effect<EmailAddresses.Service, never, ClerkClient> = E
     pathParams: ["email_address_id"],
     body: AttemptVerificationBody,
     success: AttemptVerificationResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $replaceForUser = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  replaceForUser: {
     name: "EmailAddresses.replaceForUser",
     operationId: "ReplaceUserEmailAddress",
     method: "PUT",
@@ -607,13 +602,23 @@ export const make: Effect.Effect<EmailAddresses.Service, never, ClerkClient> = E
     pathParams: ["user_id"],
     body: ReplaceForUserBody,
     success: EmailAddress,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<EmailAddresses.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $prepareVerification = Operation.make(client, operations.prepareVerification)
+  const $attemptVerification = Operation.make(client, operations.attemptVerification)
+  const $replaceForUser = Operation.make(client, operations.replaceForUser)
   return EmailAddresses.of({
     create: (body) => $create({ body }),
     get: (emailAddressId) => $get({ path: { email_address_id: emailAddressId } }),

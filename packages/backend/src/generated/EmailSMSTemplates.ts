@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Template } from "./schemas/Template.js"
@@ -453,11 +454,14 @@ export declare namespace EmailSMSTemplates {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of EmailSMSTemplates as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "EmailSMSTemplates.list",
     operationId: "GetTemplateList",
     method: "GET",
@@ -466,10 +470,12 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     pathSchema: /*#__PURE__*/ Schema.Struct({ template_type: /*#__PURE__*/ Schema.Literal("email", "sms") }),
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  get: {
     name: "EmailSMSTemplates.get",
     operationId: "GetTemplate",
     method: "GET",
@@ -480,9 +486,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
       slug: Schema.String
     }),
     success: Template,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $upsert = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  upsert: {
     name: "EmailSMSTemplates.upsert",
     operationId: "UpsertTemplate",
     method: "PUT",
@@ -495,16 +502,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     body: UpsertBody,
     optionalBody: true,
     success: Template,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity,
-      423: ClerkError.Locked
-    }
-  })
-  const $revert = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422, 423]
+  },
+  revert: {
     name: "EmailSMSTemplates.revert",
     operationId: "RevertTemplate",
     method: "POST",
@@ -515,9 +516,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
       slug: Schema.String
     }),
     success: Template,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound }
-  })
-  const $preview = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 404]
+  },
+  preview: {
     name: "EmailSMSTemplates.preview",
     operationId: "PreviewTemplate",
     method: "POST",
@@ -526,9 +528,10 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     body: PreviewBody,
     optionalBody: true,
     success: PreviewResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $toggleTemplateDelivery = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  toggleTemplateDelivery: {
     name: "EmailSMSTemplates.toggleTemplateDelivery",
     operationId: "ToggleTemplateDelivery",
     method: "POST",
@@ -541,8 +544,22 @@ export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> 
     body: ToggleTemplateDeliveryBody,
     optionalBody: true,
     success: Template,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 423: ClerkError.Locked }
-  })
+    successStatus: 200,
+    errors: [400, 404, 423]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<EmailSMSTemplates.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $get = Operation.make(client, operations.get)
+  const $upsert = Operation.make(client, operations.upsert)
+  const $revert = Operation.make(client, operations.revert)
+  const $preview = Operation.make(client, operations.preview)
+  const $toggleTemplateDelivery = Operation.make(client, operations.toggleTemplateDelivery)
   return EmailSMSTemplates.of({
     list: ((templateType, params) =>
       $list({ path: { template_type: templateType }, query: params })) as EmailSMSTemplates.Service["list"],
@@ -726,6 +743,6 @@ export const listStream = (
   templateType: "email" | "sms",
   params?: ListStreamParams
 ): Stream.Stream<Template, ListError, EmailSMSTemplates> =>
-  Paginate.stream("EmailSMSTemplates.listStream", 500, params, (query) =>
+  Paginate.stream("EmailSMSTemplates.listStream", operations.list.maxPageSize, params, (query) =>
     list(templateType, { ...query, paginated: true })
   )

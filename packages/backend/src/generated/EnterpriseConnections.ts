@@ -14,7 +14,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -860,94 +861,105 @@ export declare namespace EnterpriseConnections {
 }
 
 /**
+ * The operations of EnterpriseConnections as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  list: {
+    name: "EnterpriseConnections.list",
+    operationId: "ListEnterpriseConnections",
+    method: "GET",
+    path: "/enterprise_connections",
+    pathParams: [],
+    query: ListParams,
+    success: EnterpriseConnectionsSchema,
+    successStatus: 200,
+    errors: [402, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
+    name: "EnterpriseConnections.create",
+    operationId: "CreateEnterpriseConnection",
+    method: "POST",
+    path: "/enterprise_connections",
+    pathParams: [],
+    body: CreateBody,
+    success: EnterpriseConnection,
+    successStatus: 201,
+    errors: [402, 403, 404, 409, 422]
+  },
+  get: {
+    name: "EnterpriseConnections.get",
+    operationId: "GetEnterpriseConnection",
+    method: "GET",
+    path: "/enterprise_connections/{enterprise_connection_id}",
+    pathParams: ["enterprise_connection_id"],
+    success: EnterpriseConnection,
+    successStatus: 200,
+    errors: [402, 403, 404]
+  },
+  update: {
+    name: "EnterpriseConnections.update",
+    operationId: "UpdateEnterpriseConnection",
+    method: "PATCH",
+    path: "/enterprise_connections/{enterprise_connection_id}",
+    pathParams: ["enterprise_connection_id"],
+    body: UpdateBody,
+    success: EnterpriseConnection,
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  },
+  delete: {
+    name: "EnterpriseConnections.delete",
+    operationId: "DeleteEnterpriseConnection",
+    method: "DELETE",
+    path: "/enterprise_connections/{enterprise_connection_id}",
+    pathParams: ["enterprise_connection_id"],
+    success: DeleteResponse,
+    successStatus: 200,
+    errors: [402, 403, 404]
+  },
+  listTestRuns: {
+    name: "EnterpriseConnections.listTestRuns",
+    operationId: "ListEnterpriseConnectionTestRuns",
+    method: "GET",
+    path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
+    pathParams: ["enterprise_connection_id"],
+    query: ListTestRunsParams,
+    success: EnterpriseConnectionTestRuns,
+    successStatus: 200,
+    errors: [402, 403, 404, 422],
+    maxPageSize: 500
+  },
+  createTestRun: {
+    name: "EnterpriseConnections.createTestRun",
+    operationId: "CreateEnterpriseConnectionTestRun",
+    method: "POST",
+    path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
+    pathParams: ["enterprise_connection_id"],
+    success: EnterpriseConnectionTestRunResponse,
+    successStatus: 200,
+    errors: [402, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<EnterpriseConnections.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $list = Operation.make(client, {
-      name: "EnterpriseConnections.list",
-      operationId: "ListEnterpriseConnections",
-      method: "GET",
-      path: "/enterprise_connections",
-      query: ListParams,
-      success: EnterpriseConnectionsSchema,
-      errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-    })
-    const $create = Operation.make(client, {
-      name: "EnterpriseConnections.create",
-      operationId: "CreateEnterpriseConnection",
-      method: "POST",
-      path: "/enterprise_connections",
-      body: CreateBody,
-      success: EnterpriseConnection,
-      errors: {
-        402: ClerkError.PaymentRequired,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        409: ClerkError.Conflict,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $get = Operation.make(client, {
-      name: "EnterpriseConnections.get",
-      operationId: "GetEnterpriseConnection",
-      method: "GET",
-      path: "/enterprise_connections/{enterprise_connection_id}",
-      pathParams: ["enterprise_connection_id"],
-      success: EnterpriseConnection,
-      errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
-    const $update = Operation.make(client, {
-      name: "EnterpriseConnections.update",
-      operationId: "UpdateEnterpriseConnection",
-      method: "PATCH",
-      path: "/enterprise_connections/{enterprise_connection_id}",
-      pathParams: ["enterprise_connection_id"],
-      body: UpdateBody,
-      success: EnterpriseConnection,
-      errors: {
-        400: ClerkError.BadRequest,
-        402: ClerkError.PaymentRequired,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $delete = Operation.make(client, {
-      name: "EnterpriseConnections.delete",
-      operationId: "DeleteEnterpriseConnection",
-      method: "DELETE",
-      path: "/enterprise_connections/{enterprise_connection_id}",
-      pathParams: ["enterprise_connection_id"],
-      success: DeleteResponse,
-      errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
-    const $listTestRuns = Operation.make(client, {
-      name: "EnterpriseConnections.listTestRuns",
-      operationId: "ListEnterpriseConnectionTestRuns",
-      method: "GET",
-      path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
-      pathParams: ["enterprise_connection_id"],
-      query: ListTestRunsParams,
-      success: EnterpriseConnectionTestRuns,
-      errors: {
-        402: ClerkError.PaymentRequired,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $createTestRun = Operation.make(client, {
-      name: "EnterpriseConnections.createTestRun",
-      operationId: "CreateEnterpriseConnectionTestRun",
-      method: "POST",
-      path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
-      pathParams: ["enterprise_connection_id"],
-      success: EnterpriseConnectionTestRunResponse,
-      errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
+    const $list = Operation.make(client, operations.list)
+    const $create = Operation.make(client, operations.create)
+    const $get = Operation.make(client, operations.get)
+    const $update = Operation.make(client, operations.update)
+    const $delete = Operation.make(client, operations.delete)
+    const $listTestRuns = Operation.make(client, operations.listTestRuns)
+    const $createTestRun = Operation.make(client, operations.createTestRun)
     return EnterpriseConnections.of({
       list: (params) => $list({ query: params }),
       create: (body) => $create({ body }),
@@ -1120,7 +1132,7 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
 export const listStream = (
   params?: ListStreamParams
 ): Stream.Stream<EnterpriseConnection, ListError, EnterpriseConnections> =>
-  Paginate.stream("EnterpriseConnections.listStream", 500, params, (query) => list(query))
+  Paginate.stream("EnterpriseConnections.listStream", operations.list.maxPageSize, params, (query) => list(query))
 
 /**
  * The params of `listTestRunsStream`: those of `listTestRuns` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -1148,6 +1160,6 @@ export const listTestRunsStream = (
   enterpriseConnectionId: string,
   params?: ListTestRunsStreamParams
 ): Stream.Stream<EnterpriseConnectionTestRun, ListTestRunsError, EnterpriseConnections> =>
-  Paginate.stream("EnterpriseConnections.listTestRunsStream", 500, params, (query) =>
+  Paginate.stream("EnterpriseConnections.listTestRunsStream", operations.listTestRuns.maxPageSize, params, (query) =>
     listTestRuns(enterpriseConnectionId, query)
   )

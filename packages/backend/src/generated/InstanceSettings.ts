@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { Instance } from "./schemas/Instance.js"
 import { InstanceCommunication } from "./schemas/InstanceCommunication.js"
@@ -552,116 +553,153 @@ export declare namespace InstanceSettings {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of InstanceSettings as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<InstanceSettings.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $get = Operation.make(client, {
+export const operations = {
+  get: {
     name: "InstanceSettings.get",
     operationId: "GetInstance",
     method: "GET",
     path: "/instance",
+    pathParams: [],
     success: Instance,
-    errors: {}
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: []
+  },
+  update: {
     name: "InstanceSettings.update",
     operationId: "UpdateInstance",
     method: "PATCH",
     path: "/instance",
+    pathParams: [],
     body: UpdateBody,
     optionalBody: true,
     success: undefined,
-    errors: { 422: ClerkError.UnprocessableEntity }
-  })
-  const $updateRestrictions = Operation.make(client, {
+    successStatus: 204,
+    errors: [422]
+  },
+  updateRestrictions: {
     name: "InstanceSettings.updateRestrictions",
     operationId: "UpdateInstanceRestrictions",
     method: "PATCH",
     path: "/instance/restrictions",
+    pathParams: [],
     body: UpdateRestrictionsBody,
     optionalBody: true,
     success: InstanceRestrictions,
-    errors: { 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $getInstanceProtect = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 422]
+  },
+  getInstanceProtect: {
     name: "InstanceSettings.getInstanceProtect",
     operationId: "GetInstanceProtect",
     method: "GET",
     path: "/instance/protect",
+    pathParams: [],
     success: InstanceProtect,
-    errors: {}
-  })
-  const $updateInstanceProtect = Operation.make(client, {
+    successStatus: 200,
+    errors: []
+  },
+  updateInstanceProtect: {
     name: "InstanceSettings.updateInstanceProtect",
     operationId: "UpdateInstanceProtect",
     method: "PATCH",
     path: "/instance/protect",
+    pathParams: [],
     body: UpdateInstanceProtectBody,
     optionalBody: true,
     success: InstanceProtect,
-    errors: { 422: ClerkError.UnprocessableEntity }
-  })
-  const $getCommunication = Operation.make(client, {
+    successStatus: 200,
+    errors: [422]
+  },
+  getCommunication: {
     name: "InstanceSettings.getCommunication",
     operationId: "GetInstanceCommunication",
     method: "GET",
     path: "/instance/communication",
+    pathParams: [],
     success: InstanceCommunication,
-    errors: {}
-  })
-  const $updateCommunication = Operation.make(client, {
+    successStatus: 200,
+    errors: []
+  },
+  updateCommunication: {
     name: "InstanceSettings.updateCommunication",
     operationId: "UpdateInstanceCommunication",
     method: "PATCH",
     path: "/instance/communication",
+    pathParams: [],
     body: UpdateCommunicationBody,
     optionalBody: true,
     success: InstanceCommunication,
-    errors: { 422: ClerkError.UnprocessableEntity }
-  })
-  const $getOAuthApplicationSettings = Operation.make(client, {
+    successStatus: 200,
+    errors: [422]
+  },
+  getOAuthApplicationSettings: {
     name: "InstanceSettings.getOAuthApplicationSettings",
     operationId: "GetInstanceOAuthApplicationSettings",
     method: "GET",
     path: "/instance/oauth_application_settings",
+    pathParams: [],
     success: OAuthApplicationSettings,
-    errors: {}
-  })
-  const $updateOAuthApplicationSettings = Operation.make(client, {
+    successStatus: 200,
+    errors: []
+  },
+  updateOAuthApplicationSettings: {
     name: "InstanceSettings.updateOAuthApplicationSettings",
     operationId: "UpdateInstanceOAuthApplicationSettings",
     method: "PATCH",
     path: "/instance/oauth_application_settings",
+    pathParams: [],
     body: UpdateOAuthApplicationSettingsBody,
     optionalBody: true,
     success: OAuthApplicationSettings,
-    errors: { 422: ClerkError.UnprocessableEntity }
-  })
-  const $getOrganizationSettings = Operation.make(client, {
+    successStatus: 200,
+    errors: [422]
+  },
+  getOrganizationSettings: {
     name: "InstanceSettings.getOrganizationSettings",
     operationId: "GetInstanceOrganizationSettings",
     method: "GET",
     path: "/instance/organization_settings",
+    pathParams: [],
     success: OrganizationSettings,
-    errors: { 402: ClerkError.PaymentRequired, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $updateOrganizationSettings = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 404, 422]
+  },
+  updateOrganizationSettings: {
     name: "InstanceSettings.updateOrganizationSettings",
     operationId: "UpdateInstanceOrganizationSettings",
     method: "PATCH",
     path: "/instance/organization_settings",
+    pathParams: [],
     body: UpdateOrganizationSettingsBody,
     optionalBody: true,
     success: OrganizationSettings,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<InstanceSettings.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $updateRestrictions = Operation.make(client, operations.updateRestrictions)
+  const $getInstanceProtect = Operation.make(client, operations.getInstanceProtect)
+  const $updateInstanceProtect = Operation.make(client, operations.updateInstanceProtect)
+  const $getCommunication = Operation.make(client, operations.getCommunication)
+  const $updateCommunication = Operation.make(client, operations.updateCommunication)
+  const $getOAuthApplicationSettings = Operation.make(client, operations.getOAuthApplicationSettings)
+  const $updateOAuthApplicationSettings = Operation.make(client, operations.updateOAuthApplicationSettings)
+  const $getOrganizationSettings = Operation.make(client, operations.getOrganizationSettings)
+  const $updateOrganizationSettings = Operation.make(client, operations.updateOrganizationSettings)
   return InstanceSettings.of({
     get: () => $get({}),
     update: (body) => $update({ body }),

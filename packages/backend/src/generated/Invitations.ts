@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Invitation } from "./schemas/Invitation.js"
@@ -441,48 +442,70 @@ export declare namespace Invitations {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Invitations as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Invitations.list",
     operationId: "ListInvitations",
     method: "GET",
     path: "/invitations",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: {}
-  })
-  const $create = Operation.make(client, {
+    errors: [],
+    maxPageSize: 500
+  },
+  create: {
     name: "Invitations.create",
     operationId: "CreateInvitation",
     method: "POST",
     path: "/invitations",
+    pathParams: [],
     body: CreateBody,
     success: Invitation,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $bulkCreate = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422]
+  },
+  bulkCreate: {
     name: "Invitations.bulkCreate",
     operationId: "CreateBulkInvitations",
     method: "POST",
     path: "/invitations/bulk",
+    pathParams: [],
     body: BulkCreateBody,
     optionalBody: true,
     success: BulkCreateResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422]
+  },
+  revoke: {
     name: "Invitations.revoke",
     operationId: "RevokeInvitation",
     method: "POST",
     path: "/invitations/{invitation_id}/revoke",
     pathParams: ["invitation_id"],
     success: RevokeResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Invitations.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $bulkCreate = Operation.make(client, operations.bulkCreate)
+  const $revoke = Operation.make(client, operations.revoke)
   return Invitations.of({
     list: ((params) => $list({ query: params })) as Invitations.Service["list"],
     create: (body) => $create({ body }),
@@ -589,4 +612,6 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Invitation, ListError, Invitations> =>
-  Paginate.stream("Invitations.listStream", 500, params, (query) => list({ ...query, paginated: true }))
+  Paginate.stream("Invitations.listStream", operations.list.maxPageSize, params, (query) =>
+    list({ ...query, paginated: true })
+  )

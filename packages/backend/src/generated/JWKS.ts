@@ -11,7 +11,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { JWKS as JWKSSchema } from "./schemas/JWKS.js"
 
@@ -60,18 +61,31 @@ export declare namespace JWKS {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of JWKS as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<JWKS.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $get = Operation.make(client, {
+export const operations = {
+  get: {
     name: "JWKS.get",
     operationId: "GetJWKS",
     method: "GET",
     path: "/jwks",
+    pathParams: [],
     success: JWKSSchema,
-    errors: {}
-  })
+    successStatus: 200,
+    errors: []
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<JWKS.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $get = Operation.make(client, operations.get)
   return JWKS.of({
     get: () => $get({})
   })

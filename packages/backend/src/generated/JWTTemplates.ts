@@ -15,7 +15,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -381,39 +382,48 @@ export declare namespace JWTTemplates {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of JWTTemplates as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "JWTTemplates.list",
     operationId: "ListJWTTemplates",
     method: "GET",
     path: "/jwt_templates",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: {}
-  })
-  const $create = Operation.make(client, {
+    errors: [],
+    maxPageSize: 500
+  },
+  create: {
     name: "JWTTemplates.create",
     operationId: "CreateJWTTemplate",
     method: "POST",
     path: "/jwt_templates",
+    pathParams: [],
     body: CreateBody,
     success: JWTTemplate,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  get: {
     name: "JWTTemplates.get",
     operationId: "GetJWTTemplate",
     method: "GET",
     path: "/jwt_templates/{template_id}",
     pathParams: ["template_id"],
     success: JWTTemplate,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  update: {
     name: "JWTTemplates.update",
     operationId: "UpdateJWTTemplate",
     method: "PATCH",
@@ -421,17 +431,31 @@ export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Eff
     pathParams: ["template_id"],
     body: UpdateBody,
     success: JWTTemplate,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired, 422: ClerkError.UnprocessableEntity }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 422]
+  },
+  delete: {
     name: "JWTTemplates.delete",
     operationId: "DeleteJWTTemplate",
     method: "DELETE",
     path: "/jwt_templates/{template_id}",
     pathParams: ["template_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<JWTTemplates.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
   return JWTTemplates.of({
     list: ((params) => $list({ query: params })) as JWTTemplates.Service["list"],
     create: (body) => $create({ body }),
@@ -552,4 +576,6 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<JWTTemplate, ListError, JWTTemplates> =>
-  Paginate.stream("JWTTemplates.listStream", 500, params, (query) => list({ ...query, paginated: true }))
+  Paginate.stream("JWTTemplates.listStream", operations.list.maxPageSize, params, (query) =>
+    list({ ...query, paginated: true })
+  )

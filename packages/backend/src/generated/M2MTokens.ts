@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 
@@ -488,29 +489,37 @@ export declare namespace M2MTokens {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of M2MTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<M2MTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $listTokens = Operation.make(client, {
+export const operations = {
+  listTokens: {
     name: "M2MTokens.listTokens",
     operationId: "getM2MTokens",
     method: "GET",
     path: "/m2m_tokens",
+    pathParams: [],
     query: ListTokensParams,
     success: ListTokensResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $createToken = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404],
+    maxPageSize: 100
+  },
+  createToken: {
     name: "M2MTokens.createToken",
     operationId: "createM2MToken",
     method: "POST",
     path: "/m2m_tokens",
+    pathParams: [],
     body: CreateTokenBody,
     success: CreateTokenResponse,
-    errors: { 400: ClerkError.BadRequest, 409: ClerkError.Conflict }
-  })
-  const $revokeToken = Operation.make(client, {
+    successStatus: 201,
+    errors: [400, 409]
+  },
+  revokeToken: {
     name: "M2MTokens.revokeToken",
     operationId: "revokeM2MToken",
     method: "POST",
@@ -521,17 +530,31 @@ export const make: Effect.Effect<M2MTokens.Service, never, ClerkClient> = Effect
     }),
     body: RevokeTokenBody,
     success: RevokeTokenResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $verifyToken = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  verifyToken: {
     name: "M2MTokens.verifyToken",
     operationId: "verifyM2MToken",
     method: "POST",
     path: "/m2m_tokens/verify",
+    pathParams: [],
     body: VerifyTokenBody,
     success: VerifyTokenResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<M2MTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $listTokens = Operation.make(client, operations.listTokens)
+  const $createToken = Operation.make(client, operations.createToken)
+  const $revokeToken = Operation.make(client, operations.revokeToken)
+  const $verifyToken = Operation.make(client, operations.verifyToken)
   return M2MTokens.of({
     listTokens: (params) => $listTokens({ query: params }),
     createToken: (body) => $createToken({ body }),
@@ -645,6 +668,6 @@ export type ListTokensStreamParams = Omit<ListTokensParams, "limit" | "offset"> 
 export const listTokensStream = (
   params: ListTokensStreamParams
 ): Stream.Stream<ListTokensResponse["m2m_tokens"][number], ListTokensError, M2MTokens> =>
-  Paginate.stream("M2MTokens.listTokensStream", 100, params, (query) =>
+  Paginate.stream("M2MTokens.listTokensStream", operations.listTokens.maxPageSize, params, (query) =>
     Effect.map(listTokens(query), (page) => ({ data: page.m2m_tokens, total_count: page.total_count }))
   )

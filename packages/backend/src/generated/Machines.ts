@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Machine } from "./schemas/Machine.js"
@@ -707,43 +708,47 @@ export declare namespace Machines {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Machines as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Machines.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Machines.list",
     operationId: "ListMachines",
     method: "GET",
     path: "/machines",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "Machines.create",
     operationId: "CreateMachine",
     method: "POST",
     path: "/machines",
+    pathParams: [],
     body: CreateBody,
     success: CreateResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422]
+  },
+  get: {
     name: "Machines.get",
     operationId: "GetMachine",
     method: "GET",
     path: "/machines/{machine_id}",
     pathParams: ["machine_id"],
     success: Machine,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  update: {
     name: "Machines.update",
     operationId: "UpdateMachine",
     method: "PATCH",
@@ -752,37 +757,30 @@ export const make: Effect.Effect<Machines.Service, never, ClerkClient> = Effect.
     body: UpdateBody,
     optionalBody: true,
     success: Machine,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
     name: "Machines.delete",
     operationId: "DeleteMachine",
     method: "DELETE",
     path: "/machines/{machine_id}",
     pathParams: ["machine_id"],
     success: DeleteResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $getSecretKey = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  getSecretKey: {
     name: "Machines.getSecretKey",
     operationId: "GetMachineSecretKey",
     method: "GET",
     path: "/machines/{machine_id}/secret_key",
     pathParams: ["machine_id"],
     success: GetSecretKeyResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $rotateSecretKey = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  rotateSecretKey: {
     name: "Machines.rotateSecretKey",
     operationId: "RotateMachineSecretKey",
     method: "POST",
@@ -790,14 +788,10 @@ export const make: Effect.Effect<Machines.Service, never, ClerkClient> = Effect.
     pathParams: ["machine_id"],
     body: RotateSecretKeyBody,
     success: RotateSecretKeyResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $createScope = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  createScope: {
     name: "Machines.createScope",
     operationId: "CreateMachineScope",
     method: "POST",
@@ -805,28 +799,35 @@ export const make: Effect.Effect<Machines.Service, never, ClerkClient> = Effect.
     pathParams: ["machine_id"],
     body: CreateScopeBody,
     success: MachineScope,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $deleteScope = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  deleteScope: {
     name: "Machines.deleteScope",
     operationId: "DeleteMachineScope",
     method: "DELETE",
     path: "/machines/{machine_id}/scopes/{other_machine_id}",
     pathParams: ["machine_id", "other_machine_id"],
     success: DeleteScopeResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Machines.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $getSecretKey = Operation.make(client, operations.getSecretKey)
+  const $rotateSecretKey = Operation.make(client, operations.rotateSecretKey)
+  const $createScope = Operation.make(client, operations.createScope)
+  const $deleteScope = Operation.make(client, operations.deleteScope)
   return Machines.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -1023,4 +1024,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Machine, ListError, Machines> =>
-  Paginate.stream("Machines.listStream", 500, params, (query) => list(query))
+  Paginate.stream("Machines.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 
 /**
@@ -115,19 +116,32 @@ export declare namespace Miscellaneous {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Miscellaneous as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Miscellaneous.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $getPublicInterstitial = Operation.make(client, {
+export const operations = {
+  getPublicInterstitial: {
     name: "Miscellaneous.getPublicInterstitial",
     operationId: "GetPublicInterstitial",
     method: "GET",
     path: "/public/interstitial",
+    pathParams: [],
     query: GetPublicInterstitialParams,
     success: undefined,
-    errors: { 400: ClerkError.BadRequest }
-  })
+    successStatus: 200,
+    errors: [400]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Miscellaneous.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $getPublicInterstitial = Operation.make(client, operations.getPublicInterstitial)
   return Miscellaneous.of({
     getPublicInterstitial: (params) => $getPublicInterstitial({ query: params })
   })

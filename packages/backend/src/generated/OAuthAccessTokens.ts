@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 
 /**
@@ -140,19 +141,32 @@ export declare namespace OAuthAccessTokens {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of OAuthAccessTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<OAuthAccessTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $verify = Operation.make(client, {
+export const operations = {
+  verify: {
     name: "OAuthAccessTokens.verify",
     operationId: "verifyOAuthAccessToken",
     method: "POST",
     path: "/oauth_applications/access_tokens/verify",
+    pathParams: [],
     body: VerifyBody,
     success: VerifyResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<OAuthAccessTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $verify = Operation.make(client, operations.verify)
   return OAuthAccessTokens.of({
     verify: (body) => $verify({ body })
   })

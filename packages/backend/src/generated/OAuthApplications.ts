@@ -14,7 +14,8 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -495,38 +496,47 @@ export declare namespace OAuthApplications {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of OAuthApplications as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<OAuthApplications.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "OAuthApplications.list",
     operationId: "ListOAuthApplications",
     method: "GET",
     path: "/oauth_applications",
+    pathParams: [],
     query: ListParams,
     success: OAuthApplicationsSchema,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "OAuthApplications.create",
     operationId: "CreateOAuthApplication",
     method: "POST",
     path: "/oauth_applications",
+    pathParams: [],
     body: CreateBody,
     success: OAuthApplicationWithSecret,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422]
+  },
+  get: {
     name: "OAuthApplications.get",
     operationId: "GetOAuthApplication",
     method: "GET",
     path: "/oauth_applications/{oauth_application_id}",
     pathParams: ["oauth_application_id"],
     success: OAuthApplication,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "OAuthApplications.update",
     operationId: "UpdateOAuthApplication",
     method: "PATCH",
@@ -534,23 +544,20 @@ export const make: Effect.Effect<OAuthApplications.Service, never, ClerkClient> 
     pathParams: ["oauth_application_id"],
     body: UpdateBody,
     success: OAuthApplication,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
     name: "OAuthApplications.delete",
     operationId: "DeleteOAuthApplication",
     method: "DELETE",
     path: "/oauth_applications/{oauth_application_id}",
     pathParams: ["oauth_application_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $uploadLogo = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  uploadLogo: {
     name: "OAuthApplications.uploadLogo",
     operationId: "UploadOAuthApplicationLogo",
     method: "PUT",
@@ -559,23 +566,20 @@ export const make: Effect.Effect<OAuthApplications.Service, never, ClerkClient> 
     body: UploadLogoBody,
     multipart: true,
     success: OAuthApplication,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      413: ClerkError.PayloadTooLarge
-    }
-  })
-  const $rotateSecret = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 413]
+  },
+  rotateSecret: {
     name: "OAuthApplications.rotateSecret",
     operationId: "RotateOAuthApplicationSecret",
     method: "POST",
     path: "/oauth_applications/{oauth_application_id}/rotate_secret",
     pathParams: ["oauth_application_id"],
     success: OAuthApplicationWithSecret,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $revokeToken = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  revokeToken: {
     name: "OAuthApplications.revokeToken",
     operationId: "RevokeOAuthApplicationToken",
     method: "POST",
@@ -583,13 +587,24 @@ export const make: Effect.Effect<OAuthApplications.Service, never, ClerkClient> 
     pathParams: ["oauth_application_id"],
     body: RevokeTokenBody,
     success: undefined,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 204,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<OAuthApplications.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $uploadLogo = Operation.make(client, operations.uploadLogo)
+  const $rotateSecret = Operation.make(client, operations.rotateSecret)
+  const $revokeToken = Operation.make(client, operations.revokeToken)
   return OAuthApplications.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -780,4 +795,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<OAuthApplication, ListError, OAuthApplications> =>
-  Paginate.stream("OAuthApplications.listStream", 500, params, (query) => list(query))
+  Paginate.stream("OAuthApplications.listStream", operations.list.maxPageSize, params, (query) => list(query))

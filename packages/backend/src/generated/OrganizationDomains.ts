@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -423,80 +424,95 @@ export declare namespace OrganizationDomains {
 }
 
 /**
+ * The operations of OrganizationDomains as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  list: {
+    name: "OrganizationDomains.list",
+    operationId: "ListOrganizationDomains",
+    method: "GET",
+    path: "/organizations/{organization_id}/domains",
+    pathParams: ["organization_id"],
+    query: ListParams,
+    success: OrganizationDomainsSchema,
+    successStatus: 200,
+    errors: [422],
+    maxPageSize: 500
+  },
+  create: {
+    name: "OrganizationDomains.create",
+    operationId: "CreateOrganizationDomain",
+    method: "POST",
+    path: "/organizations/{organization_id}/domains",
+    pathParams: ["organization_id"],
+    body: CreateBody,
+    success: OrganizationDomain,
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  update: {
+    name: "OrganizationDomains.update",
+    operationId: "UpdateOrganizationDomain",
+    method: "PATCH",
+    path: "/organizations/{organization_id}/domains/{domain_id}",
+    pathParams: ["organization_id", "domain_id"],
+    body: UpdateBody,
+    success: OrganizationDomain,
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
+    name: "OrganizationDomains.delete",
+    operationId: "DeleteOrganizationDomain",
+    method: "DELETE",
+    path: "/organizations/{organization_id}/domains/{domain_id}",
+    pathParams: ["organization_id", "domain_id"],
+    success: DeletedObject,
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  verifyOwnership: {
+    name: "OrganizationDomains.verifyOwnership",
+    operationId: "VerifyOrganizationDomainOwnership",
+    method: "POST",
+    path: "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
+    pathParams: ["organization_id", "domain_id"],
+    success: OrganizationDomain,
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  listAll: {
+    name: "OrganizationDomains.listAll",
+    operationId: "ListAllOrganizationDomains",
+    method: "GET",
+    path: "/organization_domains",
+    pathParams: [],
+    query: ListAllParams,
+    queryCsv: ["enrollment_mode"],
+    success: OrganizationDomainsSchema,
+    successStatus: 200,
+    errors: [403, 422],
+    maxPageSize: 500
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<OrganizationDomains.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $list = Operation.make(client, {
-      name: "OrganizationDomains.list",
-      operationId: "ListOrganizationDomains",
-      method: "GET",
-      path: "/organizations/{organization_id}/domains",
-      pathParams: ["organization_id"],
-      query: ListParams,
-      success: OrganizationDomainsSchema,
-      errors: { 422: ClerkError.UnprocessableEntity }
-    })
-    const $create = Operation.make(client, {
-      name: "OrganizationDomains.create",
-      operationId: "CreateOrganizationDomain",
-      method: "POST",
-      path: "/organizations/{organization_id}/domains",
-      pathParams: ["organization_id"],
-      body: CreateBody,
-      success: OrganizationDomain,
-      errors: {
-        400: ClerkError.BadRequest,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $update = Operation.make(client, {
-      name: "OrganizationDomains.update",
-      operationId: "UpdateOrganizationDomain",
-      method: "PATCH",
-      path: "/organizations/{organization_id}/domains/{domain_id}",
-      pathParams: ["organization_id", "domain_id"],
-      body: UpdateBody,
-      success: OrganizationDomain,
-      errors: {
-        400: ClerkError.BadRequest,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $delete = Operation.make(client, {
-      name: "OrganizationDomains.delete",
-      operationId: "DeleteOrganizationDomain",
-      method: "DELETE",
-      path: "/organizations/{organization_id}/domains/{domain_id}",
-      pathParams: ["organization_id", "domain_id"],
-      success: DeletedObject,
-      errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
-    const $verifyOwnership = Operation.make(client, {
-      name: "OrganizationDomains.verifyOwnership",
-      operationId: "VerifyOrganizationDomainOwnership",
-      method: "POST",
-      path: "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
-      pathParams: ["organization_id", "domain_id"],
-      success: OrganizationDomain,
-      errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
-    const $listAll = Operation.make(client, {
-      name: "OrganizationDomains.listAll",
-      operationId: "ListAllOrganizationDomains",
-      method: "GET",
-      path: "/organization_domains",
-      query: ListAllParams,
-      queryCsv: ["enrollment_mode"],
-      success: OrganizationDomainsSchema,
-      errors: { 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-    })
+    const $list = Operation.make(client, operations.list)
+    const $create = Operation.make(client, operations.create)
+    const $update = Operation.make(client, operations.update)
+    const $delete = Operation.make(client, operations.delete)
+    const $verifyOwnership = Operation.make(client, operations.verifyOwnership)
+    const $listAll = Operation.make(client, operations.listAll)
     return OrganizationDomains.of({
       list: (organizationId, params) => $list({ path: { organization_id: organizationId }, query: params }),
       create: (organizationId, body) => $create({ path: { organization_id: organizationId }, body }),
@@ -672,7 +688,9 @@ export const listStream = (
   organizationId: string,
   params?: ListStreamParams
 ): Stream.Stream<OrganizationDomain, ListError, OrganizationDomains> =>
-  Paginate.stream("OrganizationDomains.listStream", 500, params, (query) => list(organizationId, query))
+  Paginate.stream("OrganizationDomains.listStream", operations.list.maxPageSize, params, (query) =>
+    list(organizationId, query)
+  )
 
 /**
  * The params of `listAllStream`: those of `listAll` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -695,4 +713,6 @@ export type ListAllStreamParams = Omit<ListAllParams, "limit" | "offset"> & { re
 export const listAllStream = (
   params?: ListAllStreamParams
 ): Stream.Stream<OrganizationDomain, ListAllError, OrganizationDomains> =>
-  Paginate.stream("OrganizationDomains.listAllStream", 500, params, (query) => listAll(query))
+  Paginate.stream("OrganizationDomains.listAllStream", operations.listAll.maxPageSize, params, (query) =>
+    listAll(query)
+  )

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { OrganizationInvitation } from "./schemas/OrganizationInvitation.js"
@@ -608,92 +609,109 @@ export declare namespace OrganizationInvitations {
 }
 
 /**
+ * The operations of OrganizationInvitations as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  getAll: {
+    name: "OrganizationInvitations.getAll",
+    operationId: "ListInstanceOrganizationInvitations",
+    method: "GET",
+    path: "/organization_invitations",
+    pathParams: [],
+    query: GetAllParams,
+    success: OrganizationInvitationsWithPublicOrganizationData,
+    successStatus: 200,
+    errors: [400, 404, 422],
+    maxPageSize: 500
+  },
+  list: {
+    name: "OrganizationInvitations.list",
+    operationId: "ListOrganizationInvitations",
+    method: "GET",
+    path: "/organizations/{organization_id}/invitations",
+    pathParams: ["organization_id"],
+    query: ListParams,
+    success: OrganizationInvitationsSchema,
+    successStatus: 200,
+    errors: [400, 404, 422],
+    maxPageSize: 500
+  },
+  create: {
+    name: "OrganizationInvitations.create",
+    operationId: "CreateOrganizationInvitation",
+    method: "POST",
+    path: "/organizations/{organization_id}/invitations",
+    pathParams: ["organization_id"],
+    body: CreateBody,
+    success: OrganizationInvitation,
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  },
+  bulkCreate: {
+    name: "OrganizationInvitations.bulkCreate",
+    operationId: "CreateOrganizationInvitationBulk",
+    method: "POST",
+    path: "/organizations/{organization_id}/invitations/bulk",
+    pathParams: ["organization_id"],
+    body: BulkCreateBody,
+    success: OrganizationInvitationsSchema,
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  listPending: {
+    name: "OrganizationInvitations.listPending",
+    operationId: "ListPendingOrganizationInvitations",
+    method: "GET",
+    path: "/organizations/{organization_id}/invitations/pending",
+    pathParams: ["organization_id"],
+    query: ListPendingParams,
+    success: OrganizationInvitationsSchema,
+    successStatus: 200,
+    errors: [400, 404],
+    maxPageSize: 500
+  },
+  get: {
+    name: "OrganizationInvitations.get",
+    operationId: "GetOrganizationInvitation",
+    method: "GET",
+    path: "/organizations/{organization_id}/invitations/{invitation_id}",
+    pathParams: ["organization_id", "invitation_id"],
+    success: OrganizationInvitation,
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  revoke: {
+    name: "OrganizationInvitations.revoke",
+    operationId: "RevokeOrganizationInvitation",
+    method: "POST",
+    path: "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
+    pathParams: ["organization_id", "invitation_id"],
+    body: RevokeBody,
+    optionalBody: true,
+    success: OrganizationInvitation,
+    successStatus: 200,
+    errors: [400, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<OrganizationInvitations.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $getAll = Operation.make(client, {
-      name: "OrganizationInvitations.getAll",
-      operationId: "ListInstanceOrganizationInvitations",
-      method: "GET",
-      path: "/organization_invitations",
-      query: GetAllParams,
-      success: OrganizationInvitationsWithPublicOrganizationData,
-      errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-    })
-    const $list = Operation.make(client, {
-      name: "OrganizationInvitations.list",
-      operationId: "ListOrganizationInvitations",
-      method: "GET",
-      path: "/organizations/{organization_id}/invitations",
-      pathParams: ["organization_id"],
-      query: ListParams,
-      success: OrganizationInvitationsSchema,
-      errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-    })
-    const $create = Operation.make(client, {
-      name: "OrganizationInvitations.create",
-      operationId: "CreateOrganizationInvitation",
-      method: "POST",
-      path: "/organizations/{organization_id}/invitations",
-      pathParams: ["organization_id"],
-      body: CreateBody,
-      success: OrganizationInvitation,
-      errors: {
-        400: ClerkError.BadRequest,
-        402: ClerkError.PaymentRequired,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $bulkCreate = Operation.make(client, {
-      name: "OrganizationInvitations.bulkCreate",
-      operationId: "CreateOrganizationInvitationBulk",
-      method: "POST",
-      path: "/organizations/{organization_id}/invitations/bulk",
-      pathParams: ["organization_id"],
-      body: BulkCreateBody,
-      success: OrganizationInvitationsSchema,
-      errors: {
-        400: ClerkError.BadRequest,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $listPending = Operation.make(client, {
-      name: "OrganizationInvitations.listPending",
-      operationId: "ListPendingOrganizationInvitations",
-      method: "GET",
-      path: "/organizations/{organization_id}/invitations/pending",
-      pathParams: ["organization_id"],
-      query: ListPendingParams,
-      success: OrganizationInvitationsSchema,
-      errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-    })
-    const $get = Operation.make(client, {
-      name: "OrganizationInvitations.get",
-      operationId: "GetOrganizationInvitation",
-      method: "GET",
-      path: "/organizations/{organization_id}/invitations/{invitation_id}",
-      pathParams: ["organization_id", "invitation_id"],
-      success: OrganizationInvitation,
-      errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
-    const $revoke = Operation.make(client, {
-      name: "OrganizationInvitations.revoke",
-      operationId: "RevokeOrganizationInvitation",
-      method: "POST",
-      path: "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
-      pathParams: ["organization_id", "invitation_id"],
-      body: RevokeBody,
-      optionalBody: true,
-      success: OrganizationInvitation,
-      errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
+    const $getAll = Operation.make(client, operations.getAll)
+    const $list = Operation.make(client, operations.list)
+    const $create = Operation.make(client, operations.create)
+    const $bulkCreate = Operation.make(client, operations.bulkCreate)
+    const $listPending = Operation.make(client, operations.listPending)
+    const $get = Operation.make(client, operations.get)
+    const $revoke = Operation.make(client, operations.revoke)
     return OrganizationInvitations.of({
       getAll: (params) => $getAll({ query: params }),
       list: (organizationId, params) => $list({ path: { organization_id: organizationId }, query: params }),
@@ -915,7 +933,9 @@ export type GetAllStreamParams = Omit<GetAllParams, "limit" | "offset"> & { read
 export const getAllStream = (
   params?: GetAllStreamParams
 ): Stream.Stream<OrganizationInvitationWithPublicOrganizationData, GetAllError, OrganizationInvitations> =>
-  Paginate.stream("OrganizationInvitations.getAllStream", 500, params, (query) => getAll(query))
+  Paginate.stream("OrganizationInvitations.getAllStream", operations.getAll.maxPageSize, params, (query) =>
+    getAll(query)
+  )
 
 /**
  * The params of `listStream`: those of `list` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -941,7 +961,9 @@ export const listStream = (
   organizationId: string,
   params?: ListStreamParams
 ): Stream.Stream<OrganizationInvitation, ListError, OrganizationInvitations> =>
-  Paginate.stream("OrganizationInvitations.listStream", 500, params, (query) => list(organizationId, query))
+  Paginate.stream("OrganizationInvitations.listStream", operations.list.maxPageSize, params, (query) =>
+    list(organizationId, query)
+  )
 
 /**
  * The params of `listPendingStream`: those of `listPending` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -969,6 +991,6 @@ export const listPendingStream = (
   organizationId: string,
   params?: ListPendingStreamParams
 ): Stream.Stream<OrganizationInvitation, ListPendingError, OrganizationInvitations> =>
-  Paginate.stream("OrganizationInvitations.listPendingStream", 500, params, (query) =>
+  Paginate.stream("OrganizationInvitations.listPendingStream", operations.listPending.maxPageSize, params, (query) =>
     listPending(organizationId, query)
   )

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { OrganizationMembership } from "./schemas/OrganizationMembership.js"
@@ -487,76 +488,96 @@ export declare namespace OrganizationMemberships {
 }
 
 /**
+ * The operations of OrganizationMemberships as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  list: {
+    name: "OrganizationMemberships.list",
+    operationId: "ListOrganizationMemberships",
+    method: "GET",
+    path: "/organizations/{organization_id}/memberships",
+    pathParams: ["organization_id"],
+    query: ListParams,
+    success: OrganizationMembershipsSchema,
+    successStatus: 200,
+    errors: [422],
+    maxPageSize: 500
+  },
+  create: {
+    name: "OrganizationMemberships.create",
+    operationId: "CreateOrganizationMembership",
+    method: "POST",
+    path: "/organizations/{organization_id}/memberships",
+    pathParams: ["organization_id"],
+    body: CreateBody,
+    success: OrganizationMembership,
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  update: {
+    name: "OrganizationMemberships.update",
+    operationId: "UpdateOrganizationMembership",
+    method: "PATCH",
+    path: "/organizations/{organization_id}/memberships/{user_id}",
+    pathParams: ["organization_id", "user_id"],
+    body: UpdateBody,
+    success: OrganizationMembership,
+    successStatus: 200,
+    errors: [404, 422]
+  },
+  delete: {
+    name: "OrganizationMemberships.delete",
+    operationId: "DeleteOrganizationMembership",
+    method: "DELETE",
+    path: "/organizations/{organization_id}/memberships/{user_id}",
+    pathParams: ["organization_id", "user_id"],
+    success: OrganizationMembership,
+    successStatus: 200,
+    errors: [404, 422]
+  },
+  updateMetadata: {
+    name: "OrganizationMemberships.updateMetadata",
+    operationId: "UpdateOrganizationMembershipMetadata",
+    method: "PATCH",
+    path: "/organizations/{organization_id}/memberships/{user_id}/metadata",
+    pathParams: ["organization_id", "user_id"],
+    body: UpdateMetadataBody,
+    optionalBody: true,
+    success: OrganizationMembership,
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  listInstance: {
+    name: "OrganizationMemberships.listInstance",
+    operationId: "InstanceGetOrganizationMemberships",
+    method: "GET",
+    path: "/organization_memberships",
+    pathParams: [],
+    query: ListInstanceParams,
+    success: OrganizationMembershipsSchema,
+    successStatus: 200,
+    errors: [400, 422],
+    maxPageSize: 500
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<OrganizationMemberships.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $list = Operation.make(client, {
-      name: "OrganizationMemberships.list",
-      operationId: "ListOrganizationMemberships",
-      method: "GET",
-      path: "/organizations/{organization_id}/memberships",
-      pathParams: ["organization_id"],
-      query: ListParams,
-      success: OrganizationMembershipsSchema,
-      errors: { 422: ClerkError.UnprocessableEntity }
-    })
-    const $create = Operation.make(client, {
-      name: "OrganizationMemberships.create",
-      operationId: "CreateOrganizationMembership",
-      method: "POST",
-      path: "/organizations/{organization_id}/memberships",
-      pathParams: ["organization_id"],
-      body: CreateBody,
-      success: OrganizationMembership,
-      errors: {
-        400: ClerkError.BadRequest,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $update = Operation.make(client, {
-      name: "OrganizationMemberships.update",
-      operationId: "UpdateOrganizationMembership",
-      method: "PATCH",
-      path: "/organizations/{organization_id}/memberships/{user_id}",
-      pathParams: ["organization_id", "user_id"],
-      body: UpdateBody,
-      success: OrganizationMembership,
-      errors: { 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-    })
-    const $delete = Operation.make(client, {
-      name: "OrganizationMemberships.delete",
-      operationId: "DeleteOrganizationMembership",
-      method: "DELETE",
-      path: "/organizations/{organization_id}/memberships/{user_id}",
-      pathParams: ["organization_id", "user_id"],
-      success: OrganizationMembership,
-      errors: { 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-    })
-    const $updateMetadata = Operation.make(client, {
-      name: "OrganizationMemberships.updateMetadata",
-      operationId: "UpdateOrganizationMembershipMetadata",
-      method: "PATCH",
-      path: "/organizations/{organization_id}/memberships/{user_id}/metadata",
-      pathParams: ["organization_id", "user_id"],
-      body: UpdateMetadataBody,
-      optionalBody: true,
-      success: OrganizationMembership,
-      errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-    })
-    const $listInstance = Operation.make(client, {
-      name: "OrganizationMemberships.listInstance",
-      operationId: "InstanceGetOrganizationMemberships",
-      method: "GET",
-      path: "/organization_memberships",
-      query: ListInstanceParams,
-      success: OrganizationMembershipsSchema,
-      errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-    })
+    const $list = Operation.make(client, operations.list)
+    const $create = Operation.make(client, operations.create)
+    const $update = Operation.make(client, operations.update)
+    const $delete = Operation.make(client, operations.delete)
+    const $updateMetadata = Operation.make(client, operations.updateMetadata)
+    const $listInstance = Operation.make(client, operations.listInstance)
     return OrganizationMemberships.of({
       list: (organizationId, params) => $list({ path: { organization_id: organizationId }, query: params }),
       create: (organizationId, body) => $create({ path: { organization_id: organizationId }, body }),
@@ -730,7 +751,9 @@ export const listStream = (
   organizationId: string,
   params?: ListStreamParams
 ): Stream.Stream<OrganizationMembership, ListError, OrganizationMemberships> =>
-  Paginate.stream("OrganizationMemberships.listStream", 500, params, (query) => list(organizationId, query))
+  Paginate.stream("OrganizationMemberships.listStream", operations.list.maxPageSize, params, (query) =>
+    list(organizationId, query)
+  )
 
 /**
  * The params of `listInstanceStream`: those of `listInstance` but `limit` and `offset`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -755,4 +778,6 @@ export type ListInstanceStreamParams = Omit<ListInstanceParams, "limit" | "offse
 export const listInstanceStream = (
   params?: ListInstanceStreamParams
 ): Stream.Stream<OrganizationMembership, ListInstanceError, OrganizationMemberships> =>
-  Paginate.stream("OrganizationMemberships.listInstanceStream", 500, params, (query) => listInstance(query))
+  Paginate.stream("OrganizationMemberships.listInstanceStream", operations.listInstance.maxPageSize, params, (query) =>
+    listInstance(query)
+  )

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -290,68 +291,81 @@ export declare namespace OrganizationPermissions {
 }
 
 /**
+ * The operations of OrganizationPermissions as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const operations = {
+  list: {
+    name: "OrganizationPermissions.list",
+    operationId: "ListOrganizationPermissions",
+    method: "GET",
+    path: "/organization_permissions",
+    pathParams: [],
+    query: ListParams,
+    success: Permissions,
+    successStatus: 200,
+    errors: [422],
+    maxPageSize: 500
+  },
+  create: {
+    name: "OrganizationPermissions.create",
+    operationId: "CreateOrganizationPermission",
+    method: "POST",
+    path: "/organization_permissions",
+    pathParams: [],
+    body: CreateBody,
+    success: Permission,
+    successStatus: 200,
+    errors: [400, 402, 404, 422]
+  },
+  get: {
+    name: "OrganizationPermissions.get",
+    operationId: "GetOrganizationPermission",
+    method: "GET",
+    path: "/organization_permissions/{permission_id}",
+    pathParams: ["permission_id"],
+    success: Permission,
+    successStatus: 200,
+    errors: [404]
+  },
+  update: {
+    name: "OrganizationPermissions.update",
+    operationId: "UpdateOrganizationPermission",
+    method: "PATCH",
+    path: "/organization_permissions/{permission_id}",
+    pathParams: ["permission_id"],
+    body: UpdateBody,
+    success: Permission,
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
+    name: "OrganizationPermissions.delete",
+    operationId: "DeleteOrganizationPermission",
+    method: "DELETE",
+    path: "/organization_permissions/{permission_id}",
+    pathParams: ["permission_id"],
+    success: DeletedObject,
+    successStatus: 200,
+    errors: [403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<OrganizationPermissions.Service, never, ClerkClient> = Effect.map(
   ClerkClient,
   (client) => {
-    const $list = Operation.make(client, {
-      name: "OrganizationPermissions.list",
-      operationId: "ListOrganizationPermissions",
-      method: "GET",
-      path: "/organization_permissions",
-      query: ListParams,
-      success: Permissions,
-      errors: { 422: ClerkError.UnprocessableEntity }
-    })
-    const $create = Operation.make(client, {
-      name: "OrganizationPermissions.create",
-      operationId: "CreateOrganizationPermission",
-      method: "POST",
-      path: "/organization_permissions",
-      body: CreateBody,
-      success: Permission,
-      errors: {
-        400: ClerkError.BadRequest,
-        402: ClerkError.PaymentRequired,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $get = Operation.make(client, {
-      name: "OrganizationPermissions.get",
-      operationId: "GetOrganizationPermission",
-      method: "GET",
-      path: "/organization_permissions/{permission_id}",
-      pathParams: ["permission_id"],
-      success: Permission,
-      errors: { 404: ClerkError.NotFound }
-    })
-    const $update = Operation.make(client, {
-      name: "OrganizationPermissions.update",
-      operationId: "UpdateOrganizationPermission",
-      method: "PATCH",
-      path: "/organization_permissions/{permission_id}",
-      pathParams: ["permission_id"],
-      body: UpdateBody,
-      success: Permission,
-      errors: {
-        400: ClerkError.BadRequest,
-        403: ClerkError.Forbidden,
-        404: ClerkError.NotFound,
-        422: ClerkError.UnprocessableEntity
-      }
-    })
-    const $delete = Operation.make(client, {
-      name: "OrganizationPermissions.delete",
-      operationId: "DeleteOrganizationPermission",
-      method: "DELETE",
-      path: "/organization_permissions/{permission_id}",
-      pathParams: ["permission_id"],
-      success: DeletedObject,
-      errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-    })
+    const $list = Operation.make(client, operations.list)
+    const $create = Operation.make(client, operations.create)
+    const $get = Operation.make(client, operations.get)
+    const $update = Operation.make(client, operations.update)
+    const $delete = Operation.make(client, operations.delete)
     return OrganizationPermissions.of({
       list: (params) => $list({ query: params }),
       create: (body) => $create({ body }),
@@ -476,4 +490,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Permission, ListError, OrganizationPermissions> =>
-  Paginate.stream("OrganizationPermissions.listStream", 500, params, (query) => list(query))
+  Paginate.stream("OrganizationPermissions.listStream", operations.list.maxPageSize, params, (query) => list(query))

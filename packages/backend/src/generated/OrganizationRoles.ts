@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -376,44 +377,47 @@ export declare namespace OrganizationRoles {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of OrganizationRoles as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<OrganizationRoles.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "OrganizationRoles.list",
     operationId: "ListOrganizationRoles",
     method: "GET",
     path: "/organization_roles",
+    pathParams: [],
     query: ListParams,
     success: Roles,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "OrganizationRoles.create",
     operationId: "CreateOrganizationRole",
     method: "POST",
     path: "/organization_roles",
+    pathParams: [],
     body: CreateBody,
     success: Role,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  },
+  get: {
     name: "OrganizationRoles.get",
     operationId: "GetOrganizationRole",
     method: "GET",
     path: "/organization_roles/{organization_role_id}",
     pathParams: ["organization_role_id"],
     success: Role,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "OrganizationRoles.update",
     operationId: "UpdateOrganizationRole",
     method: "PATCH",
@@ -421,40 +425,53 @@ export const make: Effect.Effect<OrganizationRoles.Service, never, ClerkClient> 
     pathParams: ["organization_role_id"],
     body: UpdateBody,
     success: Role,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
     name: "OrganizationRoles.delete",
     operationId: "DeleteOrganizationRole",
     method: "DELETE",
     path: "/organization_roles/{organization_role_id}",
     pathParams: ["organization_role_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $assignPermission = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404, 422]
+  },
+  assignPermission: {
     name: "OrganizationRoles.assignPermission",
     operationId: "AssignPermissionToOrganizationRole",
     method: "POST",
     path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
     pathParams: ["organization_role_id", "permission_id"],
     success: Role,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound, 409: ClerkError.Conflict }
-  })
-  const $removePermission = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404, 409]
+  },
+  removePermission: {
     name: "OrganizationRoles.removePermission",
     operationId: "RemovePermissionFromOrganizationRole",
     method: "DELETE",
     path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
     pathParams: ["organization_role_id", "permission_id"],
     success: Role,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
+    successStatus: 200,
+    errors: [403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<OrganizationRoles.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $assignPermission = Operation.make(client, operations.assignPermission)
+  const $removePermission = Operation.make(client, operations.removePermission)
   return OrganizationRoles.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -628,4 +645,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Role, ListError, OrganizationRoles> =>
-  Paginate.stream("OrganizationRoles.listStream", 500, params, (query) => list(query))
+  Paginate.stream("OrganizationRoles.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -14,7 +14,8 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { AdjustCreditBalanceRequest } from "./schemas/AdjustCreditBalanceRequest.js"
@@ -761,34 +762,37 @@ export declare namespace Organizations {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Organizations as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Organizations.list",
     operationId: "ListOrganizations",
     method: "GET",
     path: "/organizations",
+    pathParams: [],
     query: ListParams,
     success: OrganizationsSchema,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "Organizations.create",
     operationId: "CreateOrganization",
     method: "POST",
     path: "/organizations",
+    pathParams: [],
     body: CreateBody,
     success: Organization,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 422]
+  },
+  get: {
     name: "Organizations.get",
     operationId: "GetOrganization",
     method: "GET",
@@ -796,9 +800,10 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     pathParams: ["organization_id"],
     query: GetParams,
     success: Organization,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "Organizations.update",
     operationId: "UpdateOrganization",
     method: "PATCH",
@@ -806,24 +811,20 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     pathParams: ["organization_id"],
     body: UpdateBody,
     success: Organization,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  },
+  delete: {
     name: "Organizations.delete",
     operationId: "DeleteOrganization",
     method: "DELETE",
     path: "/organizations/{organization_id}",
     pathParams: ["organization_id"],
     success: DeletedObject,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $replaceMetadata = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  replaceMetadata: {
     name: "Organizations.replaceMetadata",
     operationId: "ReplaceOrganizationMetadata",
     method: "PUT",
@@ -831,9 +832,10 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     pathParams: ["organization_id"],
     body: ReplaceMetadataBody,
     success: Organization,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $mergeMetadata = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  mergeMetadata: {
     name: "Organizations.mergeMetadata",
     operationId: "MergeOrganizationMetadata",
     method: "PATCH",
@@ -841,9 +843,10 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     pathParams: ["organization_id"],
     body: MergeMetadataBody,
     success: Organization,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $uploadLogo = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  uploadLogo: {
     name: "Organizations.uploadLogo",
     operationId: "UploadOrganizationLogo",
     method: "PUT",
@@ -852,51 +855,40 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     body: UploadLogoBody,
     multipart: true,
     success: OrganizationWithLogo,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      413: ClerkError.PayloadTooLarge
-    }
-  })
-  const $deleteLogo = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 413]
+  },
+  deleteLogo: {
     name: "Organizations.deleteLogo",
     operationId: "DeleteOrganizationLogo",
     method: "DELETE",
     path: "/organizations/{organization_id}/logo",
     pathParams: ["organization_id"],
     success: Organization,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $getBillingSubscription = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  getBillingSubscription: {
     name: "Organizations.getBillingSubscription",
     operationId: "GetOrganizationBillingSubscription",
     method: "GET",
     path: "/organizations/{organization_id}/billing/subscription",
     pathParams: ["organization_id"],
     success: CommerceSubscription,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $getBillingCreditBalance = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  getBillingCreditBalance: {
     name: "Organizations.getBillingCreditBalance",
     operationId: "GetOrganizationBillingCreditBalance",
     method: "GET",
     path: "/organizations/{organization_id}/billing/credits",
     pathParams: ["organization_id"],
     success: CommerceCreditBalanceResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $adjustBillingCreditBalance = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  adjustBillingCreditBalance: {
     name: "Organizations.adjustBillingCreditBalance",
     operationId: "AdjustOrganizationBillingCreditBalance",
     method: "POST",
@@ -904,14 +896,28 @@ export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Ef
     pathParams: ["organization_id"],
     body: AdjustCreditBalanceRequest,
     success: CommerceCreditLedgerResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Organizations.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $replaceMetadata = Operation.make(client, operations.replaceMetadata)
+  const $mergeMetadata = Operation.make(client, operations.mergeMetadata)
+  const $uploadLogo = Operation.make(client, operations.uploadLogo)
+  const $deleteLogo = Operation.make(client, operations.deleteLogo)
+  const $getBillingSubscription = Operation.make(client, operations.getBillingSubscription)
+  const $getBillingCreditBalance = Operation.make(client, operations.getBillingCreditBalance)
+  const $adjustBillingCreditBalance = Operation.make(client, operations.adjustBillingCreditBalance)
   return Organizations.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -1194,4 +1200,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Organization, ListError, Organizations> =>
-  Paginate.stream("Organizations.listStream", 500, params, (query) => list(query))
+  Paginate.stream("Organizations.listStream", operations.list.maxPageSize, params, (query) => list(query))

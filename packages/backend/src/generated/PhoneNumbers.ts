@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
 import { PhoneNumber } from "./schemas/PhoneNumber.js"
@@ -502,34 +503,35 @@ export declare namespace PhoneNumbers {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of PhoneNumbers as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<PhoneNumbers.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "PhoneNumbers.create",
     operationId: "CreatePhoneNumber",
     method: "POST",
     path: "/phone_numbers",
+    pathParams: [],
     body: CreateBody,
     success: PhoneNumber,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  get: {
     name: "PhoneNumbers.get",
     operationId: "GetPhoneNumber",
     method: "GET",
     path: "/phone_numbers/{phone_number_id}",
     pathParams: ["phone_number_id"],
     success: PhoneNumber,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  update: {
     name: "PhoneNumbers.update",
     operationId: "UpdatePhoneNumber",
     method: "PATCH",
@@ -538,27 +540,30 @@ export const make: Effect.Effect<PhoneNumbers.Service, never, ClerkClient> = Eff
     body: UpdateBody,
     optionalBody: true,
     success: PhoneNumber,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  delete: {
     name: "PhoneNumbers.delete",
     operationId: "DeletePhoneNumber",
     method: "DELETE",
     path: "/phone_numbers/{phone_number_id}",
     pathParams: ["phone_number_id"],
     success: DeletedObject,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $prepareVerification = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  prepareVerification: {
     name: "PhoneNumbers.prepareVerification",
     operationId: "PreparePhoneNumberVerification",
     method: "POST",
     path: "/phone_numbers/{phone_number_id}/prepare_verification",
     pathParams: ["phone_number_id"],
     success: PrepareVerificationResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $attemptVerification = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  attemptVerification: {
     name: "PhoneNumbers.attemptVerification",
     operationId: "AttemptPhoneNumberVerification",
     method: "POST",
@@ -566,9 +571,10 @@ export const make: Effect.Effect<PhoneNumbers.Service, never, ClerkClient> = Eff
     pathParams: ["phone_number_id"],
     body: AttemptVerificationBody,
     success: AttemptVerificationResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $replaceForUser = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  replaceForUser: {
     name: "PhoneNumbers.replaceForUser",
     operationId: "ReplaceUserPhoneNumber",
     method: "PUT",
@@ -576,13 +582,23 @@ export const make: Effect.Effect<PhoneNumbers.Service, never, ClerkClient> = Eff
     pathParams: ["user_id"],
     body: ReplaceForUserBody,
     success: PhoneNumber,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<PhoneNumbers.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $prepareVerification = Operation.make(client, operations.prepareVerification)
+  const $attemptVerification = Operation.make(client, operations.attemptVerification)
+  const $replaceForUser = Operation.make(client, operations.replaceForUser)
   return PhoneNumbers.of({
     create: (body) => $create({ body }),
     get: (phoneNumberId) => $get({ path: { phone_number_id: phoneNumberId } }),

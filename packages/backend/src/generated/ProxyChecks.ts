@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { ProxyCheck } from "./schemas/ProxyCheck.js"
 
@@ -102,20 +103,33 @@ export declare namespace ProxyChecks {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of ProxyChecks as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<ProxyChecks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $verify = Operation.make(client, {
+export const operations = {
+  verify: {
     name: "ProxyChecks.verify",
     operationId: "VerifyDomainProxy",
     method: "POST",
     path: "/proxy_checks",
+    pathParams: [],
     body: VerifyBody,
     optionalBody: true,
     success: ProxyCheck,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
+    successStatus: 200,
+    errors: [400, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<ProxyChecks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $verify = Operation.make(client, operations.verify)
   return ProxyChecks.of({
     verify: (body) => $verify({ body })
   })

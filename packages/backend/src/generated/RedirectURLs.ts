@@ -14,7 +14,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -246,47 +247,68 @@ export declare namespace RedirectURLs {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of RedirectURLs as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "RedirectURLs.list",
     operationId: "ListRedirectURLs",
     method: "GET",
     path: "/redirect_urls",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: {}
-  })
-  const $create = Operation.make(client, {
+    errors: [],
+    maxPageSize: 500
+  },
+  create: {
     name: "RedirectURLs.create",
     operationId: "CreateRedirectURL",
     method: "POST",
     path: "/redirect_urls",
+    pathParams: [],
     body: CreateBody,
     success: RedirectURL,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422]
+  },
+  get: {
     name: "RedirectURLs.get",
     operationId: "GetRedirectURL",
     method: "GET",
     path: "/redirect_urls/{id}",
     pathParams: ["id"],
     success: RedirectURL,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  delete: {
     name: "RedirectURLs.delete",
     operationId: "DeleteRedirectURL",
     method: "DELETE",
     path: "/redirect_urls/{id}",
     pathParams: ["id"],
     success: DeletedObject,
-    errors: { 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<RedirectURLs.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $delete = Operation.make(client, operations.delete)
   return RedirectURLs.of({
     list: ((params) => $list({ query: params })) as RedirectURLs.Service["list"],
     create: (body) => $create({ body }),
@@ -393,4 +415,6 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<RedirectURL, ListError, RedirectURLs> =>
-  Paginate.stream("RedirectURLs.listStream", 500, params, (query) => list({ ...query, paginated: true }))
+  Paginate.stream("RedirectURLs.listStream", operations.list.maxPageSize, params, (query) =>
+    list({ ...query, paginated: true })
+  )

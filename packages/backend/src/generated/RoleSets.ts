@@ -15,7 +15,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -512,44 +513,47 @@ export declare namespace RoleSets {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of RoleSets as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "RoleSets.list",
     operationId: "ListRoleSets",
     method: "GET",
     path: "/role_sets",
+    pathParams: [],
     query: ListParams,
     success: RoleSetsSchema,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "RoleSets.create",
     operationId: "CreateRoleSet",
     method: "POST",
     path: "/role_sets",
+    pathParams: [],
     body: CreateBody,
     success: RoleSet,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 404, 422]
+  },
+  get: {
     name: "RoleSets.get",
     operationId: "GetRoleSet",
     method: "GET",
     path: "/role_sets/{role_set_key_or_id}",
     pathParams: ["role_set_key_or_id"],
     success: RoleSet,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "RoleSets.update",
     operationId: "UpdateRoleSet",
     method: "PATCH",
@@ -557,14 +561,10 @@ export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.
     pathParams: ["role_set_key_or_id"],
     body: UpdateBody,
     success: RoleSet,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $replace = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  replace: {
     name: "RoleSets.replace",
     operationId: "ReplaceRoleSet",
     method: "POST",
@@ -572,14 +572,10 @@ export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.
     pathParams: ["role_set_key_or_id"],
     body: ReplaceBody,
     success: DeletedObject,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $addRoles = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  addRoles: {
     name: "RoleSets.addRoles",
     operationId: "AddRolesToRoleSet",
     method: "POST",
@@ -587,14 +583,10 @@ export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.
     pathParams: ["role_set_key_or_id"],
     body: AddRolesBody,
     success: RoleSet,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $replaceRole = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  replaceRole: {
     name: "RoleSets.replaceRole",
     operationId: "ReplaceRoleInRoleSet",
     method: "POST",
@@ -602,13 +594,23 @@ export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.
     pathParams: ["role_set_key_or_id"],
     body: ReplaceRoleBody,
     success: RoleSet,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<RoleSets.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $replace = Operation.make(client, operations.replace)
+  const $addRoles = Operation.make(client, operations.addRoles)
+  const $replaceRole = Operation.make(client, operations.replaceRole)
   return RoleSets.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -762,4 +764,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<RoleSet, ListError, RoleSets> =>
-  Paginate.stream("RoleSets.listStream", 500, params, (query) => list(query))
+  Paginate.stream("RoleSets.listStream", operations.list.maxPageSize, params, (query) => list(query))

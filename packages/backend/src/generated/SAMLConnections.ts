@@ -14,7 +14,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -530,44 +531,47 @@ export declare namespace SAMLConnections {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of SAMLConnections as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<SAMLConnections.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "SAMLConnections.list",
     operationId: "ListSAMLConnections",
     method: "GET",
     path: "/saml_connections",
+    pathParams: [],
     query: ListParams,
     success: SAMLConnectionsSchema,
-    errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 403, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "SAMLConnections.create",
     operationId: "CreateSAMLConnection",
     method: "POST",
     path: "/saml_connections",
+    pathParams: [],
     body: CreateBody,
     success: SAMLConnection,
-    errors: {
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 403, 404, 409, 422]
+  },
+  get: {
     name: "SAMLConnections.get",
     operationId: "GetSAMLConnection",
     method: "GET",
     path: "/saml_connections/{saml_connection_id}",
     pathParams: ["saml_connection_id"],
     success: SAMLConnection,
-    errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 403, 404]
+  },
+  update: {
     name: "SAMLConnections.update",
     operationId: "UpdateSAMLConnection",
     method: "PATCH",
@@ -575,23 +579,31 @@ export const make: Effect.Effect<SAMLConnections.Service, never, ClerkClient> = 
     pathParams: ["saml_connection_id"],
     body: UpdateBody,
     success: SAMLConnection,
-    errors: {
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [402, 403, 404, 409, 422]
+  },
+  delete: {
     name: "SAMLConnections.delete",
     operationId: "DeleteSAMLConnection",
     method: "DELETE",
     path: "/saml_connections/{saml_connection_id}",
     pathParams: ["saml_connection_id"],
     success: DeletedObject,
-    errors: { 402: ClerkError.PaymentRequired, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [402, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<SAMLConnections.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
   return SAMLConnections.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -722,4 +734,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<SAMLConnection, ListError, SAMLConnections> =>
-  Paginate.stream("SAMLConnections.listStream", 500, params, (query) => list(query))
+  Paginate.stream("SAMLConnections.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -662,38 +663,47 @@ export declare namespace SCIMDirectories {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of SCIMDirectories as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<SCIMDirectories.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "SCIMDirectories.list",
     operationId: "ListSCIMDirectories",
     method: "GET",
     path: "/scim_directories",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [403],
+    maxPageSize: 500
+  },
+  create: {
     name: "SCIMDirectories.create",
     operationId: "CreateSCIMDirectory",
     method: "POST",
     path: "/scim_directories",
+    pathParams: [],
     body: CreateBody,
     success: SCIMDirectory,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 422]
+  },
+  get: {
     name: "SCIMDirectories.get",
     operationId: "GetSCIMDirectory",
     method: "GET",
     path: "/scim_directories/{scim_directory_id}",
     pathParams: ["scim_directory_id"],
     success: SCIMDirectory,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  update: {
     name: "SCIMDirectories.update",
     operationId: "UpdateSCIMDirectory",
     method: "PATCH",
@@ -702,41 +712,40 @@ export const make: Effect.Effect<SCIMDirectories.Service, never, ClerkClient> = 
     body: UpdateBody,
     optionalBody: true,
     success: SCIMDirectory,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  delete: {
     name: "SCIMDirectories.delete",
     operationId: "DeleteSCIMDirectory",
     method: "DELETE",
     path: "/scim_directories/{scim_directory_id}",
     pathParams: ["scim_directory_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $rotateApiKey = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  rotateApiKey: {
     name: "SCIMDirectories.rotateApiKey",
     operationId: "RotateSCIMDirectoryAPIKey",
     method: "POST",
     path: "/scim_directories/{scim_directory_id}/rotate_api_key",
     pathParams: ["scim_directory_id"],
     success: SCIMDirectory,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $listGroupRoleMappings = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  listGroupRoleMappings: {
     name: "SCIMDirectories.listGroupRoleMappings",
     operationId: "ListSCIMGroupRoleMappings",
     method: "GET",
     path: "/scim_directories/{scim_directory_id}/group_role_mappings",
     pathParams: ["scim_directory_id"],
     success: ListGroupRoleMappingsResponse,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $createGroupRoleMapping = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  createGroupRoleMapping: {
     name: "SCIMDirectories.createGroupRoleMapping",
     operationId: "CreateSCIMGroupRoleMapping",
     method: "POST",
@@ -744,14 +753,10 @@ export const make: Effect.Effect<SCIMDirectories.Service, never, ClerkClient> = 
     pathParams: ["scim_directory_id"],
     body: CreateGroupRoleMappingBody,
     success: SCIMGroupRoleMapping,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $replaceGroupRoleMappings = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  replaceGroupRoleMappings: {
     name: "SCIMDirectories.replaceGroupRoleMappings",
     operationId: "ReplaceSCIMGroupRoleMappings",
     method: "PUT",
@@ -759,22 +764,36 @@ export const make: Effect.Effect<SCIMDirectories.Service, never, ClerkClient> = 
     pathParams: ["scim_directory_id"],
     body: ReplaceGroupRoleMappingsBody,
     success: ReplaceGroupRoleMappingsResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $deleteGroupRoleMapping = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  deleteGroupRoleMapping: {
     name: "SCIMDirectories.deleteGroupRoleMapping",
     operationId: "DeleteSCIMGroupRoleMapping",
     method: "DELETE",
     path: "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
     pathParams: ["scim_directory_id", "mapping_id"],
     success: DeleteGroupRoleMappingResponse,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<SCIMDirectories.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $rotateApiKey = Operation.make(client, operations.rotateApiKey)
+  const $listGroupRoleMappings = Operation.make(client, operations.listGroupRoleMappings)
+  const $createGroupRoleMapping = Operation.make(client, operations.createGroupRoleMapping)
+  const $replaceGroupRoleMappings = Operation.make(client, operations.replaceGroupRoleMappings)
+  const $deleteGroupRoleMapping = Operation.make(client, operations.deleteGroupRoleMapping)
   return SCIMDirectories.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -1000,4 +1019,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<SCIMDirectory, ListError, SCIMDirectories> =>
-  Paginate.stream("SCIMDirectories.listStream", 500, params, (query) => list(query))
+  Paginate.stream("SCIMDirectories.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -15,7 +15,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { Session } from "./schemas/Session.js"
@@ -518,39 +519,48 @@ export declare namespace Sessions {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Sessions as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Sessions.list",
     operationId: "GetSessionList",
     method: "GET",
     path: "/sessions",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
+    successStatus: 200,
     paginated: ListPage,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "Sessions.create",
     operationId: "createSession",
     method: "POST",
     path: "/sessions",
+    pathParams: [],
     body: CreateBody,
     success: Session,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  get: {
     name: "Sessions.get",
     operationId: "GetSession",
     method: "GET",
     path: "/sessions/{session_id}",
     pathParams: ["session_id"],
     success: Session,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $refresh = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  refresh: {
     name: "Sessions.refresh",
     operationId: "RefreshSession",
     method: "POST",
@@ -558,18 +568,20 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     pathParams: ["session_id"],
     body: RefreshBody,
     success: SessionRefresh,
-    errors: { 400: ClerkError.BadRequest }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [400]
+  },
+  revoke: {
     name: "Sessions.revoke",
     operationId: "RevokeSession",
     method: "POST",
     path: "/sessions/{session_id}/revoke",
     pathParams: ["session_id"],
     success: Session,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $createToken = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  createToken: {
     name: "Sessions.createToken",
     operationId: "CreateSessionToken",
     method: "POST",
@@ -578,9 +590,10 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     body: CreateTokenBody,
     optionalBody: true,
     success: CreateTokenResponse,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $createTokenFromTemplate = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  createTokenFromTemplate: {
     name: "Sessions.createTokenFromTemplate",
     operationId: "CreateSessionTokenFromTemplate",
     method: "POST",
@@ -589,8 +602,23 @@ export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.
     body: CreateTokenFromTemplateBody,
     optionalBody: true,
     success: CreateTokenFromTemplateResponse,
-    errors: { 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Sessions.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $get = Operation.make(client, operations.get)
+  const $refresh = Operation.make(client, operations.refresh)
+  const $revoke = Operation.make(client, operations.revoke)
+  const $createToken = Operation.make(client, operations.createToken)
+  const $createTokenFromTemplate = Operation.make(client, operations.createTokenFromTemplate)
   return Sessions.of({
     list: ((params) => $list({ query: params })) as Sessions.Service["list"],
     create: (body) => $create({ body }),
@@ -755,4 +783,6 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset" | "paginated"
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<Session, ListError, Sessions> =>
-  Paginate.stream("Sessions.listStream", 500, params, (query) => list({ ...query, paginated: true }))
+  Paginate.stream("Sessions.listStream", operations.list.maxPageSize, params, (query) =>
+    list({ ...query, paginated: true })
+  )

@@ -13,7 +13,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { SignInToken } from "./schemas/SignInToken.js"
 
@@ -133,28 +134,43 @@ export declare namespace SignInTokens {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of SignInTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<SignInTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "SignInTokens.create",
     operationId: "CreateSignInToken",
     method: "POST",
     path: "/sign_in_tokens",
+    pathParams: [],
     body: CreateBody,
     success: SignInToken,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $revoke = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404, 422]
+  },
+  revoke: {
     name: "SignInTokens.revoke",
     operationId: "RevokeSignInToken",
     method: "POST",
     path: "/sign_in_tokens/{sign_in_token_id}/revoke",
     pathParams: ["sign_in_token_id"],
     success: SignInToken,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
+    successStatus: 200,
+    errors: [400, 404]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<SignInTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
+  const $revoke = Operation.make(client, operations.revoke)
   return SignInTokens.of({
     create: (body) => $create({ body }),
     revoke: (signInTokenId) => $revoke({ path: { sign_in_token_id: signInTokenId } })

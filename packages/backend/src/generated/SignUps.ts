@@ -12,7 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { SignUp } from "./schemas/SignUp.js"
 
@@ -115,20 +116,24 @@ export declare namespace SignUps {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of SignUps as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<SignUps.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $get = Operation.make(client, {
+export const operations = {
+  get: {
     name: "SignUps.get",
     operationId: "GetSignUp",
     method: "GET",
     path: "/sign_ups/{id}",
     pathParams: ["id"],
     success: SignUp,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [403]
+  },
+  update: {
     name: "SignUps.update",
     operationId: "UpdateSignUp",
     method: "PATCH",
@@ -137,8 +142,18 @@ export const make: Effect.Effect<SignUps.Service, never, ClerkClient> = Effect.m
     body: UpdateBody,
     optionalBody: true,
     success: SignUp,
-    errors: { 403: ClerkError.Forbidden }
-  })
+    successStatus: 200,
+    errors: [403]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<SignUps.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
   return SignUps.of({
     get: (id) => $get({ path: { id: id } }),
     update: (id, body) => $update({ path: { id: id }, body })

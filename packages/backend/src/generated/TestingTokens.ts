@@ -11,7 +11,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { TestingToken } from "./schemas/TestingToken.js"
 
@@ -65,18 +66,31 @@ export declare namespace TestingTokens {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of TestingTokens as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<TestingTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $create = Operation.make(client, {
+export const operations = {
+  create: {
     name: "TestingTokens.create",
     operationId: "CreateTestingToken",
     method: "POST",
     path: "/testing_tokens",
+    pathParams: [],
     success: TestingToken,
-    errors: {}
-  })
+    successStatus: 200,
+    errors: []
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TestingTokens.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $create = Operation.make(client, operations.create)
   return TestingTokens.of({
     create: () => $create({})
   })

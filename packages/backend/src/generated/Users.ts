@@ -14,7 +14,8 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as ClerkFile from "../ClerkFile.js"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { AdjustCreditBalanceRequest } from "./schemas/AdjustCreditBalanceRequest.js"
@@ -2336,52 +2337,58 @@ export declare namespace Users {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Users as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "Users.list",
     operationId: "GetUserList",
     method: "GET",
     path: "/users",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422],
+    maxPageSize: 500
+  },
+  create: {
     name: "Users.create",
     operationId: "CreateUser",
     method: "POST",
     path: "/users",
+    pathParams: [],
     body: CreateBody,
     success: User,
-    errors: {
-      400: ClerkError.BadRequest,
-      402: ClerkError.PaymentRequired,
-      403: ClerkError.Forbidden,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $count = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402, 403, 422]
+  },
+  count: {
     name: "Users.count",
     operationId: "GetUsersCount",
     method: "GET",
     path: "/users/count",
+    pathParams: [],
     query: CountParams,
     success: TotalCount,
-    errors: { 422: ClerkError.UnprocessableEntity }
-  })
-  const $get = Operation.make(client, {
+    successStatus: 200,
+    errors: [422]
+  },
+  get: {
     name: "Users.get",
     operationId: "GetUser",
     method: "GET",
     path: "/users/{user_id}",
     pathParams: ["user_id"],
     success: User,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $update = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  update: {
     name: "Users.update",
     operationId: "UpdateUser",
     method: "PATCH",
@@ -2389,77 +2396,82 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     body: UpdateBody,
     success: User,
-    errors: {
-      400: ClerkError.BadRequest,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 409, 422]
+  },
+  delete: {
     name: "Users.delete",
     operationId: "DeleteUser",
     method: "DELETE",
     path: "/users/{user_id}",
     pathParams: ["user_id"],
     success: DeletedObject,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $ban = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  ban: {
     name: "Users.ban",
     operationId: "BanUser",
     method: "POST",
     path: "/users/{user_id}/ban",
     pathParams: ["user_id"],
     success: User,
-    errors: { 402: ClerkError.PaymentRequired }
-  })
-  const $unban = Operation.make(client, {
+    successStatus: 200,
+    errors: [402]
+  },
+  unban: {
     name: "Users.unban",
     operationId: "UnbanUser",
     method: "POST",
     path: "/users/{user_id}/unban",
     pathParams: ["user_id"],
     success: User,
-    errors: { 402: ClerkError.PaymentRequired }
-  })
-  const $bulkBan = Operation.make(client, {
+    successStatus: 200,
+    errors: [402]
+  },
+  bulkBan: {
     name: "Users.bulkBan",
     operationId: "UsersBan",
     method: "POST",
     path: "/users/ban",
+    pathParams: [],
     body: BulkBanBody,
     success: BulkBanResponse,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired }
-  })
-  const $bulkUnban = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402]
+  },
+  bulkUnban: {
     name: "Users.bulkUnban",
     operationId: "UsersUnban",
     method: "POST",
     path: "/users/unban",
+    pathParams: [],
     body: BulkUnbanBody,
     success: BulkUnbanResponse,
-    errors: { 400: ClerkError.BadRequest, 402: ClerkError.PaymentRequired }
-  })
-  const $lock = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 402]
+  },
+  lock: {
     name: "Users.lock",
     operationId: "LockUser",
     method: "POST",
     path: "/users/{user_id}/lock",
     pathParams: ["user_id"],
     success: User,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $unlock = Operation.make(client, {
+    successStatus: 200,
+    errors: [403]
+  },
+  unlock: {
     name: "Users.unlock",
     operationId: "UnlockUser",
     method: "POST",
     path: "/users/{user_id}/unlock",
     pathParams: ["user_id"],
     success: User,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $setProfileImage = Operation.make(client, {
+    successStatus: 200,
+    errors: [403]
+  },
+  setProfileImage: {
     name: "Users.setProfileImage",
     operationId: "SetUserProfileImage",
     method: "POST",
@@ -2468,18 +2480,20 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     body: SetProfileImageBody,
     multipart: true,
     success: User,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound }
-  })
-  const $deleteProfileImage = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404]
+  },
+  deleteProfileImage: {
     name: "Users.deleteProfileImage",
     operationId: "DeleteUserProfileImage",
     method: "DELETE",
     path: "/users/{user_id}/profile_image",
     pathParams: ["user_id"],
     success: User,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $replaceMetadata = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  replaceMetadata: {
     name: "Users.replaceMetadata",
     operationId: "ReplaceUserMetadata",
     method: "PUT",
@@ -2488,9 +2502,10 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     body: ReplaceMetadataBody,
     optionalBody: true,
     success: User,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $updateMetadata = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  updateMetadata: {
     name: "Users.updateMetadata",
     operationId: "UpdateUserMetadata",
     method: "PATCH",
@@ -2499,37 +2514,30 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     body: UpdateMetadataBody,
     optionalBody: true,
     success: User,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $getBillingSubscription = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  getBillingSubscription: {
     name: "Users.getBillingSubscription",
     operationId: "GetUserBillingSubscription",
     method: "GET",
     path: "/users/{user_id}/billing/subscription",
     pathParams: ["user_id"],
     success: CommerceSubscription,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $getBillingCreditBalance = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  getBillingCreditBalance: {
     name: "Users.getBillingCreditBalance",
     operationId: "GetUserBillingCreditBalance",
     method: "GET",
     path: "/users/{user_id}/billing/credits",
     pathParams: ["user_id"],
     success: CommerceCreditBalanceResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $adjustBillingCreditBalance = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  adjustBillingCreditBalance: {
     name: "Users.adjustBillingCreditBalance",
     operationId: "AdjustUserBillingCreditBalance",
     method: "POST",
@@ -2537,15 +2545,10 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     body: AdjustCreditBalanceRequest,
     success: CommerceCreditLedgerResponse,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $getOAuthAccessToken = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 409, 422]
+  },
+  getOAuthAccessToken: {
     name: "Users.getOAuthAccessToken",
     operationId: "GetOAuthAccessToken",
     method: "GET",
@@ -2553,10 +2556,12 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id", "provider"],
     query: GetOAuthAccessTokenParams,
     success: OAuthAccessToken,
+    successStatus: 200,
     paginated: GetOAuthAccessTokenPage,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $getOrganizationMemberships = Operation.make(client, {
+    errors: [400, 404, 422],
+    maxPageSize: 500
+  },
+  getOrganizationMemberships: {
     name: "Users.getOrganizationMemberships",
     operationId: "UsersGetOrganizationMemberships",
     method: "GET",
@@ -2564,9 +2569,11 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     query: GetOrganizationMembershipsParams,
     success: OrganizationMemberships,
-    errors: { 403: ClerkError.Forbidden }
-  })
-  const $getOrganizationInvitations = Operation.make(client, {
+    successStatus: 200,
+    errors: [403],
+    maxPageSize: 500
+  },
+  getOrganizationInvitations: {
     name: "Users.getOrganizationInvitations",
     operationId: "UsersGetOrganizationInvitations",
     method: "GET",
@@ -2574,9 +2581,11 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     query: GetOrganizationInvitationsParams,
     success: OrganizationInvitationsWithPublicOrganizationData,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $removePassword = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404],
+    maxPageSize: 500
+  },
+  removePassword: {
     name: "Users.removePassword",
     operationId: "RemoveUserPassword",
     method: "POST",
@@ -2585,9 +2594,10 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     body: RemovePasswordBody,
     optionalBody: true,
     success: User,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $verifyPassword = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  verifyPassword: {
     name: "Users.verifyPassword",
     operationId: "VerifyPassword",
     method: "POST",
@@ -2595,9 +2605,10 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     body: VerifyPasswordBody,
     success: VerifyPasswordResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $verifyTotp = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  verifyTotp: {
     name: "Users.verifyTotp",
     operationId: "VerifyTOTP",
     method: "POST",
@@ -2605,81 +2616,90 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     pathParams: ["user_id"],
     body: VerifyTotpBody,
     success: VerifyTotpResponse,
-    errors: { 400: ClerkError.BadRequest, 404: ClerkError.NotFound, 422: ClerkError.UnprocessableEntity }
-  })
-  const $disableMfa = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 422]
+  },
+  disableMfa: {
     name: "Users.disableMfa",
     operationId: "DisableMFA",
     method: "DELETE",
     path: "/users/{user_id}/mfa",
     pathParams: ["user_id"],
     success: DisableMfaResponse,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $deleteBackupCodes = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  deleteBackupCodes: {
     name: "Users.deleteBackupCodes",
     operationId: "DeleteBackupCode",
     method: "DELETE",
     path: "/users/{user_id}/backup_code",
     pathParams: ["user_id"],
     success: DeleteBackupCodesResponse,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $deletePasskey = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  deletePasskey: {
     name: "Users.deletePasskey",
     operationId: "UserPasskeyDelete",
     method: "DELETE",
     path: "/users/{user_id}/passkeys/{passkey_identification_id}",
     pathParams: ["user_id", "passkey_identification_id"],
     success: DeletedObject,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $listTrustedDevices = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  listTrustedDevices: {
     name: "Users.listTrustedDevices",
     operationId: "ListUserTrustedDevices",
     method: "GET",
     path: "/users/{user_id}/trusted_devices",
     pathParams: ["user_id"],
     success: ListTrustedDevicesResponse,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $revokeTrustedDevice = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  revokeTrustedDevice: {
     name: "Users.revokeTrustedDevice",
     operationId: "RevokeUserTrustedDevice",
     method: "DELETE",
     path: "/users/{user_id}/trusted_devices/{trusted_device_id}",
     pathParams: ["user_id", "trusted_device_id"],
     success: TrustedDevice,
-    errors: { 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $deleteWeb3Wallet = Operation.make(client, {
+    successStatus: 200,
+    errors: [403, 404]
+  },
+  deleteWeb3Wallet: {
     name: "Users.deleteWeb3Wallet",
     operationId: "UserWeb3WalletDelete",
     method: "DELETE",
     path: "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
     pathParams: ["user_id", "web3_wallet_identification_id"],
     success: DeletedObject,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $deleteTOTP = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  deleteTOTP: {
     name: "Users.deleteTOTP",
     operationId: "DeleteTOTP",
     method: "DELETE",
     path: "/users/{user_id}/totp",
     pathParams: ["user_id"],
     success: DeleteTOTPResponse,
-    errors: { 404: ClerkError.NotFound }
-  })
-  const $deleteExternalAccount = Operation.make(client, {
+    successStatus: 200,
+    errors: [404]
+  },
+  deleteExternalAccount: {
     name: "Users.deleteExternalAccount",
     operationId: "DeleteExternalAccount",
     method: "DELETE",
     path: "/users/{user_id}/external_accounts/{external_account_id}",
     pathParams: ["user_id", "external_account_id"],
     success: DeletedObject,
-    errors: { 400: ClerkError.BadRequest, 403: ClerkError.Forbidden, 404: ClerkError.NotFound }
-  })
-  const $setPasswordCompromised = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404]
+  },
+  setPasswordCompromised: {
     name: "Users.setPasswordCompromised",
     operationId: "SetUserPasswordCompromised",
     method: "POST",
@@ -2688,27 +2708,61 @@ export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map
     body: SetPasswordCompromisedBody,
     optionalBody: true,
     success: User,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $unsetPasswordCompromised = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  },
+  unsetPasswordCompromised: {
     name: "Users.unsetPasswordCompromised",
     operationId: "UnsetUserPasswordCompromised",
     method: "POST",
     path: "/users/{user_id}/password/unset_compromised",
     pathParams: ["user_id"],
     success: User,
-    errors: {
-      400: ClerkError.BadRequest,
-      403: ClerkError.Forbidden,
-      404: ClerkError.NotFound,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 403, 404, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Users.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $count = Operation.make(client, operations.count)
+  const $get = Operation.make(client, operations.get)
+  const $update = Operation.make(client, operations.update)
+  const $delete = Operation.make(client, operations.delete)
+  const $ban = Operation.make(client, operations.ban)
+  const $unban = Operation.make(client, operations.unban)
+  const $bulkBan = Operation.make(client, operations.bulkBan)
+  const $bulkUnban = Operation.make(client, operations.bulkUnban)
+  const $lock = Operation.make(client, operations.lock)
+  const $unlock = Operation.make(client, operations.unlock)
+  const $setProfileImage = Operation.make(client, operations.setProfileImage)
+  const $deleteProfileImage = Operation.make(client, operations.deleteProfileImage)
+  const $replaceMetadata = Operation.make(client, operations.replaceMetadata)
+  const $updateMetadata = Operation.make(client, operations.updateMetadata)
+  const $getBillingSubscription = Operation.make(client, operations.getBillingSubscription)
+  const $getBillingCreditBalance = Operation.make(client, operations.getBillingCreditBalance)
+  const $adjustBillingCreditBalance = Operation.make(client, operations.adjustBillingCreditBalance)
+  const $getOAuthAccessToken = Operation.make(client, operations.getOAuthAccessToken)
+  const $getOrganizationMemberships = Operation.make(client, operations.getOrganizationMemberships)
+  const $getOrganizationInvitations = Operation.make(client, operations.getOrganizationInvitations)
+  const $removePassword = Operation.make(client, operations.removePassword)
+  const $verifyPassword = Operation.make(client, operations.verifyPassword)
+  const $verifyTotp = Operation.make(client, operations.verifyTotp)
+  const $disableMfa = Operation.make(client, operations.disableMfa)
+  const $deleteBackupCodes = Operation.make(client, operations.deleteBackupCodes)
+  const $deletePasskey = Operation.make(client, operations.deletePasskey)
+  const $listTrustedDevices = Operation.make(client, operations.listTrustedDevices)
+  const $revokeTrustedDevice = Operation.make(client, operations.revokeTrustedDevice)
+  const $deleteWeb3Wallet = Operation.make(client, operations.deleteWeb3Wallet)
+  const $deleteTOTP = Operation.make(client, operations.deleteTOTP)
+  const $deleteExternalAccount = Operation.make(client, operations.deleteExternalAccount)
+  const $setPasswordCompromised = Operation.make(client, operations.setPasswordCompromised)
+  const $unsetPasswordCompromised = Operation.make(client, operations.unsetPasswordCompromised)
   return Users.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -3430,7 +3484,7 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<User, ListError, Users> =>
-  Paginate.stream("Users.listStream", 500, params, (query) => list(query))
+  Paginate.stream("Users.listStream", operations.list.maxPageSize, params, (query) => list(query))
 
 /**
  * The params of `getOAuthAccessTokenStream`: those of `getOAuthAccessToken` but `limit`, `offset` and `paginated`, which the stream sets, and `pageSize` (items per request, 1 to 500; default 500).
@@ -3460,7 +3514,7 @@ export const getOAuthAccessTokenStream = (
   provider: string,
   params?: GetOAuthAccessTokenStreamParams
 ): Stream.Stream<OAuthAccessToken[number], GetOAuthAccessTokenError, Users> =>
-  Paginate.stream("Users.getOAuthAccessTokenStream", 500, params, (query) =>
+  Paginate.stream("Users.getOAuthAccessTokenStream", operations.getOAuthAccessToken.maxPageSize, params, (query) =>
     getOAuthAccessToken(userId, provider, { ...query, paginated: true })
   )
 
@@ -3490,8 +3544,11 @@ export const getOrganizationMembershipsStream = (
   userId: string,
   params?: GetOrganizationMembershipsStreamParams
 ): Stream.Stream<OrganizationMembership, GetOrganizationMembershipsError, Users> =>
-  Paginate.stream("Users.getOrganizationMembershipsStream", 500, params, (query) =>
-    getOrganizationMemberships(userId, query)
+  Paginate.stream(
+    "Users.getOrganizationMembershipsStream",
+    operations.getOrganizationMemberships.maxPageSize,
+    params,
+    (query) => getOrganizationMemberships(userId, query)
   )
 
 /**
@@ -3520,6 +3577,9 @@ export const getOrganizationInvitationsStream = (
   userId: string,
   params?: GetOrganizationInvitationsStreamParams
 ): Stream.Stream<OrganizationInvitationWithPublicOrganizationData, GetOrganizationInvitationsError, Users> =>
-  Paginate.stream("Users.getOrganizationInvitationsStream", 500, params, (query) =>
-    getOrganizationInvitations(userId, query)
+  Paginate.stream(
+    "Users.getOrganizationInvitationsStream",
+    operations.getOrganizationInvitations.maxPageSize,
+    params,
+    (query) => getOrganizationInvitations(userId, query)
   )

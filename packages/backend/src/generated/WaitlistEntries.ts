@@ -13,7 +13,8 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import * as Paginate from "../internal/paginate.js"
 import { DeletedObject } from "./schemas/DeletedObject.js"
@@ -387,53 +388,59 @@ export declare namespace WaitlistEntries {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of WaitlistEntries as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<WaitlistEntries.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $list = Operation.make(client, {
+export const operations = {
+  list: {
     name: "WaitlistEntries.list",
     operationId: "ListWaitlistEntries",
     method: "GET",
     path: "/waitlist_entries",
+    pathParams: [],
     query: ListParams,
     success: ListResponse,
-    errors: {}
-  })
-  const $create = Operation.make(client, {
+    successStatus: 200,
+    errors: [],
+    maxPageSize: 500
+  },
+  create: {
     name: "WaitlistEntries.create",
     operationId: "CreateWaitlistEntry",
     method: "POST",
     path: "/waitlist_entries",
+    pathParams: [],
     body: CreateBody,
     success: WaitlistEntry,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $bulkCreate = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422]
+  },
+  bulkCreate: {
     name: "WaitlistEntries.bulkCreate",
     operationId: "CreateBulkWaitlistEntries",
     method: "POST",
     path: "/waitlist_entries/bulk",
+    pathParams: [],
     body: BulkCreateBody,
     optionalBody: true,
     success: BulkCreateResponse,
-    errors: { 400: ClerkError.BadRequest, 422: ClerkError.UnprocessableEntity }
-  })
-  const $delete = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 422]
+  },
+  delete: {
     name: "WaitlistEntries.delete",
     operationId: "DeleteWaitlistEntry",
     method: "DELETE",
     path: "/waitlist_entries/{waitlist_entry_id}",
     pathParams: ["waitlist_entry_id"],
     success: DeletedObject,
-    errors: {
-      400: ClerkError.BadRequest,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $invite = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 409, 422]
+  },
+  invite: {
     name: "WaitlistEntries.invite",
     operationId: "InviteWaitlistEntry",
     method: "POST",
@@ -442,27 +449,32 @@ export const make: Effect.Effect<WaitlistEntries.Service, never, ClerkClient> = 
     body: InviteBody,
     optionalBody: true,
     success: WaitlistEntry,
-    errors: {
-      400: ClerkError.BadRequest,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
-  const $reject = Operation.make(client, {
+    successStatus: 200,
+    errors: [400, 404, 409, 422]
+  },
+  reject: {
     name: "WaitlistEntries.reject",
     operationId: "RejectWaitlistEntry",
     method: "POST",
     path: "/waitlist_entries/{waitlist_entry_id}/reject",
     pathParams: ["waitlist_entry_id"],
     success: WaitlistEntry,
-    errors: {
-      400: ClerkError.BadRequest,
-      404: ClerkError.NotFound,
-      409: ClerkError.Conflict,
-      422: ClerkError.UnprocessableEntity
-    }
-  })
+    successStatus: 200,
+    errors: [400, 404, 409, 422]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<WaitlistEntries.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $list = Operation.make(client, operations.list)
+  const $create = Operation.make(client, operations.create)
+  const $bulkCreate = Operation.make(client, operations.bulkCreate)
+  const $delete = Operation.make(client, operations.delete)
+  const $invite = Operation.make(client, operations.invite)
+  const $reject = Operation.make(client, operations.reject)
   return WaitlistEntries.of({
     list: (params) => $list({ query: params }),
     create: (body) => $create({ body }),
@@ -607,4 +619,4 @@ export type ListStreamParams = Omit<ListParams, "limit" | "offset"> & { readonly
  * @category streams
  */
 export const listStream = (params?: ListStreamParams): Stream.Stream<WaitlistEntry, ListError, WaitlistEntries> =>
-  Paginate.stream("WaitlistEntries.listStream", 500, params, (query) => list(query))
+  Paginate.stream("WaitlistEntries.listStream", operations.list.maxPageSize, params, (query) => list(query))

@@ -11,7 +11,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ClerkClient } from "../ClerkClient.js"
-import * as ClerkError from "../ClerkError.js"
+import type * as ClerkError from "../ClerkError.js"
+import type * as ClerkOperation from "../ClerkOperation.js"
 import * as Operation from "../internal/operation.js"
 import { SvixURL } from "./schemas/SvixURL.js"
 
@@ -94,34 +95,53 @@ export declare namespace Webhooks {
 }
 
 /**
- * @since 0.1.0
- * @category constructors
+ * The operations of Webhooks as data (`ClerkOperation`): what `make` runs, and what a
+ * server can route by.
+ *
+ * @since 0.2.0
+ * @category operations
  */
-export const make: Effect.Effect<Webhooks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
-  const $createSvixApp = Operation.make(client, {
+export const operations = {
+  createSvixApp: {
     name: "Webhooks.createSvixApp",
     operationId: "CreateSvixApp",
     method: "POST",
     path: "/webhooks/svix",
+    pathParams: [],
     success: SvixURL,
-    errors: { 400: ClerkError.BadRequest }
-  })
-  const $deleteSvixApp = Operation.make(client, {
+    successStatus: 200,
+    errors: [400]
+  },
+  deleteSvixApp: {
     name: "Webhooks.deleteSvixApp",
     operationId: "DeleteSvixApp",
     method: "DELETE",
     path: "/webhooks/svix",
+    pathParams: [],
     success: undefined,
-    errors: { 400: ClerkError.BadRequest }
-  })
-  const $generateSvixAuthURL = Operation.make(client, {
+    successStatus: 204,
+    errors: [400]
+  },
+  generateSvixAuthURL: {
     name: "Webhooks.generateSvixAuthURL",
     operationId: "GenerateSvixAuthURL",
     method: "POST",
     path: "/webhooks/svix_url",
+    pathParams: [],
     success: SvixURL,
-    errors: { 400: ClerkError.BadRequest }
-  })
+    successStatus: 200,
+    errors: [400]
+  }
+} as const satisfies { readonly [method: string]: ClerkOperation.Any }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Webhooks.Service, never, ClerkClient> = Effect.map(ClerkClient, (client) => {
+  const $createSvixApp = Operation.make(client, operations.createSvixApp)
+  const $deleteSvixApp = Operation.make(client, operations.deleteSvixApp)
+  const $generateSvixAuthURL = Operation.make(client, operations.generateSvixAuthURL)
   return Webhooks.of({
     createSvixApp: () => $createSvixApp({}),
     deleteSvixApp: () => $deleteSvixApp({}),

@@ -9,7 +9,6 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type * as HttpMethod from "@effect/platform/HttpMethod"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -21,7 +20,6 @@ import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
-import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import {
@@ -32,66 +30,24 @@ import {
   type RequestOptions
 } from "../ClerkClient.js"
 import * as ClerkError from "../ClerkError.js"
+import type { ClerkOperation } from "../ClerkOperation.js"
 import * as Decode from "./decode.js"
-
-/** The classes an operation documents besides the ones every call can meet (401, 429, 5xx). */
-export type DocumentedError =
-  | ClerkError.BadRequest
-  | ClerkError.PaymentRequired
-  | ClerkError.Forbidden
-  | ClerkError.NotFound
-  | ClerkError.Conflict
-  | ClerkError.Gone
-  | ClerkError.PayloadTooLarge
-  | ClerkError.UnprocessableEntity
-  | ClerkError.Locked
-
-type StatusErrorClass<E> = new (
-  props: {
-    readonly status: any
-    readonly errors: ReadonlyArray<ClerkError.ClerkErrorItem>
-    readonly clerk_trace_id?: string | undefined
-    readonly body?: string | undefined
-  },
-  disableValidation?: boolean
-) => E
 
 /** A query value as it goes on the URL; arrays repeat the key (`style: form`, `explode: true`). */
 export type QueryValue = string | number | boolean | ReadonlyArray<string | number | boolean> | null | undefined
 
-export type ErrorTable = { readonly [status: number]: StatusErrorClass<DocumentedError> }
+/** The classes of the documented statuses, as a union of instances. */
+export type ErrorOf<Status extends number> = ClerkError.ForStatus<Status>
 
-/** The documented error classes of a table, as a union of instances. */
-export type ErrorOf<Errors extends ErrorTable> = {
-  [K in keyof Errors]: Errors[K] extends StatusErrorClass<infer E> ? E : never
-}[keyof Errors]
-
-export interface Spec<A, Errors extends ErrorTable, Path extends string, Query, Body> {
-  /** `Service.method`: the span name and the `operation` of errors. */
-  readonly name: string
-  readonly operationId: string
-  readonly method: HttpMethod.HttpMethod
-  /** The spec's path template, e.g. `/actor_tokens/{actor_token_id}/revoke`. */
-  readonly path: string
-  readonly pathParams?: ReadonlyArray<Path>
-  /** Checks of path parameters beyond "a non-empty string" (enums, patterns). */
-  readonly pathSchema?: Schema.Schema<any, any>
-  /** Encodes to an object of `QueryValue`s. */
-  readonly query?: Schema.Schema<Query, any>
-  /** Array query parameters sent comma-separated (`style: form`, `explode: false`). */
-  readonly queryCsv?: ReadonlyArray<string>
-  readonly body?: Schema.Schema<Body, any>
-  /** Send the body as `multipart/form-data` instead of JSON. */
-  readonly multipart?: boolean
-  /** The body may be left out (then nothing is sent); otherwise a missing body is `InvalidInput`. */
-  readonly optionalBody?: boolean
-  /** The 2xx body's schema; `undefined` for operations that answer with no content. */
-  readonly success: Schema.Schema<A, any> | undefined
-  /** The 2xx body's schema when the query has `paginated: true` (the envelope `{ data, total_count }`). */
-  readonly paginated?: Schema.Schema<any, any>
-  /** The documented statuses other than 401, 429 and 5xx, each with its class. */
-  readonly errors: Errors
-}
+/** An operation as the runtime runs it: an entry of a generated group's `operations` table. */
+export type Spec<A, Status extends number, Path extends string, Query, Body> = ClerkOperation<
+  A,
+  Status,
+  Path,
+  Query,
+  Body,
+  any
+>
 
 export interface Input<Path extends string, Query, Body> {
   readonly path?: { readonly [K in Path]: string }
@@ -173,11 +129,11 @@ const encodeOptions = { errors: "all", onExcessProperty: "error" } as const
 /**
  * Prepares one operation for a client: compiles its schemas once, splits its path template once.
  */
-export const make = <A, const Errors extends ErrorTable, Path extends string = never, Query = never, Body = never>(
+export const make = <A, Status extends number = never, Path extends string = never, Query = never, Body = never>(
   client: ClerkClient.Service,
-  spec: Spec<A, Errors, Path, Query, Body>
-): Run<A, ErrorOf<Errors>, Path, Query, Body> => {
-  type E = ErrorOf<Errors>
+  spec: Spec<A, Status, Path, Query, Body>
+): Run<A, ErrorOf<Status>, Path, Query, Body> => {
+  type E = ErrorOf<Status>
   const pathParts = spec.path.split(/\{([^}]+)\}/)
   const encodeQuery = spec.query ? ParseResult.encodeUnknownEither(spec.query, encodeOptions) : undefined
   const encodePath = spec.pathSchema ? ParseResult.encodeUnknownEither(spec.pathSchema, encodeOptions) : undefined
@@ -332,8 +288,11 @@ export const make = <A, const Errors extends ErrorTable, Path extends string = n
         ? { errors: clerk.errors, clerk_trace_id: clerk.clerk_trace_id }
         : { errors: [], body: text.slice(0, BODY_SNIPPET) })
     }
-    const Documented = spec.errors[status]
-    if (Documented) return new Documented({ status, ...details }, true) as E
+    if (spec.errors.includes(status as Status)) {
+      const Documented = ClerkError.statusClasses[status as keyof typeof ClerkError.statusClasses]
+      // (`as never`: the class is the one of this very status, whose `status` field is its literal)
+      return new Documented({ status, ...details } as never, true) as E
+    }
     if (status === 401) return new ClerkError.Unauthorized({ status, ...details }, true)
     if (status === 429) {
       return new ClerkError.TooManyRequests(
