@@ -405,7 +405,9 @@ async function checkRuntime({ column, port, emulator, record }) {
   // session tokens, inside the runtime's handler
   const userId = await within(10_000, "a user", emulator.createUser(`session-${column.id}@example.com`))
   const token = await within(10_000, "a session token", emulator.mint(userId))
-  const tampered = `${token.slice(0, -4)}${token.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`
+  // one character of the signature changed (inside it: no padding bits), to one it is not
+  const at = token.length - 10
+  const tampered = `${token.slice(0, at)}${token[at] === "A" ? "B" : "A"}${token.slice(at + 1)}`
   const good = await call(port, "/session", { headers: { authorization: `Bearer ${token}` } })
   const bad = await call(port, "/session", { headers: { authorization: `Bearer ${tampered}` } })
   for (const [key, label] of [
@@ -423,7 +425,8 @@ async function checkRuntime({ column, port, emulator, record }) {
   const forged = await call(port, "/webhook", {
     method: "POST",
     headers: delivery.headers,
-    body: delivery.payload.replace(userId, `${userId.slice(0, -1)}X`)
+    // another user id: its last character changed (to one it is not)
+    body: delivery.payload.replace(userId, `${userId.slice(0, -1)}${userId.endsWith("X") ? "Y" : "X"}`)
   })
   const hookOk =
     hook.status === 200 &&
