@@ -4,7 +4,8 @@
  * 1. serve `POST /webhooks/clerk` on 127.0.0.1 with `Webhook.handler`: it verifies the Svix
  *    signature over the raw body, decodes the typed event and runs the handler for its type;
  * 2. deliver events signed by the `svix` package, as Clerk (through Svix) signs them: a
- *    `user.deleted`, an event type this SDK does not know yet, a tampered body, a stale timestamp.
+ *    `user.deleted` (twice, as a Svix retry: the handler runs once), an event type this SDK does not
+ *    know yet, a tampered body, a stale timestamp.
  *
  * Offline: the deliveries come from this process. The secret is `CLERK_WEBHOOK_SIGNING_SECRET` when
  * set (the endpoint's "Signing Secret" in Clerk's Dashboard), else a demo secret.
@@ -26,8 +27,9 @@ import { Webhook as Svix } from "svix"
 
 const DEMO_SECRET = "whsec_ZWZmZWN0LWNsZXJrIHdlYmhvb2sgZXhhbXBsZQ=="
 
-// One handler per event type you care about; `orElse` takes the rest. Without `orElse`, the
-// compiler requires a handler for each of the 45 event types (and `unknown`).
+// One handler per event type you care about; `orElse` takes the rest (and, without `undecodable`,
+// signed events that do not decode). Without `orElse`, the compiler requires a handler for each of
+// the 45 event types, `unknown` and `undecodable`.
 const handlers: Webhook.Handlers<never, never> = {
   "user.deleted": (event, delivery) => Console.log(`  handled user.deleted ${event.data.id} (delivery ${delivery.id})`),
   "user.created": (event) => Console.log(`  handled user.created ${event.data.id}`),
@@ -80,6 +82,8 @@ const program = Effect.gen(function* () {
     yield* Console.log(`receiving webhooks on ${base}/webhooks/clerk`)
     const signing = Redacted.value(secret)
     yield* Console.log("user.deleted:")
+    yield* Console.log(`  -> ${yield* deliver(base, signing, { type: "user.deleted", id: "msg_1" })}`)
+    yield* Console.log("user.deleted again, same svix-id (a Svix retry): not handled twice")
     yield* Console.log(`  -> ${yield* deliver(base, signing, { type: "user.deleted", id: "msg_1" })}`)
     yield* Console.log("agent.created (a type added later):")
     yield* Console.log(`  -> ${yield* deliver(base, signing, { type: "agent.created", id: "msg_2" })}`)

@@ -30,13 +30,15 @@ const rules = {
     stability: "stable",
     modules: [{ match: /^generated\//, stability: "internal", why: "generated; use `WebhookEvents` from the entry" }]
   },
+  "@effect-clerk/redis": {
+    stability: "experimental",
+    why: "built on @effect/experimental's Redis stores, whose API may change in their minor releases",
+    modules: []
+  },
   "@effect-clerk/emulator": {
     stability: "experimental",
     why: "a test tool; the names of its exports are being settled before 0.1.0",
-    modules: [
-      { match: /^resources\//, stability: "internal", why: "use `Resources` from the entry" },
-      { match: /^generated\//, stability: "internal", why: "generated; the emulator's own table" }
-    ]
+    modules: [{ match: /^resources\//, stability: "internal", why: "use `Resources` from the entry" }]
   }
 }
 

@@ -6,7 +6,7 @@
 // package.json files have no homepage (there is no site), so each package is documented from a
 // staging directory, packages/<name>/build/docgen, holding that package.json and the docgen.json.
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -34,24 +34,46 @@ for (const { dir, manifest } of packages) {
   rmSync(stage, { recursive: true, force: true })
   rmSync(join(dir, "build", "docs"), { recursive: true, force: true })
   mkdirSync(stage, { recursive: true })
-  // The stage's name is not the package's: docgen rewrites an example's imports of its project's
-  // name to `../../src`, which from build/docs/examples is not the sources. Left as written, an
-  // example imports the package by its own name, as a user does, and node and tsc resolve it to
-  // the package itself through its `exports` (a package may import itself by name).
+  // The name is the reference's title. It is not the package's own: docgen rewrites `from "<name>"`
+  // in @example blocks to `../../src`, which is wrong for this staging layout (and a directory
+  // import); left as written, an example's `import ... from "@effect-clerk/auth"` resolves through
+  // the package's self-reference (its `exports`, to src/), as a user's import would.
   writeFileSync(
     join(stage, "package.json"),
-    JSON.stringify({ name: `${manifest.name} (docs)`, homepage: `https://www.npmjs.com/package/${manifest.name}` })
+    JSON.stringify({
+      name: `${manifest.name} API reference`,
+      homepage: `https://www.npmjs.com/package/${manifest.name}`
+    })
   )
+  // src/ is linked into the stage: with srcDir "../../src", docgen names each example file
+  // "..-..-src-<Module>...", a dot file that tsc's include skips, so no example was type-checked.
+  symlinkSync(join(dir, "src"), join(stage, "src"), "dir")
   writeFileSync(
     join(stage, "docgen.json"),
     JSON.stringify({
-      srcDir: "../../src",
+      srcDir: "src",
       outDir: "../docs",
       // internal/ is not public (the exports map it to null); see docs/api-stability.md
-      exclude: ["../../src/internal/**/*.ts", ...(excluded.get(manifest.name) ?? [])],
+      exclude: [
+        "src/internal/**/*.ts",
+        ...(excluded.get(manifest.name) ?? []).map((p) => p.replace("../../src/", "src/"))
+      ],
       enforceVersion: true,
       parseCompilerOptions: "../../../../tsconfig.base.json",
-      examplesCompilerOptions: "../../../../tsconfig.base.json"
+      // The examples are type-checked as a user's strict project (not with the composite build
+      // settings of tsconfig.base.json).
+      examplesCompilerOptions: {
+        target: "ES2022",
+        // docgen's examples/index.ts imports each example without an extension
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ES2022"],
+        types: ["node"],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: true,
+        noEmit: true
+      }
     })
   )
   const left = excluded.get(manifest.name) ?? []

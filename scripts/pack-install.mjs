@@ -165,7 +165,9 @@ for (const blocked of [
   "@effect-clerk/backend/services",
   "@effect-clerk/backend/index",
   "@effect-clerk/platform-node/internal/x",
-  "@effect-clerk/emulator/internal/router"
+  "@effect-clerk/emulator/internal/router",
+  "@effect-clerk/auth/internal/jwks",
+  "@effect-clerk/redis/internal/x"
 ]) {
   try {
     execFileSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(blocked)})`], {
@@ -193,8 +195,15 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { Webhook, WebhookDeduplication } from "@effect-clerk/auth"
+import { RedisDeduplication } from "@effect-clerk/redis"
 
 const secretKey = Redacted.make("sk_test_pack_install")
+
+// Type-checked only (a layer value opens nothing until it is built): webhook de-duplication in
+// Redis, from @effect-clerk/redis over @effect/experimental and ioredis, for @effect-clerk/auth.
+export const deduplication: Layer.Layer<WebhookDeduplication.Store> = RedisDeduplication.layer({ host: "127.0.0.1", lazyConnect: true })
+export const webhooks = Webhook.handler({ secret: Redacted.make("whsec_cGFjay1pbnN0YWxs") }, { orElse: () => Effect.void })
 
 const program = Effect.gen(function* () {
   const user = yield* Users.create({ email_address: ["pack-install@example.com"] })

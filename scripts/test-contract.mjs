@@ -23,7 +23,6 @@ run(pnpm[0], [...pnpm[1], "codegen"])
 const generated = [
   "packages/backend/src/generated",
   "packages/backend/test/generated",
-  "packages/emulator/src/generated",
   "packages/auth/src/generated",
   "docs"
 ]

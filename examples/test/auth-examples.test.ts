@@ -54,25 +54,32 @@ describe("examples/http-api-auth.ts", () => {
 })
 
 describe("examples/webhook-handler.ts", () => {
-  it.live("svix-signed deliveries: 204 for known and later event types, 400 for a tampered body and a replay", () =>
-    Effect.gen(function* () {
-      const { code, lines, stderr } = yield* runExample("webhook-handler.ts")
-      expect(stderr).toBe("")
-      expect(code).toBe(0)
-      const output = lines.filter((line) => !/^\[[\d:.]+\] WARN|^\s+reason: /.test(line))
-      expect(output[0]).toMatch(/^receiving webhooks on http:\/\/127\.0\.0\.1:\d+\/webhooks\/clerk$/)
-      expect(output.slice(1)).toEqual([
-        "user.deleted:",
-        "  handled user.deleted user_2example (delivery msg_1)",
-        "  -> 204",
-        "agent.created (a type added later):",
-        "  kept an event of a type added later: agent.created",
-        "  -> 204",
-        "user.deleted with a tampered body:",
-        '  -> 400 {"error":"invalid-signature"}',
-        "user.deleted signed 10 minutes ago (a replay):",
-        '  -> 400 {"error":"timestamp-too-old"}'
-      ])
-    })
+  it.live(
+    "svix-signed deliveries: 204 for known and later event types, a retry not handled twice, 400 for a tampered body and a replay",
+    () =>
+      Effect.gen(function* () {
+        const { code, lines, stderr } = yield* runExample("webhook-handler.ts")
+        expect(stderr).toBe("")
+        expect(code).toBe(0)
+        const logs = lines.filter((line) => /^\[[\d:.]+\] (WARN|INFO)|^\s+(reason|eventType|webhookId): /.test(line))
+        expect(logs.filter((line) => line.includes("INFO"))).toHaveLength(1)
+        expect(logs.find((line) => line.includes("INFO"))).toMatch(/Clerk webhook duplicate skipped: already handled$/)
+        const output = lines.filter((line) => !logs.includes(line))
+        expect(output[0]).toMatch(/^receiving webhooks on http:\/\/127\.0\.0\.1:\d+\/webhooks\/clerk$/)
+        expect(output.slice(1)).toEqual([
+          "user.deleted:",
+          "  handled user.deleted user_2example (delivery msg_1)",
+          "  -> 204",
+          "user.deleted again, same svix-id (a Svix retry): not handled twice",
+          "  -> 204",
+          "agent.created (a type added later):",
+          "  kept an event of a type added later: agent.created",
+          "  -> 204",
+          "user.deleted with a tampered body:",
+          '  -> 400 {"error":"invalid-signature"}',
+          "user.deleted signed 10 minutes ago (a replay):",
+          '  -> 400 {"error":"timestamp-too-old"}'
+        ])
+      })
   )
 })

@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Permissions from "./internal/permissions.js"
+import * as Request from "./internal/request.js"
 import { Keys } from "./Keys.js"
 import * as MachineToken from "./MachineToken.js"
 import * as SessionToken from "./SessionToken.js"
@@ -206,12 +207,7 @@ export declare namespace Authenticator {
  *
  * @since 0.1.0
  */
-export const bearerToken = (request: HttpServerRequest.HttpServerRequest): string | undefined => {
-  const header = request.headers["authorization"]
-  if (header === undefined) return undefined
-  const match = /^Bearer +(\S+) *$/i.exec(header)
-  return match?.[1]
-}
+export const bearerToken: (request: HttpServerRequest.HttpServerRequest) => string | undefined = Request.bearerToken
 
 /**
  * The `__session` cookie and whether the request is same-origin (no `Origin` header, or one whose
@@ -219,22 +215,9 @@ export const bearerToken = (request: HttpServerRequest.HttpServerRequest): strin
  *
  * @since 0.1.0
  */
-export const sessionCookie = (
+export const sessionCookie: (
   request: HttpServerRequest.HttpServerRequest
-): { readonly token: string; readonly sameOrigin: boolean } | undefined => {
-  const token = request.cookies["__session"]
-  if (token === undefined || token === "") return undefined
-  const origin = request.headers["origin"]
-  if (origin === undefined) return { token, sameOrigin: true }
-  const host = request.headers["x-forwarded-host"]?.split(",")[0]?.trim() ?? request.headers["host"]
-  let originHost: string | undefined
-  try {
-    originHost = new URL(origin).host
-  } catch {
-    originHost = undefined
-  }
-  return { token, sameOrigin: originHost !== undefined && originHost === host }
-}
+) => { readonly token: string; readonly sameOrigin: boolean } | undefined = Request.sessionCookie
 
 /**
  * The authenticator over explicit verifiers. Clerk's `authenticateRequest` (clerk/javascript
@@ -309,6 +292,29 @@ export const make = (
 /**
  * Session tokens and machine tokens (for what `acceptsToken` allows): needs the `Keys` and the
  * Backend API's `APIKeys`, `M2MTokens`, `OAuthAccessTokens` services (`*.layer` over a `ClerkClient`).
+ * With `Keys.layerJwks`, keys come from the instance's JWKS: one fetch in flight at a time, shared by
+ * every request that needs it, and no request waits longer than that fetch's `fetchTimeout`.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Keys } from "@effect-clerk/auth"
+ * import { APIKeys, ClerkClient, JWKS, M2MTokens, OAuthAccessTokens } from "@effect-clerk/backend"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ *
+ * const Backend = Layer.mergeAll(JWKS.layer, APIKeys.layer, M2MTokens.layer, OAuthAccessTokens.layer).pipe(
+ *   Layer.provideMerge(ClerkClient.layerConfig()), // CLERK_SECRET_KEY
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * export const AuthLive = Auth.layer({ acceptsToken: ["session_token", "m2m_token"] }).pipe(
+ *   Layer.provide(Keys.layerJwks({ fetchTimeout: "3 seconds" })),
+ *   Layer.provide(Backend)
+ * )
+ * // SignedIn, Machine or SignedOut (with the reason)
+ * export const caller = Effect.flatMap(HttpServerRequest.HttpServerRequest, Auth.authenticateRequest)
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -5,18 +5,18 @@
  * @since 0.1.0
  */
 import type * as JWKS from "@effect-clerk/backend/JWKS"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Jose from "jose"
-import { JWKSService } from "./internal/jwks.js"
-import { TokenVerificationError } from "./TokenError.js"
+import * as JwksCache from "./internal/jwks.js"
+import { JWKSService } from "./internal/jwksService.js"
+import type { TokenVerificationError } from "./TokenError.js"
 
 /**
  * A verification key, imported once (jose's `CryptoKey`).
@@ -100,88 +100,47 @@ const importPem = (pem: string): Effect.Effect<VerificationKey, InvalidKey> =>
 export interface JwksOptions {
   /** How long fetched keys are trusted before the JWKS is fetched again. Default 1 hour, as Clerk's SDK. */
   readonly ttl?: Duration.DurationInput | undefined
-  /** At most one fetch per this interval, whatever tokens come in (unknown `kid`s). Default 5 seconds. */
+  /**
+   * After a fetch ends (whatever its outcome), the next one starts at the earliest this much later,
+   * whatever tokens come in (unknown `kid`s are refused at once meanwhile). Default 5 seconds.
+   */
   readonly minRefetchInterval?: Duration.DurationInput | undefined
-  /** A fetch taking longer counts as failed (requests waiting on it are not held longer). Default 5 seconds. */
+  /** A fetch taking longer counts as failed; nothing waits on it longer. Default 5 seconds. */
   readonly fetchTimeout?: Duration.DurationInput | undefined
-}
-
-interface CacheState {
-  readonly keys: ReadonlyMap<string, VerificationKey>
-  /** When the cached keys were fetched (ms), or undefined before the first success. */
-  readonly fetchedAt: number | undefined
-  /** When the last fetch was attempted (ms), success or not. */
-  readonly attemptedAt: number | undefined
 }
 
 /**
  * Keys from the instance's JWKS, fetched with `JWKS.get` (so through the configured `ClerkClient`,
  * its base URL and secret key) and cached:
  *
- * - a key is served from the cache while it is younger than `ttl`;
- * - a `kid` that is not cached, or a stale cache, triggers one fetch; concurrent requests share it;
- * - fetches are rate-limited to one per `minRefetchInterval`, so a flood of tokens with random
- *   `kid`s cannot turn into a flood of calls to Clerk;
+ * - single flight: at most one fetch is in flight, and every request that needs it shares it;
+ * - a token whose `kid` is cached is answered from the cache at once, whatever a fetch is doing;
+ *   past `ttl` the cached keys still answer while one refresh runs in the background;
+ * - a `kid` that is not cached starts a fetch (or joins the one in flight) and waits for it at most
+ *   until that fetch's time limit (`fetchTimeout`), never behind a queue of fetches;
+ * - after a fetch ends, the next one starts at the earliest `minRefetchInterval` later, so a flood
+ *   of tokens with random `kid`s, or a hanging endpoint, cannot turn into a flood of calls to Clerk;
  * - when a fetch fails, keys already cached keep working (even past their TTL);
- * - after a successful fetch the cache holds exactly the JWKS's RS256 signing keys: a key Clerk
- *   rotated out stops verifying.
+ * - a successful fetch replaces the cache with the JWKS's RS256 signing keys: a key Clerk rotated
+ *   out stops verifying. Keys this verifier cannot use (another `kty`, `use`, `alg`) are skipped
+ *   (logged at Debug); a token fails only when no usable key has its `kid`.
+ *
+ * The fetch runs in the given scope (`layerJwks` closes it with the layer).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service, never, JWKS.JWKS> =>
+export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service, never, JWKS.JWKS | Scope.Scope> =>
   Effect.gen(function* () {
-    const jwks = yield* JWKSService
-    const ttl = Duration.toMillis(options.ttl ?? Duration.hours(1))
-    const minInterval = Duration.toMillis(options.minRefetchInterval ?? Duration.seconds(5))
-    const state = yield* Ref.make<CacheState>({ keys: new Map(), fetchedAt: undefined, attemptedAt: undefined })
-    const lock = yield* Effect.makeSemaphore(1)
-
-    const timeout = options.fetchTimeout ?? Duration.seconds(5)
-    const fetchKeys = (now: number) =>
-      jwks.get().pipe(
-        Effect.flatMap((set) => importAll(set.keys ?? [])),
-        Effect.timeout(timeout),
-        Effect.matchEffect({
-          onFailure: () => Ref.update(state, (s) => ({ ...s, attemptedAt: now })),
-          onSuccess: (keys) => Ref.set(state, { keys, fetchedAt: now, attemptedAt: now })
-        })
-      )
-
-    // Under the lock, so concurrent misses wait for one fetch instead of each starting their own.
-    const refresh = (kid: string | undefined) =>
-      lock.withPermits(1)(
-        Effect.gen(function* () {
-          const now = yield* Clock.currentTimeMillis
-          const current = yield* Ref.get(state)
-          if (isFresh(current, now, ttl) && lookup(current, kid) !== undefined) return
-          if (current.attemptedAt !== undefined && now - current.attemptedAt < minInterval) return
-          yield* fetchKeys(now)
-        })
-      )
-
-    const get = (kid: string | undefined): Effect.Effect<VerificationKey, TokenVerificationError> =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const cached = yield* Ref.get(state)
-        const hit = lookup(cached, kid)
-        if (hit !== undefined && isFresh(cached, now, ttl)) return hit
-        yield* refresh(kid)
-        const after = yield* Ref.get(state)
-        const key = lookup(after, kid)
-        if (key !== undefined) return key
-        if (after.fetchedAt === undefined) {
-          return yield* new TokenVerificationError({
-            reason: "jwks-unavailable",
-            message: "the instance's JWKS could not be fetched and no key is cached"
-          })
-        }
-        return yield* new TokenVerificationError({
-          reason: "unknown-kid",
-          message: `no key in the instance's JWKS has the token's kid ${JSON.stringify(kid ?? null).slice(0, 80)}`
-        })
-      })
-
+    const get = yield* JwksCache.make(
+      yield* JWKSService,
+      {
+        ttl: Duration.toMillis(options.ttl ?? Duration.hours(1)),
+        minRefetchInterval: Duration.toMillis(options.minRefetchInterval ?? Duration.seconds(5)),
+        fetchTimeout: Duration.toMillis(options.fetchTimeout ?? Duration.seconds(5))
+      },
+      yield* Effect.scope
+    )
     return Keys.of({ get })
   })
 
@@ -192,33 +151,4 @@ export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service,
  * @category layers
  */
 export const layerJwks = (options: JwksOptions = {}): Layer.Layer<Keys, never, JWKS.JWKS> =>
-  Layer.effect(Keys, makeJwks(options))
-
-const isFresh = (state: CacheState, now: number, ttl: number) =>
-  state.fetchedAt !== undefined && now - state.fetchedAt < ttl
-
-const lookup = (state: CacheState, kid: string | undefined) => (kid === undefined ? undefined : state.keys.get(kid))
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/
-
-// Only RSA signature keys for RS256 are imported: Clerk signs session tokens with RS256
-// (packages/backend/src/jwt/algorithms.ts lists the RSA family; Clerk's JWKS holds RS256 keys).
-const importAll = (keys: ReadonlyArray<Record<string, unknown> | object>) =>
-  Effect.promise(async () => {
-    const imported = new Map<string, VerificationKey>()
-    for (const jwk of keys as ReadonlyArray<Record<string, unknown>>) {
-      if (jwk["kty"] !== "RSA" || typeof jwk["kid"] !== "string") continue
-      if (jwk["use"] !== undefined && jwk["use"] !== "sig") continue
-      if (jwk["alg"] !== undefined && jwk["alg"] !== "RS256") continue
-      if (typeof jwk["n"] !== "string" || !BASE64URL.test(jwk["n"])) continue
-      if (typeof jwk["e"] !== "string" || !BASE64URL.test(jwk["e"])) continue
-      try {
-        const key = await Jose.importJWK({ kty: "RSA", n: jwk["n"], e: jwk["e"] }, "RS256")
-        if (typeof key !== "object" || key instanceof Uint8Array) continue
-        imported.set(jwk["kid"], key)
-      } catch {
-        // a key that does not import is skipped; a token that names it meets `unknown-kid`
-      }
-    }
-    return imported
-  })
+  Layer.scoped(Keys, makeJwks(options))

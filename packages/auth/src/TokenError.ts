@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
  * - `authorized-party-not-allowed`: `azp` is missing or not one of `authorizedParties`
  * - `issuer-not-allowed`: `iss` is not an https URL, or not the expected issuer
  * - `wrong-token-kind`: a valid JWT of another kind (an M2M or OAuth JWT, a JWT template)
- * - `malformed`: not a compact JWS, too large, or claims of the wrong shape
+ * - `malformed`: not a compact JWS, too large, critical header parameters (`crit`), or claims of the wrong shape
  *
  * @since 0.1.0
  * @category models

@@ -62,6 +62,13 @@ export * as TokenError from "./TokenError.js"
 export * as Webhook from "./Webhook.js"
 
 /**
+ * De-duplication of webhook deliveries on `svix-id`: the store interface and the in-memory store.
+ *
+ * @since 0.2.0
+ */
+export * as WebhookDeduplication from "./WebhookDeduplication.js"
+
+/**
  * The generated webhook event schemas.
  *
  * @since 0.1.0

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
+import * as Jose from "jose"
 import * as Keys from "../src/Keys.js"
 import * as SessionToken from "../src/SessionToken.js"
 import { makeKey, NOW, sessionClaims, sign, type TestKey } from "./helpers.js"
@@ -173,6 +174,59 @@ describe("Keys.layerJwks: the JWKS cache", () => {
         )
       )
     )
+  )
+})
+
+describe("Keys.layerJwks: a JWKS is a set (unusable keys are skipped, not fatal)", () => {
+  // Keys as jose exports them (no use, no alg) and of other types, beside the instance's RSA key.
+  const odd = async () => {
+    const ec = await Jose.generateKeyPair("ES256", { extractable: true })
+    const okp = await Jose.generateKeyPair("EdDSA", { extractable: true })
+    const { alg: _alg, use: _use, ...bare } = k2.jwk
+    return [
+      { ...(await Jose.exportJWK(okp.publicKey)), kid: "ins_okp" },
+      { ...(await Jose.exportJWK(ec.publicKey)), kid: "ins_ec", alg: "ES256", use: "sig" },
+      { ...(await Jose.exportJWK(ec.publicKey)), kid: "ins_ec_bare" },
+      bare,
+      { kty: "RSA", kid: "ins_enc", use: "enc", n: "AQAB", e: "AQAB" },
+      { kid: "ins_no_kty" },
+      k1.jwk
+    ]
+  }
+  const layer = (keys: ReadonlyArray<unknown>) =>
+    Keys.layerJwks().pipe(
+      Layer.provideMerge(JWKS.layer),
+      Layer.provideMerge(ClerkTest.layer(() => ClerkTest.json(200, { keys })))
+    )
+
+  it.effect("a key without use, OKP and EC keys beside the RSA ones: the RSA keys verify", () =>
+    Effect.gen(function* () {
+      const keys = yield* Effect.promise(odd)
+      yield* Effect.gen(function* () {
+        yield* TestClock.setTime(NOW)
+        expect((yield* verify(yield* token(k1))).sub).toBe("user_2abc")
+        // an RSA key without use and alg is usable (both are optional in RFC 7517)
+        expect((yield* verify(yield* token(k2))).sub).toBe("user_2abc")
+        expect(yield* jwksCalls).toBe(1)
+      }).pipe(Effect.provide(layer(keys)))
+    })
+  )
+
+  it.effect("a token whose kid names only an unusable key -> unknown-kid saying why, not jwks-unavailable", () =>
+    Effect.gen(function* () {
+      const keys = yield* Effect.promise(odd)
+      yield* Effect.gen(function* () {
+        yield* TestClock.setTime(NOW)
+        const claims = sessionClaims()
+        const ec = yield* Effect.promise(() => sign(k1, claims, { kid: "ins_ec" }))
+        const error = yield* Effect.flip(verify(ec))
+        expect(error.reason).toBe("unknown-kid")
+        expect(error.message).toContain('"ins_ec"')
+        expect(error.message).toContain("kty")
+        const enc = yield* Effect.flip(verify(yield* Effect.promise(() => sign(k1, claims, { kid: "ins_enc" }))))
+        expect(enc.message).toContain("use")
+      }).pipe(Effect.provide(layer(keys)))
+    })
   )
 })
 

@@ -167,6 +167,21 @@ describe("SessionToken.verify: the attack matrix", () => {
     })
   )
 
+  it.effect("a signed JWT with critical header parameters (crit) -> malformed, naming crit", () =>
+    Effect.gen(function* () {
+      const critical = yield* Effect.promise(() =>
+        new Jose.SignJWT(sessionClaims())
+          .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT", crit: ["exp2"], exp2: 1 } as never)
+          .sign(key.privateKey, { crit: { exp2: true } })
+      )
+      yield* rejects(critical, "malformed")
+      const error = yield* Effect.flip(verify(critical))
+      expect(error.message).toContain("crit")
+      // the same claims without crit verify: crit alone is what is refused
+      expect((yield* verify(yield* Effect.promise(() => sign(key, sessionClaims())))).sub).toBe("user_2abc")
+    })
+  )
+
   it.effect("a valid JWT of another kind (M2M category, OAuth typ) -> wrong-token-kind", () =>
     Effect.gen(function* () {
       const m2m = yield* Effect.promise(() => sign(key, sessionClaims(), { cat: "cl_B7d4PD333AAA" } as never))

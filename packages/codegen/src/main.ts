@@ -7,7 +7,6 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as prettier from "prettier"
-import { emulatorOperationsFile } from "./emulator.js"
 import { barrelFile, componentFile, operationsDoc, servicesFile } from "./emit.js"
 import { serviceFile } from "./group.js"
 import { fixturesFile } from "./fixtures.js"
@@ -58,10 +57,6 @@ const main = async () => {
   writeFileSync(fixturesPath, await format(fixtures, fixturesPath))
   const streamsPath = join(dirname(fixturesPath), "streams.json")
   writeFileSync(streamsPath, await format(streamsFile(model), streamsPath))
-
-  const emulatorPath = join(root, "packages/emulator/src/generated/operations.ts")
-  mkdirSync(dirname(emulatorPath), { recursive: true })
-  writeFileSync(emulatorPath, await format(emulatorOperationsFile(model).content, emulatorPath))
 
   const docPath = join(root, "docs/operations.md")
   mkdirSync(dirname(docPath), { recursive: true })

@@ -169,6 +169,29 @@ export const wireOverrides: ReadonlyArray<Override> = [
     }
   },
   {
+    name: "jwks-keys-of-any-shape",
+    why:
+      "JWKS.keys is a oneOf of seven key shapes, each requiring `kid`, `alg` and `use`, so one key without " +
+      "`use` (optional in RFC 7517 4.2 and 4.4; only `kty` is required, 4.1) or of another shape fails the " +
+      "whole set, although RFC 7517 5 says a reader SHOULD ignore the keys it does not understand. Clerk's " +
+      "SDK reads the set as `JsonWebKey & { kid: string }` (clerk/javascript@e21ae9a4 " +
+      "packages/backend/src/tokens/keys.ts:18), every member but `kid` optional, casts the response without " +
+      "checking it (keys.ts:151) and caches every key by kid whatever its kty (keys.ts:162-164). A last " +
+      "member takes any other object, kept whole, so one odd key no longer refuses every token.",
+    apply: (document) => {
+      const items = schema(document, "JWKS").properties?.["keys"]?.items
+      if (!items?.oneOf) throw new Error("override: JWKS.keys is no longer a oneOf of key shapes: review it")
+      if (items.oneOf.some((member) => member.additionalProperties === true)) {
+        throw new Error("override: JWKS.keys already takes a key of any shape: drop it")
+      }
+      items.oneOf.push({
+        type: "object",
+        description: "A key of another shape (RFC 7517 5: ignore what is not understood).",
+        additionalProperties: true
+      })
+    }
+  },
+  {
     name: "paginated-envelope",
     why:
       "Eight list operations take a `paginated` query flag; with it Clerk answers `{ data, total_count }`, " +

@@ -60,6 +60,21 @@ export const notFound = (longMessage = "Resource not found"): ApiError =>
   make(404, { message: "not found", long_message: longMessage, code: "resource_not_found" })
 
 /**
+ * 404 for a method and path that are no operation of the Backend API (`TRACE /v1/users`,
+ * `GET /v1/no_such_thing`): Clerk's `resource_not_found`, with a message that names the request, so
+ * that it is never mistaken for the answer about an unknown id.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noRoute = (method: string, path: string): ApiError =>
+  make(404, {
+    message: "not found",
+    long_message: `No operation of the Backend API is ${method.toUpperCase()} ${path}.`,
+    code: "resource_not_found"
+  })
+
+/**
  * 401 `authentication_invalid`.
  *
  * @since 0.1.0
@@ -161,6 +176,39 @@ export const notEmulated = (operation: string, operationId: string): ApiError =>
     long_message: `${operation} is not emulated by @effect-clerk/emulator (${operationId}).`,
     code: "not_emulated",
     meta: { operation, operation_id: operationId }
+  })
+
+/**
+ * 429 `too_many_requests`. Clerk docs, "Rate limits"
+ * (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429 error code,
+ * you have been rate limited... Requests that have been rate limited will receive the Retry-After
+ * response header, which contains the number of seconds after which the block expires." (The
+ * header is the caller's to set.)
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tooManyRequests = (): ApiError =>
+  make(429, {
+    message: "Too many requests",
+    long_message: "Too many requests, retry later.",
+    code: "too_many_requests"
+  })
+
+/**
+ * 413 `request_body_too_large`: the request body is larger than the emulator accepts
+ * (`maxBodyBytes`). Clerk documents no general body limit; its one documented 413 is an upload's
+ * `image_too_large` (the spec's `UploadOrganizationLogo`), so this code is the emulator's own.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bodyTooLarge = (maxBytes: number): ApiError =>
+  make(413, {
+    message: "Request body too large",
+    long_message: `The request body is larger than ${maxBytes} bytes, the most this emulator accepts (maxBodyBytes, --max-body-bytes).`,
+    code: "request_body_too_large",
+    meta: { max_bytes: maxBytes }
   })
 
 /**

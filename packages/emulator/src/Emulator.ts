@@ -16,14 +16,16 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import * as ApiError from "./ApiError.js"
-import { operations as allOperations } from "./generated/operations.js"
+import * as Control from "./Control.js"
+import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
-import { fromSearchParams } from "./internal/query.js"
+import * as Operations from "./internal/operations.js"
+import * as Reply from "./internal/response.js"
 import * as Router from "./internal/router.js"
-import type { OperationSpec } from "./OperationSpec.js"
-import * as Resource from "./Resource.js"
+import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as Faults from "./Faults.js"
 import * as Seed from "./Seed.js"
@@ -70,7 +72,27 @@ export interface Options {
   readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
+  /**
+   * The largest request body accepted, in bytes; default {@link defaultMaxBodyBytes} (12 MiB).
+   * A larger one is answered `413 request_body_too_large` as soon as its declared length or the
+   * bytes read so far pass the cap: it is never held whole.
+   */
+  readonly maxBodyBytes?: number
+  /**
+   * The control API under `/__emulator` (see {@link Control}): on by default, guarded by the secret
+   * key unless `key` is given; `false` turns it off.
+   */
+  readonly control?: Control.Options | false
 }
+
+/**
+ * The default of `maxBodyBytes`: 12 MiB, above the largest body Clerk documents (an image upload of
+ * up to 10 MB), so no request Clerk accepts is refused.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes: number = Body.DEFAULT_MAX_BODY_BYTES
 
 /**
  * One emulator instance.
@@ -96,6 +118,12 @@ export interface ClerkEmulator {
   readonly context: Resource.EmulatorContext
   /** Goes back to the state right after `make` (the seed, if any). */
   readonly reset: () => void
+  /**
+   * Adds a seed to the current state (as `Options.seed` does at creation: validated, no webhooks)
+   * and returns the ids it created. All or nothing: an invalid entry throws and leaves the state as
+   * it was. `reset()` still goes back to the state right after `make`.
+   */
+  readonly seed: (seed: Seed.Seed) => Seed.Seeded
   /** A copy of the whole state, cheap enough to take before each test. */
   readonly snapshot: () => Store.Snapshot
   /** Puts the state back to a snapshot (which stays usable for further restores). */
@@ -128,104 +156,28 @@ export const sequentialIds = (): ((prefix: string) => string) => {
   }
 }
 
-const json = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
-
-const errorResponse = (error: ApiError.ApiError): Response => json(error.status, error.toBody())
-
-// Clerk docs, "Rate limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you
-// receive a 429 error code, you have been rate limited... Requests that have been rate limited will
-// receive the Retry-After response header, which contains the number of seconds after which the
-// block expires."
-const faultResponse = (status: number, retryAfter: number): Response => {
-  const error =
-    status === 429
-      ? ApiError.make(429, {
-          message: "Too many requests",
-          long_message: "Too many requests, retry later.",
-          code: "too_many_requests"
-        })
-      : status >= 500
-        ? ApiError.make(status, {
-            message: "Oops, an unexpected error occurred",
-            long_message: `Injected fault: ${status}.`,
-            code: status === 500 ? "internal_clerk_error" : "service_unavailable"
-          })
-        : ApiError.make(status, {
-            message: "injected fault",
-            long_message: `Injected fault: ${status}.`,
-            code: "injected_fault"
-          })
-  const response = errorResponse(error)
-  if (status === 429) response.headers.set("retry-after", String(retryAfter))
-  return response
-}
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i
-
-const authenticate = (request: Request, secretKey: string | undefined): Effect.Effect<void, ApiError.ApiError> => {
-  const header = request.headers.get("authorization")
-  if (header === null) {
-    return Effect.fail(
-      ApiError.authenticationInvalid(
-        "The request is missing the Authorization header; send `Authorization: Bearer <secret key>`."
-      )
-    )
-  }
-  const key = BEARER.exec(header)?.[1]
-  const valid = key !== undefined && key.startsWith("sk_") && (secretKey === undefined || key === secretKey)
-  return valid
-    ? Effect.void
-    : Effect.fail(ApiError.authenticationInvalid("The provided secret key is invalid. Check your Clerk secret key."))
-}
-
-const readBody = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
-  Effect.tryPromise({
-    try: () => request.text(),
-    catch: () => ApiError.malformedBody("The request body could not be read.")
-  }).pipe(
-    Effect.flatMap((text) =>
-      text.trim() === ""
-        ? Effect.succeed(undefined)
-        : Effect.try({
-            try: (): unknown => JSON.parse(text),
-            catch: () => ApiError.malformedBody("The request body is not valid JSON.")
-          })
-    )
-  )
-
-const handlerTable = (resources: ReadonlyArray<Resource.Resource>) => {
-  const known = new Set(allOperations.map((o) => o.name))
-  const handlers = new Map<string, Resource.Route["handler"]>()
-  for (const resource of resources) {
-    for (const route of resource.routes) {
-      if (!known.has(route.operation)) {
-        throw new Error(`resource ${resource.name}: ${route.operation} is not an operation of the Backend API`)
-      }
-      if (handlers.has(route.operation)) throw new Error(`${route.operation} is emulated twice`)
-      handlers.set(route.operation, route.handler)
-    }
-  }
-  return handlers
-}
-
-const validateBody = (operation: OperationSpec, raw: unknown): Effect.Effect<unknown, ApiError.ApiError> => {
-  if (operation.body === undefined || operation.multipart === true) return Effect.succeed(raw)
-  if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
-  // a missing required body is validated as `{}`, so that each required key is reported missing
-  return Resource.validateBody(operation.body, raw === undefined ? {} : raw)
-}
-
 /**
- * The names (`Service.method`) of the operations emulated by `resources` (default: every
- * registered resource), in the order of the generated table.
+ * The operations emulated by `resources` (default: every registered resource): entries of the
+ * backend's operation tables, in the order of docs/operations.md.
  *
  * @since 0.1.0
  * @category introspection
  */
-export const emulatedOperations = (resources: ReadonlyArray<Resource.Resource> = all): ReadonlyArray<OperationSpec> => {
-  const handlers = handlerTable(resources)
-  return allOperations.filter((o) => handlers.has(o.name))
+export const emulatedOperations = (
+  resources: ReadonlyArray<Resource.Resource> = all
+): ReadonlyArray<ClerkOperation.Any> => {
+  const routes = Router.routes(resources)
+  return Operations.all.filter((o) => routes.has(o.name))
+}
+
+// whether the fetch arguments make a Request once the method is a plain GET
+const canCarry = (input: string | URL | Request, init: RequestInit): boolean => {
+  try {
+    new Request(input, { ...init, method: "GET", body: null })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -253,77 +205,91 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
-  const router = Router.make(allOperations)
-  const handlers = handlerTable(options.resources ?? all)
-  if (options.seed !== undefined) {
+  const router = Router.make({ resources: options.resources ?? all, emulator: context, secretKey: options.secretKey })
+  const maxBodyBytes = options.maxBodyBytes ?? Body.DEFAULT_MAX_BODY_BYTES
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new Error("maxBodyBytes must be a whole number")
+  const seed = (input: Seed.Seed): Seed.Seeded => {
+    const before = seeding ? undefined : store.snapshot()
     seeding = true
     try {
-      Seed.apply(context, options.seed)
+      return Seed.apply(context, input)
+    } catch (error) {
+      if (before !== undefined) store.restore(before)
+      throw error
     } finally {
       seeding = false
     }
   }
+  if (options.seed !== undefined) seed(options.seed)
   const initial = store.snapshot()
-
-  const program = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
-    Effect.gen(function* () {
-      yield* authenticate(request, options.secretKey)
-      const url = new URL(request.url)
-      const match = router.match(request.method.toUpperCase(), url.pathname)
-      if (match === undefined) return yield* ApiError.notFound()
-      const { operation, params } = match
-      const handler = handlers.get(operation.name)
-      if (handler === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
-      const query = operation.query
-        ? yield* Resource.validateQuery(
-            operation.query,
-            fromSearchParams(operation.query.ast, url.searchParams, new Set(operation.queryCsv ?? []))
-          )
-        : {}
-      const body = yield* validateBody(operation, yield* readBody(request))
-      return yield* handler({ emulator: context, request, url, operation, params, body, query })
-    })
 
   const answer = async (request: Request): Promise<Response> => {
     try {
-      const exit = await Effect.runPromiseExit(program(request))
-      if (Exit.isSuccess(exit)) return json(200, exit.value)
+      const exit = await Effect.runPromiseExit(router.serve(request))
+      if (Exit.isSuccess(exit)) {
+        const { status, body } = exit.value
+        return body === undefined ? new Response(null, { status }) : Reply.json(status, body)
+      }
       const failure = Cause.failureOption(exit.cause)
-      return errorResponse(Option.isSome(failure) ? failure.value : ApiError.internal())
+      return Reply.error(Option.isSome(failure) ? failure.value : ApiError.internal())
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
   }
 
-  const respond = async (request: Request): Promise<Response | "reset"> => {
+  // Before the router: the public JWKS, the body cap, the control API; then faults, then the API.
+  // `resets: false` (the web-standard `handle`) answers instead of a reset fault.
+  const serve = async (incoming: Request, resets: boolean): Promise<Response | "reset"> => {
+    let url: URL
+    let method: string
+    try {
+      url = new URL(incoming.url)
+      method = incoming.method.toUpperCase()
+    } catch {
+      return Reply.error(ApiError.internal())
+    }
+    if (url.pathname === SessionTokens.wellKnownJwksPath && (method === "GET" || method === "HEAD")) {
+      return Reply.json(200, emulator.sessionTokens.jwks)
+    }
+    const request = await Body.limit(incoming, maxBodyBytes)
+    if (request instanceof ApiError.ApiError) {
+      const response = Reply.error(request)
+      // the rest of an oversized body is not read: a server closes the connection after answering
+      if (request.status === 413) response.headers.set("connection", "close")
+      return response
+    }
+    if (control !== undefined && Control.owns(url.pathname)) return control(request, url)
     let decision: ReturnType<typeof faults.decide>
     try {
-      const url = new URL(request.url)
-      const method = request.method.toUpperCase()
       decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
     } catch {
-      return errorResponse(ApiError.internal())
+      return Reply.error(ApiError.internal())
     }
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
-    if (decision.reset) return "reset"
-    if (decision.status !== undefined) return faultResponse(decision.status, decision.retryAfter)
+    if (decision.reset && resets) return "reset"
+    if (decision.status !== undefined) {
+      const response = Reply.error(Faults.toError(decision.status))
+      if (decision.status === 429) response.headers.set("retry-after", String(decision.retryAfter))
+      return response
+    }
     return answer(request)
   }
 
-  const handle = async (request: Request): Promise<Response> => {
-    const response = await respond(request)
-    return response === "reset" ? answer(request) : response
-  }
+  const respond = (request: Request): Promise<Response | "reset"> => serve(request, true)
 
-  return {
+  const handle = (request: Request): Promise<Response> => serve(request, false) as Promise<Response>
+
+  const emulator: ClerkEmulator = {
     handle,
     fetch: async (input, init) => {
       let request: Request
       try {
         request = new Request(input, init)
       } catch {
-        return errorResponse(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
+        // a method a Request cannot carry (TRACE): the same answer as the server's, not a 500
+        if (init?.method !== undefined && canCarry(input, init)) return Reply.unroutable(init.method, String(input))
+        return Reply.error(ApiError.internal("The emulator could not build a Request from the fetch arguments."))
       }
       const response = await respond(request)
       if (response === "reset") {
@@ -339,10 +305,19 @@ export const make = (options: Options = {}): ClerkEmulator => {
     webhooks,
     context,
     reset: () => store.restore(initial),
+    seed,
     snapshot: () => store.snapshot(),
     restore: (snapshot) => store.restore(snapshot),
     sessionTokens: SessionTokens.make(context)
   }
+  const control =
+    options.control === false
+      ? undefined
+      : Control.make(emulator, {
+          authorize: Control.authorizer(options.control?.key ?? options.secretKey),
+          initialFaults: options.faults ?? []
+        })
+  return emulator
 }
 
 /**

@@ -1,19 +1,39 @@
 /**
- * The building block of the emulator: a resource is a named list of routes.
+ * The building block of the emulator: a resource is a named list of routes, and a route is one
+ * operation of the Backend API with the function that emulates it.
  *
- * Adding an emulated resource means writing one module under `src/resources/` that exports a
- * {@link Resource} (plus its own {@link Store.Table} keys and test helpers) and registering it in
- * `src/resources/all.ts`.
+ * A route is typed by its entry in the backend's operation tables (`Users.operations.get`): the
+ * handler receives the path parameters, query and body the SDK sends (already decoded with the
+ * generated schemas) and must answer what the SDK decodes.
+ *
+ * Adding an emulated operation means writing one route in a module under `src/resources/`
+ * (which owns its {@link Store.Table} keys and test helpers) and registering its resource in
+ * `src/resources/all.ts`. What every route shares (authentication, decoding, the `paginated`
+ * envelope, the answer for operations nobody emulates) is the router's (`src/internal/router.ts`).
+ *
+ * @example
+ * ```ts
+ * import { Users } from "@effect-clerk/backend"
+ * import { ApiError, Resource, Store } from "@effect-clerk/emulator"
+ * import * as Effect from "effect/Effect"
+ *
+ * const users = Store.table<Users.User>("my-users")
+ *
+ * // `path.user_id` is a string; the answer must be a `Users.User`
+ * const getUser = Resource.route(Users.operations.get, ({ path, emulator }) => {
+ *   const user = emulator.store.get(users).get(path.user_id)
+ *   return user === undefined ? Effect.fail(ApiError.notFound()) : Effect.succeed(user)
+ * })
+ * export const resource = Resource.make("my-users", [getUser])
+ * ```
  *
  * @since 0.1.0
  */
+import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import type * as SchemaAST from "effect/SchemaAST"
+import type * as Schema from "effect/Schema"
 import * as ApiError from "./ApiError.js"
 import type { SigningKey } from "./internal/keys.js"
-import type { OperationSpec } from "./OperationSpec.js"
 import type * as Store from "./Store.js"
 
 /**
@@ -40,36 +60,45 @@ export interface EmulatorContext {
 }
 
 /**
- * Everything an operation handler receives for one request. `body` and `query` are already
- * validated with the backend's generated request schemas (decoded values).
+ * What a route's handler answers: the operation's success type (`Users.User` for
+ * `Users.operations.get`); for a list that takes `paginated`, its page (`{ data, total_count }`),
+ * of which the router sends `data` alone unless the query asked for `paginated=true`, as Clerk does.
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type Answer<O extends ClerkOperation.Any> = O extends {
+  readonly paginated: Schema.Schema<infer Page, any, any>
+}
+  ? Page
+  : ClerkOperation.Success<O>
+
+/**
+ * Everything a handler receives for one request: the operation's `path`, `query` and `body`, typed
+ * and decoded with the backend's generated schemas (`query` is `undefined` for an operation without
+ * one, `body` for one without a body), plus the emulator instance and the raw request.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RouteContext<Body = unknown, Query = unknown> {
+export interface RouteInput<O extends ClerkOperation.Any> extends ClerkOperation.Input<O> {
   readonly emulator: EmulatorContext
+  /** The operation matched: the entry of the backend's table. */
+  readonly operation: O
   readonly request: Request
   readonly url: URL
-  /** The operation matched (from the generated table). */
-  readonly operation: OperationSpec
-  /** Decoded path parameters, by the spec's names (`{user_id}` becomes `params.user_id`). */
-  readonly params: Readonly<Record<string, string>>
-  /** The decoded body, or `undefined` when the operation has none (or it was omitted and optional). */
-  readonly body: Body
-  /** The decoded query (`{}` when the operation has no query parameters). */
-  readonly query: Query
 }
 
 /**
- * The emulation of one operation, named as in docs/operations.md (`Users.updateMetadata`). The
- * handler's success value is sent as a 200 JSON body.
+ * The emulation of one operation. Build it with {@link route}, which checks the handler against
+ * the operation's types.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Route {
-  readonly operation: string
-  readonly handler: (context: RouteContext<any, any>) => Effect.Effect<unknown, ApiError.ApiError>
+  readonly operation: ClerkOperation.Any
+  readonly handler: (input: RouteInput<ClerkOperation.Any>) => Effect.Effect<unknown, ApiError.ApiError>
 }
 
 /**
@@ -84,16 +113,17 @@ export interface Resource {
 }
 
 /**
- * Emulates one operation of the generated table. `Body` and `Query` are the backend's generated
- * types for it (`Users.CreateBody`, `Users.ListParams`).
+ * Emulates one operation of the backend's tables (`Users.operations.get`). The handler's input and
+ * answer are the operation's types (see {@link RouteInput} and {@link Answer}); a failure is a
+ * Clerk-shaped {@link ApiError.ApiError}.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const operation = <Body = unknown, Query = unknown>(
-  name: string,
-  handler: (context: RouteContext<Body, Query>) => Effect.Effect<unknown, ApiError.ApiError>
-): Route => ({ operation: name, handler })
+export const route = <O extends ClerkOperation.Any>(
+  operation: O,
+  handler: (input: RouteInput<O>) => Effect.Effect<Answer<O>, ApiError.ApiError>
+): Route => ({ operation, handler: handler as unknown as Route["handler"] })
 
 /**
  * Declares a resource.
@@ -102,77 +132,6 @@ export const operation = <Body = unknown, Query = unknown>(
  * @category constructors
  */
 export const make = (name: string, routes: ReadonlyArray<Route>): Resource => ({ name, routes })
-
-// bulk operations (`Invitations.bulkCreate`) take a JSON array
-const acceptsArray = (ast: SchemaAST.AST): boolean =>
-  ast._tag === "TupleType" ||
-  ((ast._tag === "Refinement" || ast._tag === "Transformation") && acceptsArray(ast.from)) ||
-  (ast._tag === "Suspend" && acceptsArray(ast.f()))
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
-const paramName = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join(".")
-
-/**
- * Maps a Schema parse error to Clerk's 422 error items: a missing key is `form_param_missing`, a key
- * the schema does not declare is `form_param_unknown`, anything else is `form_param_format_invalid`.
- * Each item carries `meta.param_name` (nested keys are joined with `.`).
- *
- * @since 0.1.0
- * @category validation
- */
-export const fromParseError = (error: ParseResult.ParseError): ApiError.ApiError => {
-  const seen = new Set<string>()
-  const items: Array<ApiError.ClerkErrorItem> = []
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    const name = paramName(issue.path) || "body"
-    const item =
-      issue._tag === "Missing"
-        ? ApiError.paramMissingItem(name)
-        : issue._tag === "Unexpected"
-          ? ApiError.paramUnknownItem(name)
-          : ApiError.paramFormatInvalidItem(name)
-    const key = `${item.code}:${name}`
-    if (!seen.has(key)) {
-      seen.add(key)
-      items.push(item)
-    }
-  }
-  return ApiError.unprocessable(...items)
-}
-
-/**
- * Validates a JSON body with `schema`, rejecting keys the schema does not declare. A body that is
- * not a JSON object is a 400 `malformed_request_body`; a body that breaks the schema is a 422 with
- * one item per problem (see {@link fromParseError}).
- *
- * @since 0.1.0
- * @category validation
- */
-export const validateBody = <A, I>(
-  schema: Schema.Schema<A, I, never>,
-  body: unknown
-): Effect.Effect<A, ApiError.ApiError> => {
-  if (!isPlainObject(body) && !(Array.isArray(body) && acceptsArray(schema.ast))) {
-    return Effect.fail(ApiError.malformedBody("The request body must be a JSON object."))
-  }
-  return Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body).pipe(
-    Effect.mapError(fromParseError)
-  )
-}
-
-/**
- * Validates already-shaped query values with `schema` (unknown keys were dropped before).
- *
- * @since 0.1.0
- * @category validation
- */
-export const validateQuery = <A, I>(
-  schema: Schema.Schema<A, I, never>,
-  query: unknown
-): Effect.Effect<A, ApiError.ApiError> =>
-  Schema.decodeUnknown(schema, { errors: "all" })(query).pipe(Effect.mapError(fromParseError))
 
 /**
  * Runs a synchronous emulator effect for a test helper (`Resources.Users.seed`, ...): its value, or

@@ -1,3 +1,4 @@
+import * as BackendUsers from "@effect-clerk/backend/Users"
 import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "../src/Emulator.js"
 import * as Users from "../src/resources/Users.js"
@@ -102,7 +103,7 @@ describe("routing", () => {
           name: "broken",
           routes: [
             {
-              operation: "Users.list",
+              operation: BackendUsers.operations.list,
               handler: () => {
                 throw new Error("boom")
               }

@@ -1,5 +1,5 @@
 import * as Emulator from "../src/Emulator.js"
-import { operations } from "../src/generated/operations.js"
+import { all as operations } from "../src/internal/operations.js"
 
 /** The README's table: per service, the emulated operations and how many of its operations they are. */
 export const emulatedTable = (): string => {

@@ -1,7 +1,8 @@
+import * as BackendUsers from "@effect-clerk/backend/Users"
 import { describe, expect, it } from "@effect/vitest"
 import * as Emulator from "../src/Emulator.js"
-import { operations } from "../src/generated/operations.js"
-import * as Router from "../src/internal/router.js"
+import { all as operations } from "../src/internal/operations.js"
+import * as Paths from "../src/internal/paths.js"
 import * as Users from "../src/resources/Users.js"
 import { call, setup } from "./helpers.js"
 
@@ -15,7 +16,7 @@ describe("routing from the generated operation table", () => {
   })
 
   it("matches every operation's own path to that operation, literal segments before parameters", () => {
-    const router = Router.make(operations)
+    const router = Paths.make(operations)
     for (const op of operations) {
       const match = router.match(op.method, `/v1${concrete(op.path)}`)
       expect(match?.operation.name, `${op.method} ${op.path}`).toBe(op.name)
@@ -42,7 +43,10 @@ describe("routing from the generated operation table", () => {
   })
 
   it("refuses a resource that names an operation the API does not have, or one emulated twice", () => {
-    const route = { operation: "Users.fly", handler: () => undefined as never }
+    const route = {
+      operation: { ...BackendUsers.operations.get, name: "Users.fly" },
+      handler: () => undefined as never
+    }
     expect(() => Emulator.make({ resources: [{ name: "x", routes: [route] }] })).toThrow(/Users.fly/)
     expect(() => Emulator.make({ resources: [Users.resource, Users.resource] })).toThrow(/emulated twice/)
   })

@@ -4,6 +4,7 @@ import * as Exit from "effect/Exit"
 import { createLocalJWKSet, decodeProtectedHeader, importSPKI, jwtVerify } from "jose"
 import { generateKeyPairSync } from "node:crypto"
 import * as Emulator from "../src/Emulator.js"
+import * as Resource from "../src/Resource.js"
 import * as Organizations from "../src/resources/Organizations.js"
 import * as Users from "../src/resources/Users.js"
 import { call } from "./helpers.js"
@@ -18,11 +19,7 @@ const setup = (options: Emulator.Options = {}) => {
 const seedMembership = (emulator: Emulator.ClerkEmulator, userId: string, role: string) => {
   const context = emulator.context
   const now = context.now()
-  const id = context.generateId("org_")
-  context.store.get(Organizations.organizations).set(id, {
-    sequence: context.store.nextSequence(),
-    json: { object: "organization", id, name: "Acme", slug: "acme", created_at: now, updated_at: now }
-  })
+  const { id } = Resource.runOrThrow(Organizations.create(context, { name: "Acme" }))
   const membershipId = context.generateId("orgmem_")
   context.store.get(Organizations.memberships).set(membershipId, {
     sequence: context.store.nextSequence(),

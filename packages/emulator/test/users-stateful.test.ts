@@ -33,7 +33,7 @@ describe("Users.update", () => {
   it("accepts only the user's own identification as primary_email_address_id", async () => {
     const { emulator } = setup()
     const user = Users.seed(emulator, { email_address: ["a@example.com", "b@example.com"] })
-    const second = (user["email_addresses"] as Array<{ id: string }>)[1]!.id
+    const second = user.email_addresses[1]!.id!
     const ok = await call(emulator, "PATCH", `/users/${user.id}`, { body: { primary_email_address_id: second } })
     expect(ok.body.primary_email_address_id).toBe(second)
     const bad = await call(emulator, "PATCH", `/users/${user.id}`, { body: { primary_email_address_id: "idn_x" } })

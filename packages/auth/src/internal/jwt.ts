@@ -39,6 +39,9 @@ export const parseHeader = (token: string): Header | TokenVerificationError => {
   }
   const str = (value: unknown) => (typeof value === "string" ? value : undefined)
   if (typeof header.alg !== "string") return malformed("the JWT header has no alg")
+  // RFC 7515 4.1.11: a recipient must refuse a JWS whose `crit` names what it does not understand.
+  // Clerk's tokens never carry `crit`, so every one is refused, as a malformed token (not as a bad signature).
+  if (header.crit !== undefined) return malformed("the JWT header has critical parameters (crit) not understood here")
   return { alg: header.alg, kid: str(header.kid), typ: str(header.typ), cat: str(header["cat"]) }
 }
 
@@ -109,7 +112,7 @@ const verifyWithKey = async <C extends TimeClaims>(
     bytes = (await Jose.compactVerify(token, key, { algorithms: [...spec.algorithms] })).payload
   } catch (error) {
     return Effect.fail(
-      error instanceof Jose.errors.JWSInvalid
+      error instanceof Jose.errors.JWSInvalid || error instanceof Jose.errors.JOSENotSupported
         ? malformed("the JWT is not a valid JWS (header or signature)")
         : error instanceof Jose.errors.JOSEAlgNotAllowed
           ? new TokenVerificationError({ reason: "algorithm-not-allowed", message: "the JWT algorithm is not allowed" })

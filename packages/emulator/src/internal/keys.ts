@@ -1,11 +1,21 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto"
 
 /** @internal */
+export type RsaPublicJwk = {
+  readonly use: "sig"
+  readonly kty: "RSA"
+  readonly kid: string
+  readonly alg: "RS256"
+  readonly n: string
+  readonly e: string
+}
+
+/** @internal */
 export interface SigningKey {
   readonly privateKey: KeyObject
   readonly publicKeyPem: string
   /** The public key as a JWK with `kid`, `alg: "RS256"`, `use: "sig"` (spec schema `JWKSRsaPublicKey`). */
-  readonly jwk: Readonly<Record<string, unknown>>
+  readonly jwk: RsaPublicJwk
   readonly kid: string
 }
 
@@ -29,7 +39,12 @@ export const makeSigningKey = (privateKeyPem?: string): SigningKey => {
   const der = publicKey.export({ type: "spki", format: "der" })
   const kid = "ins_" + createHash("sha256").update(der).digest("base64url").replace(/[-_]/g, "").slice(0, 27)
   const { n, e } = publicKey.export({ format: "jwk" })
-  return { privateKey, publicKeyPem, kid, jwk: { use: "sig", kty: "RSA", kid, alg: "RS256", n, e } }
+  return {
+    privateKey,
+    publicKeyPem,
+    kid,
+    jwk: { use: "sig", kty: "RSA", kid, alg: "RS256", n: String(n), e: String(e) }
+  }
 }
 
 /**

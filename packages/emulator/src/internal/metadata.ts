@@ -27,3 +27,26 @@ const stripNulls = (value: unknown): unknown => {
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v)
   return out
 }
+
+type Metadata = { readonly [key: string]: unknown }
+
+/**
+ * The metadata a request changes (`public_metadata`, `private_metadata`, ...): each key the body
+ * gives, deep-merged into the current value (`merge`, spec `UpdateUserMetadata`) or in its place
+ * (`replace`, spec `ReplaceUserMetadata`); keys the body leaves out are not changed.
+ *
+ * @internal
+ */
+export const changes = <K extends string>(
+  keys: ReadonlyArray<K>,
+  mode: "merge" | "replace",
+  current: { readonly [P in K]?: Metadata | null | undefined },
+  body: { readonly [P in K]?: Metadata | undefined } | undefined
+): { [P in K]?: Metadata } => {
+  const out: { [P in K]?: Metadata } = {}
+  for (const key of keys) {
+    const given = body?.[key]
+    if (given !== undefined) out[key] = mode === "merge" ? deepMerge(current[key] ?? {}, given) : structuredClone(given)
+  }
+  return out
+}

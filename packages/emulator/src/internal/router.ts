@@ -1,84 +1,129 @@
-import type { OperationSpec } from "../OperationSpec.js"
+/**
+ * The emulator's router: every operation of the Backend API (the backend groups' own `operations`
+ * tables), the routes of the emulated resources, and the rules every request goes through.
+ *
+ * {@link make}'s `serve` reads top to bottom, one rule a line, each driven by the operation's entry,
+ * never by code in the handlers:
+ *
+ * 1. authenticate: `Authorization: Bearer sk_…` (a rate limit per key belongs right after it);
+ * 2. match the method and path against every operation of the API, else `ApiError.noRoute` (404);
+ * 3. the route that emulates the operation, else `ApiError.notEmulated` (501);
+ * 4. decode the query and the body with the generated schemas (`decode.ts`: a cap on bodies or
+ *    metadata belongs there);
+ * 5. the handler;
+ * 6. the answer: the `paginated` envelope, the documented success status, no body for no content.
+ *
+ * A route for a path Clerk does not have (a control API under its own prefix) is matched before 2.
+ */
+import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
+import * as Effect from "effect/Effect"
+import * as ApiError from "../ApiError.js"
+import type * as Resource from "../Resource.js"
+import * as Decode from "./decode.js"
+import * as Operations from "./operations.js"
+import * as Paths from "./paths.js"
 
-type Segment = { readonly _tag: "Literal"; readonly value: string } | { readonly _tag: "Param"; readonly name: string }
-
-interface CompiledRoute {
-  readonly operation: OperationSpec
-  readonly segments: ReadonlyArray<Segment>
-}
-
-/** @internal */
-export interface Match {
-  readonly operation: OperationSpec
-  readonly params: Readonly<Record<string, string>>
+/**
+ * What the router answers for a request that succeeded: the operation's documented status and the
+ * JSON body (`undefined`: no content).
+ *
+ * @internal
+ */
+export interface Answer {
+  readonly status: number
+  readonly body: unknown
 }
 
 /** @internal */
 export interface Router {
-  /** `undefined` when no operation matches the method and path. */
-  readonly match: (method: string, pathname: string) => Match | undefined
+  /** The operation a request reaches, before anything of it is read (fault rules use it). */
+  readonly match: (method: string, pathname: string) => Paths.Match | undefined
+  /** Answers one request; every failure is a Clerk-shaped {@link ApiError.ApiError}. */
+  readonly serve: (request: Request) => Effect.Effect<Answer, ApiError.ApiError>
 }
 
-const splitPath = (path: string): Array<string> => {
-  const parts = path.split("/")
-  if (parts[0] === "") parts.shift()
-  if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop()
-  return parts
-}
-
-const compile = (operation: OperationSpec): CompiledRoute => ({
-  operation,
-  segments: splitPath(operation.path).map((part): Segment =>
-    part.startsWith("{") && part.endsWith("}")
-      ? { _tag: "Param", name: part.slice(1, -1) }
-      : { _tag: "Literal", value: part }
-  )
-})
-
-// A literal segment wins over a parameter at the first position where two templates differ
-// (`/users/count` before `/users/{user_id}`, `/invitations/pending` before `/invitations/{id}`).
-const specificity = (a: CompiledRoute, b: CompiledRoute): number => {
-  for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
-    const x = a.segments[i]!._tag
-    const y = b.segments[i]!._tag
-    if (x !== y) return x === "Literal" ? -1 : 1
-  }
-  return a.segments.length - b.segments.length
-}
+const sameOperation = (a: ClerkOperation.Any, b: ClerkOperation.Any) =>
+  a.name === b.name && a.method === b.method && a.path === b.path
 
 /**
- * Builds a router over operation path templates (`/users/{user_id}`). Paths are matched with an
- * optional `/v1` prefix; segments are split on the raw (still URL-encoded) path and decoded
- * afterwards, so `%2F` never splits a segment.
+ * The routes of `resources` by operation name. A route whose operation is not an entry of the
+ * backend's tables, or an operation emulated twice, is a programming error: it throws.
  *
  * @internal
  */
-export const make = (operations: ReadonlyArray<OperationSpec>): Router => {
-  const routes = operations.map(compile).sort(specificity)
-  return {
-    match: (method, pathname) => {
-      let raw = splitPath(pathname)
-      if (raw[0] === "v1") raw = raw.slice(1)
-      let decoded: Array<string>
-      try {
-        decoded = raw.map((segment) => decodeURIComponent(segment))
-      } catch {
-        return undefined
+export const routes = (resources: ReadonlyArray<Resource.Resource>): ReadonlyMap<string, Resource.Route> => {
+  const known = new Map(Operations.all.map((operation) => [operation.name, operation]))
+  const table = new Map<string, Resource.Route>()
+  for (const resource of resources) {
+    for (const route of resource.routes) {
+      const operation = known.get(route.operation.name)
+      if (operation === undefined || !sameOperation(operation, route.operation)) {
+        throw new Error(`resource ${resource.name}: ${route.operation.name} is not an operation of the Backend API`)
       }
-      for (const compiled of routes) {
-        if (compiled.operation.method !== method || compiled.segments.length !== decoded.length) continue
-        const params: Record<string, string> = {}
-        let ok = true
-        for (let i = 0; i < decoded.length && ok; i++) {
-          const segment = compiled.segments[i]!
-          const value = decoded[i]!
-          if (segment._tag === "Literal") ok = segment.value === value
-          else if (value === "") ok = false
-          else params[segment.name] = value
-        }
-        if (ok) return { operation: compiled.operation, params }
-      }
-      return undefined
+      if (table.has(operation.name)) throw new Error(`${operation.name} is emulated twice`)
+      table.set(operation.name, route)
     }
+  }
+  return table
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i
+
+// Who: `Authorization: Bearer sk_…` (the given key only, when the emulator has one).
+const authenticate = (request: Request, secretKey: string | undefined): Effect.Effect<void, ApiError.ApiError> => {
+  const header = request.headers.get("authorization")
+  if (header === null) {
+    return Effect.fail(
+      ApiError.authenticationInvalid(
+        "The request is missing the Authorization header; send `Authorization: Bearer <secret key>`."
+      )
+    )
+  }
+  const key = BEARER.exec(header)?.[1]
+  const valid = key !== undefined && key.startsWith("sk_") && (secretKey === undefined || key === secretKey)
+  return valid
+    ? Effect.void
+    : Effect.fail(ApiError.authenticationInvalid("The provided secret key is invalid. Check your Clerk secret key."))
+}
+
+// The lists that take `paginated` (their entry has the envelope's schema): their handlers answer the
+// page, `{ data, total_count }`; Clerk sends it whole for `paginated=true`, else the bare list.
+const envelope = (operation: ClerkOperation.Any, query: unknown, answer: unknown): unknown =>
+  operation.paginated === undefined || (query as { readonly paginated?: unknown } | undefined)?.paginated === true
+    ? answer
+    : (answer as { readonly data: unknown }).data
+
+/**
+ * The router of one emulator instance.
+ *
+ * @internal
+ */
+export const make = (options: {
+  readonly resources: ReadonlyArray<Resource.Resource>
+  readonly emulator: Resource.EmulatorContext
+  readonly secretKey: string | undefined
+}): Router => {
+  const paths = Paths.make(Operations.all)
+  const table = routes(options.resources)
+  return {
+    match: paths.match,
+    serve: (request) =>
+      Effect.gen(function* () {
+        yield* authenticate(request, options.secretKey)
+        const url = new URL(request.url)
+        const match = paths.match(request.method.toUpperCase(), url.pathname)
+        if (match === undefined) return yield* ApiError.noRoute(request.method, url.pathname)
+        const { operation } = match
+        const route = table.get(operation.name)
+        if (route === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
+        const query = yield* Decode.query(operation, url)
+        const body = yield* Decode.body(operation, request)
+        const input = { emulator: options.emulator, operation, request, url, path: match.params, query, body }
+        const answer = yield* route.handler(input as Resource.RouteInput<ClerkOperation.Any>)
+        return {
+          status: operation.successStatus,
+          body: operation.success === undefined ? undefined : envelope(operation, query, answer)
+        }
+      })
   }
 }

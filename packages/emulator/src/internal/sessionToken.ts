@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import { SignJWT } from "jose"
 import * as ApiError from "../ApiError.js"
 import type * as Resource from "../Resource.js"
-import * as Organizations from "../resources/Organizations.js"
+import * as Organizations from "../resources/organizations/records.js"
 
 /** @internal */
 export interface OrgClaim {

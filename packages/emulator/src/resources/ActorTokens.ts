@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type * as BackendActorTokens from "@effect-clerk/backend/ActorTokens"
+import * as BackendActorTokens from "@effect-clerk/backend/ActorTokens"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
@@ -17,22 +17,12 @@ import * as Store from "../Store.js"
 import * as Users from "./Users.js"
 
 /**
- * The JSON of an actor token as returned by the API (spec schema `ActorToken`).
+ * The JSON of an actor token as returned by the API: the backend's generated `ActorTokens.ActorToken`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ActorTokenJson {
-  readonly object: "actor_token"
-  readonly id: string
-  readonly status: "pending" | "accepted" | "revoked"
-  readonly user_id: string
-  readonly actor: Readonly<Record<string, unknown>>
-  readonly token: string
-  readonly url: string
-  readonly created_at: number
-  readonly updated_at: number
-}
+export type ActorTokenJson = BackendActorTokens.ActorToken
 
 /**
  * A stored actor token.
@@ -179,8 +169,6 @@ export const all = (emulator: { readonly context: Resource.EmulatorContext }): A
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("actor_tokens", [
-  Resource.operation<BackendActorTokens.CreateBody>("ActorTokens.create", (context) =>
-    create(context.emulator, context.body)
-  ),
-  Resource.operation("ActorTokens.revoke", (context) => revoke(context.emulator, context.params.actor_token_id!))
+  Resource.route(BackendActorTokens.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendActorTokens.operations.revoke, ({ emulator, path }) => revoke(emulator, path.actor_token_id))
 ])

@@ -8,11 +8,25 @@
  *
  * @since 0.1.0
  */
-import type * as BackendLists from "@effect-clerk/backend/AllowListBlockList"
+import * as BackendLists from "@effect-clerk/backend/AllowListBlockList"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
+import * as Order from "../internal/order.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
+
+/**
+ * An identifier of either list as the API returns it (the backend's generated
+ * `AllowListBlockList.AllowlistIdentifier` or `BlocklistIdentifier`), with the keys the emulator
+ * always sets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type IdentifierJson<A extends BackendLists.AllowlistIdentifier | BackendLists.BlocklistIdentifier> = A & {
+  readonly id: string
+  readonly identifier: string
+}
 
 /**
  * A stored identifier of either list.
@@ -20,9 +34,12 @@ import * as Store from "../Store.js"
  * @since 0.1.0
  * @category models
  */
-export interface IdentifierRecord {
+export interface IdentifierRecord<
+  A extends BackendLists.AllowlistIdentifier | BackendLists.BlocklistIdentifier =
+    BackendLists.AllowlistIdentifier | BackendLists.BlocklistIdentifier
+> {
   readonly sequence: number
-  readonly json: Record<string, unknown> & { readonly id: string; readonly identifier: string }
+  readonly json: IdentifierJson<A>
 }
 
 /**
@@ -31,7 +48,8 @@ export interface IdentifierRecord {
  * @since 0.1.0
  * @category tables
  */
-export const allowlist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("allowlist_identifiers")
+export const allowlist: Store.Table<IdentifierRecord<BackendLists.AllowlistIdentifier>> =
+  Store.table("allowlist_identifiers")
 
 /**
  * The block-list table.
@@ -39,7 +57,8 @@ export const allowlist: Store.Table<IdentifierRecord> = Store.table<IdentifierRe
  * @since 0.1.0
  * @category tables
  */
-export const blocklist: Store.Table<IdentifierRecord> = Store.table<IdentifierRecord>("blocklist_identifiers")
+export const blocklist: Store.Table<IdentifierRecord<BackendLists.BlocklistIdentifier>> =
+  Store.table("blocklist_identifiers")
 
 const identifierType = (identifier: string): "email_address" | "phone_number" | "web3_wallet" | undefined =>
   /^(\*|[^\s@]+)@[^\s@]+\.[^\s@]+$/.test(identifier)
@@ -56,12 +75,12 @@ const identifierType = (identifier: string): "email_address" | "phone_number" | 
  * @since 0.1.0
  * @category operations
  */
-export const add = (
+export const add = <A extends BackendLists.AllowlistIdentifier | BackendLists.BlocklistIdentifier>(
   emulator: Resource.EmulatorContext,
-  table: Store.Table<IdentifierRecord>,
+  table: Store.Table<IdentifierRecord<A>>,
   object: "allowlist_identifier" | "blocklist_identifier",
   raw: string
-): Effect.Effect<Record<string, unknown>, ApiError.ApiError> =>
+): Effect.Effect<IdentifierJson<A>, ApiError.ApiError> =>
   Effect.suspend(() => {
     const identifier = raw.trim().toLowerCase()
     const type = identifierType(identifier)
@@ -94,7 +113,7 @@ export const add = (
       instance_id: "ins_emulator",
       created_at: now,
       updated_at: now
-    }
+    } as IdentifierJson<A>
     rows.set(id, { sequence: emulator.store.nextSequence(), json })
     return Effect.succeed(structuredClone(json))
   })
@@ -110,7 +129,10 @@ const remove = (
     return Effect.succeed({ object, id, deleted: true })
   })
 
-const listed = (emulator: Resource.EmulatorContext, table: Store.Table<IdentifierRecord>) =>
+const listed = <A extends BackendLists.AllowlistIdentifier | BackendLists.BlocklistIdentifier>(
+  emulator: Resource.EmulatorContext,
+  table: Store.Table<IdentifierRecord<A>>
+): Array<IdentifierJson<A>> =>
   Array.from(emulator.store.get(table).values())
     .sort((a, b) => b.sequence - a.sequence)
     .map((r) => structuredClone(r.json))
@@ -122,33 +144,29 @@ const listed = (emulator: Resource.EmulatorContext, table: Store.Table<Identifie
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("allowlist_blocklist", [
-  Resource.operation<void, BackendLists.ListAllowlistIdentifiersParams>(
-    "AllowListBlockList.listAllowlistIdentifiers",
-    ({ emulator, query }) =>
-      Effect.sync(() => {
-        const items = listed(emulator, allowlist)
-        const offset = query.offset ?? 0
-        return query.paginated === true ? items.slice(offset, offset + (query.limit ?? 10)) : items
-      })
+  // without `paginated`, every identifier: `limit` and `offset` page only the paginated answer
+  Resource.route(BackendLists.operations.listAllowlistIdentifiers, ({ emulator, query }) =>
+    Effect.sync(() => {
+      const items = listed(emulator, allowlist)
+      return query.paginated === true ? Order.page(items, query) : { data: items, total_count: items.length }
+    })
   ),
-  Resource.operation<BackendLists.CreateAllowlistIdentifierBody>(
-    "AllowListBlockList.createAllowlistIdentifier",
-    ({ emulator, body }) => add(emulator, allowlist, "allowlist_identifier", body.identifier)
+  Resource.route(BackendLists.operations.createAllowlistIdentifier, ({ emulator, body }) =>
+    add(emulator, allowlist, "allowlist_identifier", body.identifier)
   ),
-  Resource.operation("AllowListBlockList.deleteAllowlistIdentifier", ({ emulator, params }) =>
-    remove(emulator, allowlist, "allowlist_identifier", params.identifier_id!)
+  Resource.route(BackendLists.operations.deleteAllowlistIdentifier, ({ emulator, path }) =>
+    remove(emulator, allowlist, "allowlist_identifier", path.identifier_id)
   ),
-  Resource.operation("AllowListBlockList.listBlocklistIdentifiers", ({ emulator }) =>
+  Resource.route(BackendLists.operations.listBlocklistIdentifiers, ({ emulator }) =>
     Effect.sync(() => {
       const data = listed(emulator, blocklist)
       return { data, total_count: data.length }
     })
   ),
-  Resource.operation<BackendLists.CreateBlocklistIdentifierBody>(
-    "AllowListBlockList.createBlocklistIdentifier",
-    ({ emulator, body }) => add(emulator, blocklist, "blocklist_identifier", body.identifier)
+  Resource.route(BackendLists.operations.createBlocklistIdentifier, ({ emulator, body }) =>
+    add(emulator, blocklist, "blocklist_identifier", body.identifier)
   ),
-  Resource.operation("AllowListBlockList.deleteBlocklistIdentifier", ({ emulator, params }) =>
-    remove(emulator, blocklist, "blocklist_identifier", params.identifier_id!)
+  Resource.route(BackendLists.operations.deleteBlocklistIdentifier, ({ emulator, path }) =>
+    remove(emulator, blocklist, "blocklist_identifier", path.identifier_id)
   )
 ])

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as BackendJWKS from "@effect-clerk/backend/JWKS"
 import * as Effect from "effect/Effect"
 import * as Resource from "../Resource.js"
 
@@ -14,5 +15,7 @@ import * as Resource from "../Resource.js"
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("jwks", [
-  Resource.operation("JWKS.get", (context) => Effect.sync(() => ({ keys: [{ ...context.emulator.signingKey().jwk }] })))
+  Resource.route(BackendJWKS.operations.get, ({ emulator }) =>
+    Effect.sync(() => ({ keys: [{ ...emulator.signingKey().jwk }] }))
+  )
 ])

@@ -6,34 +6,21 @@
  *
  * @since 0.1.0
  */
-import type * as BackendSessions from "@effect-clerk/backend/Sessions"
+import * as BackendSessions from "@effect-clerk/backend/Sessions"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
+import * as Order from "../internal/order.js"
 import * as SessionToken from "../internal/sessionToken.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
 
 /**
- * The JSON of a session as returned by the API (spec schema `Session`).
+ * The JSON of a session as returned by the API: the backend's generated `Sessions.Session`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface SessionJson {
-  readonly object: "session"
-  readonly id: string
-  readonly user_id: string
-  readonly client_id: string
-  readonly actor: Readonly<Record<string, unknown>> | null
-  readonly status: "active" | "revoked" | "ended" | "expired" | "removed" | "abandoned" | "replaced" | "pending"
-  readonly last_active_organization_id: string | null
-  readonly last_active_at: number
-  readonly expire_at: number
-  readonly abandon_at: number
-  readonly updated_at: number
-  readonly created_at: number
-  readonly tasks: ReadonlyArray<never>
-}
+export type SessionJson = BackendSessions.Session
 
 /**
  * A stored session.
@@ -158,11 +145,9 @@ export const revokeAllOf = (
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("sessions", [
-  Resource.operation<void, BackendSessions.ListParams>("Sessions.list", (context) =>
+  Resource.route(BackendSessions.operations.list, ({ emulator, query }) =>
     Effect.gen(function* () {
-      const limit = context.query.limit ?? 10
-      const offset = context.query.offset ?? 0
-      const { user_id: userId, client_id: clientId, status } = context.query
+      const { user_id: userId, client_id: clientId, status } = query
       // Spec `GetSessionList` (deprecation notice 2024-01-01): "at least one of `client_id` or
       // `user_id` parameters should be provided"; the emulator enforces it with a 400.
       if (!userId && !clientId) {
@@ -174,7 +159,7 @@ export const resource: Resource.Resource = Resource.make("sessions", [
         })
       }
       // "sorted by creation date, with the newest sessions appearing first" (spec `GetSessionList`).
-      return Array.from(context.emulator.store.get(sessions).values())
+      const items = Array.from(emulator.store.get(sessions).values())
         .filter(
           (s) =>
             (!userId || s.json.user_id === userId) &&
@@ -182,40 +167,39 @@ export const resource: Resource.Resource = Resource.make("sessions", [
             (!status || s.json.status === status)
         )
         .sort((a, b) => b.json.created_at - a.json.created_at || b.sequence - a.sequence)
-        .slice(offset, offset + limit)
         .map((s) => s.json)
+      return Order.page(items, query)
     })
   ),
-  Resource.operation("Sessions.get", (context) => {
-    const record = find(context.emulator, context.params.session_id!)
+  Resource.route(BackendSessions.operations.get, ({ emulator, path }) => {
+    const record = find(emulator, path.session_id)
     return record === undefined ? Effect.fail(ApiError.notFound()) : Effect.succeed(record.json)
   }),
   // A session token for an existing session (spec `CreateSessionToken`): an unknown or no longer
   // active session is a 404 (the only error status the spec documents for it).
-  Resource.operation<BackendSessions.CreateTokenBody | undefined>(
-    "Sessions.createToken",
-    ({ emulator, params, body }) =>
-      Effect.gen(function* () {
-        const record = find(emulator, params.session_id!)
-        if (record === undefined || record.json.status !== "active") {
-          return yield* ApiError.notFound(`No active session was found with id ${params.session_id}.`)
-        }
-        const session = record.json
-        const o =
-          session.last_active_organization_id === null
-            ? undefined
-            : yield* SessionToken.orgClaim(emulator, session.last_active_organization_id, session.user_id).pipe(
-                Effect.orElseSucceed(() => undefined)
-              )
-        const jwt = yield* SessionToken.sign(emulator, {
-          userId: session.user_id,
-          sessionId: session.id,
-          o,
-          actor: session.actor,
-          expiresInSeconds: body?.expires_in_seconds ?? undefined
-        })
-        return { object: "token", jwt }
+  Resource.route(BackendSessions.operations.createToken, ({ emulator, path, body }) =>
+    Effect.gen(function* () {
+      const record = find(emulator, path.session_id)
+      if (record === undefined || record.json.status !== "active") {
+        return yield* ApiError.notFound(`No active session was found with id ${path.session_id}.`)
+      }
+      const session = record.json
+      const organizationId = session.last_active_organization_id ?? null
+      const o =
+        organizationId === null
+          ? undefined
+          : yield* SessionToken.orgClaim(emulator, organizationId, session.user_id).pipe(
+              Effect.orElseSucceed(() => undefined)
+            )
+      const jwt = yield* SessionToken.sign(emulator, {
+        userId: session.user_id,
+        sessionId: session.id,
+        o,
+        actor: session.actor,
+        expiresInSeconds: body?.expires_in_seconds ?? undefined
       })
+      return { object: "token", jwt }
+    })
   ),
-  Resource.operation("Sessions.revoke", (context) => revoke(context.emulator, context.params.session_id!))
+  Resource.route(BackendSessions.operations.revoke, ({ emulator, path }) => revoke(emulator, path.session_id))
 ])

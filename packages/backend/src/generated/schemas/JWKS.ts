@@ -32,6 +32,7 @@ export interface JWKS {
         | JWKSEcdsaPrivateKey
         | JWKSRsaPrivateKey
         | JWKSSymmetricKey
+        | { readonly [key: string]: unknown }
       >
     | undefined
 }
@@ -53,7 +54,8 @@ export const JWKS: Schema.Schema<JWKS> = /*#__PURE__*/ Schema.annotations(
           JWKSEd25519PrivateKey,
           JWKSEcdsaPrivateKey,
           JWKSRsaPrivateKey,
-          JWKSSymmetricKey
+          JWKSSymmetricKey,
+          /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
         )
       )
     )
