@@ -28,6 +28,11 @@ export * as Invitations from "./resources/Invitations.js"
 export * as JWKS from "./resources/JWKS.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as JWTTemplates from "./resources/JWTTemplates.js"
+
+/**
  * @since 0.1.0
  */
 export * as Organizations from "./resources/Organizations.js"
@@ -36,6 +41,16 @@ export * as Organizations from "./resources/Organizations.js"
  * @since 0.1.0
  */
 export * as Sessions from "./resources/Sessions.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as SignInTokens from "./resources/SignInTokens.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as TestingTokens from "./resources/TestingTokens.js"
 
 /**
  * @since 0.1.0

@@ -75,4 +75,45 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect((taken.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe("form_identifier_exists")
     }).pipe(Effect.scoped)
   )
+
+  it.live("sessions from outside: testing sessions, their tokens, JWT templates, sign-in and testing tokens", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"], firstName: "Ada" }))
+      const session = yield* run(() => clerk.sessions.createSession({ userId: ada.id }))
+      expect(session.status).toBe("active")
+      const sessions = yield* run(() => clerk.sessions.getSessionList({ userId: ada.id }))
+      expect(sessions.data.map((s) => s.id)).toEqual([session.id])
+
+      const token = yield* run(() => clerk.sessions.getToken(session.id))
+      expect(token.jwt.split(".")).toHaveLength(3)
+      const template = yield* run(() =>
+        clerk.jwtTemplates.create({ name: "api", claims: { email: "{{user.primary_email_address}}" } })
+      )
+      expect(template.name).toBe("api")
+      expect((yield* run(() => clerk.jwtTemplates.list())).data.map((t) => t.id)).toEqual([template.id])
+      const fromTemplate = yield* run(() => clerk.sessions.getToken(session.id, "api"))
+      const claims = JSON.parse(Buffer.from(fromTemplate.jwt.split(".")[1]!, "base64url").toString())
+      expect(claims).toMatchObject({ email: "ada@example.com", sub: ada.id })
+      const refreshed = yield* run(() =>
+        clerk.sessions.refreshSession(session.id, {
+          expired_token: token.jwt,
+          refresh_token: "r",
+          request_origin: "https://app.example.com"
+        })
+      )
+      expect(refreshed.jwt.split(".")).toHaveLength(3)
+
+      const signIn = yield* run(() => clerk.signInTokens.createSignInToken({ userId: ada.id, expiresInSeconds: 60 }))
+      expect(signIn.status).toBe("pending")
+      expect(signIn.url).toContain(signIn.token)
+      expect((yield* run(() => clerk.signInTokens.revokeSignInToken(signIn.id))).status).toBe("revoked")
+      const testing = yield* run(() => clerk.testingTokens.createTestingToken())
+      expect(testing.token).toMatch(/^\d+-\w+$/)
+      expect((yield* run(() => clerk.jwtTemplates.delete(template.id))).deleted).toBe(true)
+    }).pipe(Effect.scoped)
+  )
 })

@@ -29,6 +29,10 @@ const lists: Record<string, (emulator: Emulator.ClerkEmulator) => Promise<string
       await call(emulator, "POST", "/invitations", { body: { email_address: `${who}@example.com` } })
     return "/invitations"
   },
+  "JWTTemplates.list": async (emulator) => {
+    for (const name of ["a", "b", "c"]) await call(emulator, "POST", "/jwt_templates", { body: { name, claims: {} } })
+    return "/jwt_templates"
+  },
   "Sessions.list": async (emulator) => {
     const user = Resources.Users.seed(emulator, { username: "ada" })
     for (let i = 0; i < 3; i++) await Effect.runPromise(emulator.sessionTokens.mint({ userId: user.id }))

@@ -11,10 +11,13 @@ import {
   ClerkClient,
   Invitations,
   JWKS,
+  JWTTemplates,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
   Sessions,
+  SignInTokens,
+  TestingTokens,
   Users
 } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
@@ -126,6 +129,30 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Sessions.get": (f) => Sessions.get(f.sessionId),
   "Sessions.revoke": (f) => Sessions.revoke(f.sessionId),
   "Sessions.createToken": (f) => Sessions.createToken(f.sessionId, { expires_in_seconds: 120 }),
+  "Sessions.create": (f) => Sessions.create({ user_id: f.user.id, active_organization_id: f.org.id }),
+  "Sessions.createTokenFromTemplate": (f) =>
+    Effect.zipRight(
+      JWTTemplates.create({ name: "t", claims: { email: "{{user.primary_email_address}}" } }),
+      Sessions.createTokenFromTemplate(f.sessionId, "t", {})
+    ),
+  "Sessions.refresh": (f) =>
+    Effect.flatMap(Sessions.createToken(f.sessionId, {}), ({ jwt }) =>
+      Sessions.refresh(f.sessionId, { expired_token: jwt!, refresh_token: "r", request_origin: "https://a.example" })
+    ),
+  "JWTTemplates.list": () => Effect.zipRight(JWTTemplates.create({ name: "l", claims: {} }), JWTTemplates.list()),
+  "JWTTemplates.create": () => JWTTemplates.create({ name: "c", claims: { a: "{{user.id}}" }, lifetime: 120 }),
+  "JWTTemplates.get": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "g", claims: {} }), (t) => JWTTemplates.get(t.id)),
+  "JWTTemplates.update": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "u", claims: {} }), (t) =>
+      JWTTemplates.update(t.id, { name: "u2", claims: { b: 1 } })
+    ),
+  "JWTTemplates.delete": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "d", claims: {} }), (t) => JWTTemplates.delete(t.id)),
+  "SignInTokens.create": (f) => SignInTokens.create({ user_id: f.user.id, org_id: f.org.id, expires_in_seconds: 60 }),
+  "SignInTokens.revoke": (f) =>
+    Effect.flatMap(SignInTokens.create({ user_id: f.user.id }), (t) => SignInTokens.revoke(t.id)),
+  "TestingTokens.create": () => TestingTokens.create(),
   "Users.create": () => Users.create({ email_address: ["new@example.com"], password: "correct horse battery" }),
   "Users.list": () => Users.list({ query: "ada", order_by: "-created_at", limit: 5 }),
   "Users.count": () => Users.count({ banned: false }),

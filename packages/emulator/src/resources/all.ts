@@ -9,8 +9,11 @@ import * as ActorTokens from "./ActorTokens.js"
 import * as AllowListBlockList from "./AllowListBlockList.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
+import * as JWTTemplates from "./JWTTemplates.js"
 import * as Organizations from "./Organizations.js"
 import * as Sessions from "./Sessions.js"
+import * as SignInTokens from "./SignInTokens.js"
+import * as TestingTokens from "./TestingTokens.js"
 import * as Users from "./Users.js"
 
 /**
@@ -26,5 +29,8 @@ export const all: ReadonlyArray<Resource.Resource> = [
   Organizations.resource,
   Invitations.resource,
   AllowListBlockList.resource,
-  JWKS.resource
+  JWKS.resource,
+  JWTTemplates.resource,
+  SignInTokens.resource,
+  TestingTokens.resource
 ]
