@@ -4,6 +4,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as ApiError from "../ApiError.js"
+import * as Metadata from "./metadata.js"
 import { fromSearchParams } from "./query.js"
 
 // bulk operations (`Invitations.bulkCreate`) take a JSON array
@@ -105,6 +106,6 @@ export const body = (operation: ClerkOperation.Any, request: Request): Effect.Ef
     // a body sent to an operation that takes none must still be JSON, but is not handed over
     if (operation.body === undefined) return Effect.succeed(undefined)
     if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
-    return validateBody(operation.body, raw === undefined ? {} : raw)
+    return Effect.tap(validateBody(operation.body, raw === undefined ? {} : raw), Metadata.checkBody)
   })
 }

@@ -177,13 +177,13 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendOrganizations.operations.mergeMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.organization_id), (o) =>
-      touch(emulator, o, Metadata.changes(METADATA, "merge", o.json, body))
+    Effect.flatMap(Records.get(emulator, path.organization_id), (o) =>
+      Effect.map(Metadata.changes(METADATA, "merge", o.json, body), (c) => touch(emulator, o, c))
     )
   ),
   Resource.route(BackendOrganizations.operations.replaceMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.organization_id), (o) =>
-      touch(emulator, o, Metadata.changes(METADATA, "replace", o.json, body))
+    Effect.flatMap(Records.get(emulator, path.organization_id), (o) =>
+      Effect.map(Metadata.changes(METADATA, "replace", o.json, body), (c) => touch(emulator, o, c))
     )
   )
 ]

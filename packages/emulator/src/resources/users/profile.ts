@@ -127,13 +127,13 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendUsers.operations.updateMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) =>
-      Records.patch(emulator, u, Metadata.changes(METADATA, "merge", u.json, body))
+    Effect.flatMap(Records.get(emulator, path.user_id), (u) =>
+      Effect.map(Metadata.changes(METADATA, "merge", u.json, body), (c) => Records.patch(emulator, u, c))
     )
   ),
   Resource.route(BackendUsers.operations.replaceMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) =>
-      Records.patch(emulator, u, Metadata.changes(METADATA, "replace", u.json, body))
+    Effect.flatMap(Records.get(emulator, path.user_id), (u) =>
+      Effect.map(Metadata.changes(METADATA, "replace", u.json, body), (c) => Records.patch(emulator, u, c))
     )
   ),
   Resource.route(
