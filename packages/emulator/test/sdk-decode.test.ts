@@ -168,6 +168,31 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Users.lock": (f) => Users.lock(f.user.id),
   "Users.unlock": (f) => Users.unlock(f.user.id),
   "Users.getOrganizationMemberships": (f) => Users.getOrganizationMemberships(f.user.id),
+  "Users.verifyPassword": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) =>
+      Users.verifyPassword(u.id, { password: "correct horse battery" })
+    ),
+  "Users.verifyTotp": () =>
+    Effect.flatMap(Users.create({ backup_codes: ["one-two"] }), (u) => Users.verifyTotp(u.id, { code: "one-two" })),
+  "Users.removePassword": (f) => Users.removePassword(f.user.id, { sign_out_of_other_sessions: false }),
+  "Users.setPasswordCompromised": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) => Users.setPasswordCompromised(u.id)),
+  "Users.unsetPasswordCompromised": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) => Users.unsetPasswordCompromised(u.id)),
+  "Users.deleteTOTP": (f) => Users.deleteTOTP(f.user.id),
+  "Users.deleteBackupCodes": (f) => Users.deleteBackupCodes(f.user.id),
+  "Users.disableMfa": (f) => Users.disableMfa(f.user.id),
+  "Users.deleteWeb3Wallet": () =>
+    Effect.flatMap(Users.create({ web3_wallet: ["0x1111111111111111111111111111111111111111"] }), (u) =>
+      Users.deleteWeb3Wallet(u.id, u.web3_wallets[0]!.id!)
+    ),
+  "Users.deleteExternalAccount": (f) => Effect.flip(Users.deleteExternalAccount(f.user.id, "eac_none")),
+  "Users.deletePasskey": (f) => Effect.flip(Users.deletePasskey(f.user.id, "idn_none")),
+  "Users.listTrustedDevices": (f) => Users.listTrustedDevices(f.user.id),
+  "Users.revokeTrustedDevice": (f) => Effect.flip(Users.revokeTrustedDevice(f.user.id, "td_none")),
+  "Users.setProfileImage": (f) =>
+    Users.setProfileImage(f.user.id, { file: new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" }) }),
+  "Users.deleteProfileImage": (f) => Users.deleteProfileImage(f.user.id),
   "Users.getOrganizationInvitations": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "bob@example.com", role: "org:member" }),

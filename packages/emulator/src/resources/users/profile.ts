@@ -14,6 +14,7 @@ import * as Organizations from "../organizations/records.js"
 import * as Sessions from "../Sessions.js"
 import { checkPassword } from "./create.js"
 import * as Records from "./records.js"
+import * as Secrets from "./secrets.js"
 
 type Changes = { -readonly [K in keyof BackendUsers.User]?: BackendUsers.User[K] }
 
@@ -72,7 +73,7 @@ const update = (
     }
     if (body.password !== undefined && body.password !== null) {
       yield* checkPassword(body.password, body.skip_password_checks)
-      record.password = body.password
+      record.password = Secrets.hashPassword(body.password)
       changes.password_enabled = true
       changes.password_last_updated_at = emulator.now()
     }
