@@ -18,6 +18,11 @@ export * as ActorTokens from "./resources/ActorTokens.js"
 export * as AllowListBlockList from "./resources/AllowListBlockList.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as EmailAddresses from "./resources/EmailAddresses.js"
+
+/**
  * @since 0.1.0
  */
 export * as Invitations from "./resources/Invitations.js"
@@ -36,6 +41,11 @@ export * as JWTTemplates from "./resources/JWTTemplates.js"
  * @since 0.1.0
  */
 export * as Organizations from "./resources/Organizations.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as PhoneNumbers from "./resources/PhoneNumbers.js"
 
 /**
  * @since 0.1.0

@@ -9,12 +9,14 @@ import {
   AllowListBlockList,
   Clerk,
   ClerkClient,
+  EmailAddresses,
   Invitations,
   JWKS,
   JWTTemplates,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
+  PhoneNumbers,
   Sessions,
   SignInTokens,
   TestingTokens,
@@ -78,6 +80,36 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "EmailAddresses.create": (f) =>
+    EmailAddresses.create({ user_id: f.user.id, email_address: "more@example.com", verified: true, primary: true }),
+  "EmailAddresses.get": (f) => EmailAddresses.get(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.update": (f) => EmailAddresses.update(f.user.email_addresses[0]!.id!, { verified: false }),
+  "EmailAddresses.delete": (f) => EmailAddresses.delete(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.replaceForUser": (f) =>
+    EmailAddresses.replaceForUser(f.user.id, {
+      email_address: "new-ada@example.com",
+      identification_status: "reserved"
+    }),
+  "PhoneNumbers.create": (f) =>
+    PhoneNumbers.create({
+      user_id: f.user.id,
+      phone_number: "+15555550100",
+      verified: true,
+      reserved_for_second_factor: true
+    }),
+  "PhoneNumbers.get": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550101" }), (p) =>
+      PhoneNumbers.get(p.id!)
+    ),
+  "PhoneNumbers.update": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550102" }), (p) =>
+      PhoneNumbers.update(p.id!, { verified: true, primary: true })
+    ),
+  "PhoneNumbers.delete": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550103" }), (p) =>
+      PhoneNumbers.delete(p.id!)
+    ),
+  "PhoneNumbers.replaceForUser": (f) => PhoneNumbers.replaceForUser(f.user.id, { phone_number: "+15555550104" }),
   "OrganizationInvitations.getAll": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "x@example.com", role: "org:member" }),

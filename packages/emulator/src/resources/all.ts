@@ -7,10 +7,12 @@
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
 import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as EmailAddresses from "./EmailAddresses.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
 import * as JWTTemplates from "./JWTTemplates.js"
 import * as Organizations from "./Organizations.js"
+import * as PhoneNumbers from "./PhoneNumbers.js"
 import * as Sessions from "./Sessions.js"
 import * as SignInTokens from "./SignInTokens.js"
 import * as TestingTokens from "./TestingTokens.js"
@@ -32,5 +34,7 @@ export const all: ReadonlyArray<Resource.Resource> = [
   JWKS.resource,
   JWTTemplates.resource,
   SignInTokens.resource,
-  TestingTokens.resource
+  TestingTokens.resource,
+  EmailAddresses.resource,
+  PhoneNumbers.resource
 ]

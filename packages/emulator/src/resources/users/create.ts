@@ -12,8 +12,20 @@ import type * as Resource from "../../Resource.js"
 import * as Records from "./records.js"
 import * as Secrets from "./secrets.js"
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const PHONE = /^\+[1-9]\d{6,14}$/
+/**
+ * A well-formed email address (what the emulator accepts).
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/**
+ * A phone number in E.164.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const PHONE = /^\+[1-9]\d{6,14}$/
 // an Ethereum address (what Clerk's web3 strategies take): 0x and 40 hex digits
 const WEB3 = /^0x[0-9a-fA-F]{40}$/
 
