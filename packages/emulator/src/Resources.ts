@@ -20,6 +20,11 @@ export * as AllowListBlockList from "./resources/AllowListBlockList.js"
 /**
  * @since 0.2.0
  */
+export * as Clients from "./resources/Clients.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as EmailAddresses from "./resources/EmailAddresses.js"
 
 /**
@@ -46,6 +51,11 @@ export * as Organizations from "./resources/Organizations.js"
  * @since 0.2.0
  */
 export * as PhoneNumbers from "./resources/PhoneNumbers.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as RedirectURLs from "./resources/RedirectURLs.js"
 
 /**
  * @since 0.1.0

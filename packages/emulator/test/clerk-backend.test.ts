@@ -5,6 +5,7 @@
 import { createClerkClient } from "@clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { SignJWT } from "jose"
 import * as EmulatorServer from "../src/EmulatorServer.js"
 
 const SECRET = "sk_test_clerk_backend_compat"
@@ -114,6 +115,40 @@ describe("@clerk/backend against EmulatorServer", () => {
       const testing = yield* run(() => clerk.testingTokens.createTestingToken())
       expect(testing.token).toMatch(/^\d+-\w+$/)
       expect((yield* run(() => clerk.jwtTemplates.delete(template.id))).deleted).toBe(true)
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("redirect URLs and clients", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const first = yield* run(() => clerk.redirectUrls.createRedirectUrl({ url: "https://app.example.com/cb" }))
+      expect(first.url).toBe("https://app.example.com/cb")
+      const second = yield* run(() => clerk.redirectUrls.createRedirectUrl({ url: "my-app://oauth-callback" }))
+      const urls = yield* run(() => clerk.redirectUrls.getRedirectUrlList())
+      expect(urls.totalCount).toBe(2)
+      expect(urls.data.map((r) => r.id)).toEqual([second.id, first.id])
+      expect((yield* run(() => clerk.redirectUrls.getRedirectUrl(first.id))).url).toBe(first.url)
+      yield* run(() => clerk.redirectUrls.deleteRedirectUrl(first.id))
+      const invalid = yield* Effect.flip(
+        Effect.tryPromise(() => clerk.redirectUrls.createRedirectUrl({ url: "http://app.example.com" }))
+      )
+      expect((invalid.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe("form_param_value_invalid")
+
+      const user = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
+      const session = yield* run(() => clerk.sessions.createSession({ userId: user.id }))
+      const clients = yield* run(() => clerk.clients.getClientList())
+      expect(clients.data.map((c) => c.id)).toEqual([session.clientId])
+      const client = yield* run(() => clerk.clients.getClient(session.clientId))
+      expect(client.lastActiveSessionId).toBe(session.id)
+      expect(client.sessions.map((s) => s.id)).toEqual([session.id])
+      const key = server.emulator.context.signingKey()
+      const cookie = yield* Effect.promise(() =>
+        new SignJWT({ id: session.clientId }).setProtectedHeader({ alg: "RS256", kid: key.kid }).sign(key.privateKey)
+      )
+      expect((yield* run(() => clerk.clients.verifyClient(cookie))).id).toBe(session.clientId)
     }).pipe(Effect.scoped)
   )
 })

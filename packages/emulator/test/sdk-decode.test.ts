@@ -9,6 +9,7 @@ import {
   AllowListBlockList,
   Clerk,
   ClerkClient,
+  Clients,
   EmailAddresses,
   Invitations,
   JWKS,
@@ -17,6 +18,7 @@ import {
   OrganizationMemberships,
   Organizations,
   PhoneNumbers,
+  RedirectURLs,
   Sessions,
   SignInTokens,
   TestingTokens,
@@ -80,6 +82,15 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "RedirectURLs.list": () => Effect.zipRight(RedirectURLs.create({ url: "https://a.example/cb" }), RedirectURLs.list()),
+  "RedirectURLs.create": () => RedirectURLs.create({ url: "my-app://callback" }),
+  "RedirectURLs.get": () =>
+    Effect.flatMap(RedirectURLs.create({ url: "https://g.example" }), (r) => RedirectURLs.get(r.id)),
+  "RedirectURLs.delete": () =>
+    Effect.flatMap(RedirectURLs.create({ url: "https://d.example" }), (r) => RedirectURLs.delete(r.id)),
+  "Clients.list": () => Clients.list({ limit: 5 }),
+  "Clients.get": (f) => Effect.flatMap(Sessions.get(f.sessionId), (s) => Clients.get(s.client_id)),
+  "Clients.verify": () => Effect.flip(Clients.verify({ token: "not-a-client-token" })),
   "EmailAddresses.create": (f) =>
     EmailAddresses.create({ user_id: f.user.id, email_address: "more@example.com", verified: true, primary: true }),
   "EmailAddresses.get": (f) => EmailAddresses.get(f.user.email_addresses[0]!.id!),

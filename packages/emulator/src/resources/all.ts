@@ -7,12 +7,14 @@
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
 import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as Clients from "./Clients.js"
 import * as EmailAddresses from "./EmailAddresses.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
 import * as JWTTemplates from "./JWTTemplates.js"
 import * as Organizations from "./Organizations.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
+import * as RedirectURLs from "./RedirectURLs.js"
 import * as Sessions from "./Sessions.js"
 import * as SignInTokens from "./SignInTokens.js"
 import * as TestingTokens from "./TestingTokens.js"
@@ -36,5 +38,7 @@ export const all: ReadonlyArray<Resource.Resource> = [
   SignInTokens.resource,
   TestingTokens.resource,
   EmailAddresses.resource,
-  PhoneNumbers.resource
+  PhoneNumbers.resource,
+  RedirectURLs.resource,
+  Clients.resource
 ]
