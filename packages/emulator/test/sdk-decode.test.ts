@@ -120,6 +120,21 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
     Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550103" }), (p) =>
       PhoneNumbers.delete(p.id!)
     ),
+  "EmailAddresses.prepareVerification": (f) => EmailAddresses.prepareVerification(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.attemptVerification": (f) =>
+    Effect.flatMap(EmailAddresses.prepareVerification(f.user.email_addresses[0]!.id!), (v) =>
+      EmailAddresses.attemptVerification(f.user.email_addresses[0]!.id!, { verification_id: v.id!, code: "000000" })
+    ),
+  "PhoneNumbers.prepareVerification": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550105" }), (p) =>
+      PhoneNumbers.prepareVerification(p.id!)
+    ),
+  "PhoneNumbers.attemptVerification": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+12015550100" }), (p) =>
+      Effect.flatMap(PhoneNumbers.prepareVerification(p.id!), (v) =>
+        PhoneNumbers.attemptVerification(p.id!, { verification_id: v.id!, code: "424242" })
+      )
+    ),
   "PhoneNumbers.replaceForUser": (f) => PhoneNumbers.replaceForUser(f.user.id, { phone_number: "+15555550104" }),
   "OrganizationInvitations.getAll": (f) =>
     Effect.zipRight(

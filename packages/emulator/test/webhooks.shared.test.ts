@@ -43,8 +43,9 @@ const convert = (schema: unknown): unknown => {
   return schema["nullable"] === true ? { anyOf: [{ type: "null" }, out] } : out
 }
 
-// int32/int64 are OpenAPI's integer formats: the `integer` type already checks the value
-const formats = { int32: true, int64: true } as const
+// int32/int64 are OpenAPI's integer formats: the `integer` type already checks the value; `email`
+// (waitlist entries, invitations) is checked loosely, as the emulator checks addresses
+const formats = { int32: true, int64: true, email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/ } as const
 const ajv = new Ajv({ strict: false, allErrors: true, formats })
 ajv.addSchema({ $id: ID, components: { schemas: convert(spec.components.schemas) } })
 
@@ -99,6 +100,12 @@ describe("webhook payloads follow webhooks-2025-04-15.yml", () => {
     const { sessionId } = await Effect.runPromise(emulator.sessionTokens.mint({ userId: user.id }))
     await call(emulator, "POST", `/sessions/${sessionId}/revoke`)
     await Effect.runPromise(emulator.sessionTokens.mint({ userId: bobId }))
+    const email = (user.email_addresses as Array<{ id: string }>)[0]!.id
+    await call(emulator, "POST", `/email_addresses/${email}/prepare_verification`)
+    const phone = (
+      await call(emulator, "POST", "/phone_numbers", { body: { user_id: user.id, phone_number: "+15555550123" } })
+    ).body
+    await call(emulator, "POST", `/phone_numbers/${phone.id}/prepare_verification`)
     await call(emulator, "DELETE", `/organizations/${org.id}/memberships/${bobId}`)
     await call(emulator, "DELETE", `/users/${bobId}`)
     await call(emulator, "DELETE", `/organizations/${org.id}`)
@@ -120,6 +127,7 @@ describe("webhook payloads follow webhooks-2025-04-15.yml", () => {
         "session.created",
         "session.ended",
         "session.revoked",
+        "sms.created",
         "user.created",
         "user.deleted",
         "user.updated"

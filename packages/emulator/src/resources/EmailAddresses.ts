@@ -9,7 +9,8 @@
  * - Replacing: `identification_status` `verified` (default) gives the admin verification,
  *   `reserved` a reserved, unverified address, `unverified` neither; every other address of the user
  *   is deleted and the new one is primary.
- * - Preparing and attempting a verification (a one-time code sent by email) are not emulated.
+ * - Preparing and attempting a verification (a one-time code): see
+ *   `identifications/verification.ts`.
  *
  * @since 0.2.0
  */
@@ -18,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
 import * as Shared from "./identifications/shared.js"
+import * as Verification from "./identifications/verification.js"
 import { EMAIL } from "./users/create.js"
 import * as Users from "./users/records.js"
 
@@ -102,5 +104,11 @@ export const resource: Resource.Resource = Resource.make("email_addresses", [
       Shared.write(emulator, user, "email_addresses", [item], item.id)
       return Shared.current(user, "email_addresses", item.id!)
     })
+  ),
+  Resource.route(BackendEmailAddresses.operations.prepareVerification, ({ emulator, path }) =>
+    Verification.prepare(emulator, "email_addresses", path.email_address_id)
+  ),
+  Resource.route(BackendEmailAddresses.operations.attemptVerification, ({ emulator, path, body }) =>
+    Verification.attempt(emulator, "email_addresses", path.email_address_id, body)
   )
 ])

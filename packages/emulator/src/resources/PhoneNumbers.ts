@@ -11,7 +11,8 @@
  *   second factor. The spec documents no 422 for an update, so there it is a 400.
  * - Replacing deletes every other number of the user, and the new one is never reserved for second
  *   factor ("replacing a phone number that is reserved for second factor disables the user's MFA").
- * - Preparing and attempting a verification (a one-time code sent by SMS) are not emulated.
+ * - Preparing and attempting a verification (a one-time code): see
+ *   `identifications/verification.ts`.
  *
  * @since 0.2.0
  */
@@ -20,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
 import * as Shared from "./identifications/shared.js"
+import * as Verification from "./identifications/verification.js"
 import { PHONE } from "./users/create.js"
 import * as Users from "./users/records.js"
 
@@ -153,5 +155,11 @@ export const resource: Resource.Resource = Resource.make("phone_numbers", [
       const item = make(emulator, number, body.identification_status ?? "verified")
       return store(emulator, user, [item], item.id!, true)
     })
+  ),
+  Resource.route(BackendPhoneNumbers.operations.prepareVerification, ({ emulator, path }) =>
+    Verification.prepare(emulator, "phone_numbers", path.phone_number_id)
+  ),
+  Resource.route(BackendPhoneNumbers.operations.attemptVerification, ({ emulator, path, body }) =>
+    Verification.attempt(emulator, "phone_numbers", path.phone_number_id, body)
   )
 ])
