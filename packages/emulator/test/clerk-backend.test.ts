@@ -156,7 +156,7 @@ describe("@clerk/backend against EmulatorServer", () => {
     }).pipe(Effect.scoped)
   )
 
-  it.live("email addresses, phone numbers, passwords, TOTP and profile images", () =>
+  it.live("email addresses, phone numbers, passwords, TOTP, profile images and OAuth access tokens", () =>
     Effect.gen(function* () {
       const server = yield* EmulatorServer.serve({ secretKey: SECRET })
       const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
@@ -208,6 +208,26 @@ describe("@clerk/backend against EmulatorServer", () => {
       const withImage = yield* run(() => clerk.users.updateUserProfileImage(ada.id, { file: png() }))
       expect(withImage.hasImage).toBe(true)
       expect((yield* run(() => clerk.users.deleteUserProfileImage(ada.id))).hasImage).toBe(false)
+
+      const tokens = yield* run(() => clerk.users.getUserOauthAccessToken(ada.id, "google"))
+      expect(tokens).toMatchObject({ data: [], totalCount: 0 })
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("organization logos", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
+      const org = yield* run(() => clerk.organizations.createOrganization({ name: "Acme", createdBy: ada.id }))
+      const withLogo = yield* run(() =>
+        clerk.organizations.updateOrganizationLogo(org.id, { file: png(), uploaderUserId: ada.id })
+      )
+      expect(withLogo.hasImage).toBe(true)
+      expect(withLogo.imageUrl).toContain("/images/img_")
+      expect((yield* run(() => clerk.organizations.deleteOrganizationLogo(org.id))).hasImage).toBe(false)
     }).pipe(Effect.scoped)
   )
 })

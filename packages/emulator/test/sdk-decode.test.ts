@@ -182,6 +182,12 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Organizations.update": (f) => Organizations.update(f.org.id, { name: "Acme Inc" }),
   "Organizations.delete": (f) => Organizations.delete(f.org.id),
   "Organizations.replaceMetadata": (f) => Organizations.replaceMetadata(f.org.id, { public_metadata: { a: 1 } }),
+  "Organizations.uploadLogo": (f) =>
+    Organizations.uploadLogo(f.org.id, {
+      file: new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }),
+      uploader_user_id: f.user.id
+    }),
+  "Organizations.deleteLogo": (f) => Organizations.deleteLogo(f.org.id),
   "Organizations.mergeMetadata": (f) => Organizations.mergeMetadata(f.org.id, { private_metadata: { b: 2 } }),
   "Sessions.list": (f) => Sessions.list({ user_id: f.user.id }),
   "Sessions.get": (f) => Sessions.get(f.sessionId),
@@ -246,6 +252,7 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
     ),
   "Users.deleteExternalAccount": (f) => Effect.flip(Users.deleteExternalAccount(f.user.id, "eac_none")),
   "Users.deletePasskey": (f) => Effect.flip(Users.deletePasskey(f.user.id, "idn_none")),
+  "Users.getOAuthAccessToken": (f) => Users.getOAuthAccessToken(f.user.id, "oauth_github", { paginated: true }),
   "Users.listTrustedDevices": (f) => Users.listTrustedDevices(f.user.id),
   "Users.revokeTrustedDevice": (f) => Effect.flip(Users.revokeTrustedDevice(f.user.id, "td_none")),
   "Users.setProfileImage": (f) =>

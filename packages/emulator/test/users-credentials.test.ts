@@ -138,10 +138,16 @@ describe("web3 wallets, other identities, the profile image", () => {
     }).pipe(Effect.provide(sdk()))
   )
 
-  it.effect("no external accounts, passkeys or trusted devices: 404s and an empty list", () =>
+  it.effect("no external accounts, passkeys or trusted devices: 404s and empty lists", () =>
     Effect.gen(function* () {
       const user = yield* Users.create({})
       expect(yield* Users.listTrustedDevices(user.id)).toEqual({ data: [], total_count: 0 })
+      expect(yield* Users.getOAuthAccessToken(user.id, "oauth_google")).toEqual([])
+      expect(yield* Users.getOAuthAccessToken(user.id, "oauth_google", { paginated: true })).toEqual({
+        data: [],
+        total_count: 0
+      })
+      expect((yield* failure(Users.getOAuthAccessToken("user_missing", "oauth_google"))).tag).toBe("NotFound")
       expect((yield* failure(Users.listTrustedDevices("user_missing"))).tag).toBe("NotFound")
       expect((yield* failure(Users.revokeTrustedDevice(user.id, "td_1"))).tag).toBe("NotFound")
       expect((yield* failure(Users.deleteExternalAccount(user.id, "eac_1"))).tag).toBe("NotFound")

@@ -3,8 +3,9 @@
  * devices, and the profile image (set with a multipart upload, delete).
  *
  * External accounts, passkeys and trusted devices come from sign-ins on the Frontend API, which the
- * emulator does not have: a user has none, so deleting one is a 404 and the trusted devices list is
- * empty. Web3 wallets come from `POST /users` (`web3_wallet`); deleting the primary one moves
+ * emulator does not have: a user has none, so deleting one is a 404, and the trusted devices list
+ * and the OAuth access tokens of any provider (`GET /users/{user_id}/oauth_access_tokens/{provider}`,
+ * the tokens of the user's external accounts of that provider) are empty. Web3 wallets come from `POST /users` (`web3_wallet`); deleting the primary one moves
  * `primary_web3_wallet_id` to the next wallet, or null.
  *
  * A profile image must be an image (`image/jpeg`, `image/png`, `image/gif`, `image/webp`) of at most
@@ -17,16 +18,11 @@
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
+import * as Image from "../../internal/image.js"
 import * as Resource from "../../Resource.js"
 import * as Records from "./records.js"
 
-const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-const TEN_MB = 10 * 1024 * 1024
-
 const deleted = (object: string, id: string) => ({ object, id, deleted: true })
-
-const imageInvalid = (longMessage: string) =>
-  ApiError.make(400, { message: "invalid image", long_message: longMessage, code: "image_invalid" })
 
 /**
  * The routes of a user's other identities and profile image.
@@ -62,6 +58,9 @@ export const routes: ReadonlyArray<Resource.Route> = [
   Resource.route(BackendUsers.operations.listTrustedDevices, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), () => ({ data: [], total_count: 0 }))
   ),
+  Resource.route(BackendUsers.operations.getOAuthAccessToken, ({ emulator, path }) =>
+    Effect.map(Records.get(emulator, path.user_id), () => ({ data: [], total_count: 0 }))
+  ),
   Resource.route(BackendUsers.operations.revokeTrustedDevice, ({ emulator, path }) =>
     Effect.flatMap(Records.get(emulator, path.user_id), () =>
       Effect.fail(ApiError.notFound(`No trusted device was found with id ${path.trusted_device_id}.`))
@@ -70,15 +69,8 @@ export const routes: ReadonlyArray<Resource.Route> = [
   Resource.route(BackendUsers.operations.setProfileImage, ({ emulator, path, body }) =>
     Effect.gen(function* () {
       const record = yield* Records.get(emulator, path.user_id)
-      const file = body.file
-      if (!(file instanceof Blob)) return yield* imageInvalid("file is missing: send the image as the form's file.")
-      if (!IMAGE_TYPES.includes(file.type)) {
-        return yield* imageInvalid(
-          `${file.type || "This file"} is not a supported image type (${IMAGE_TYPES.join(", ")}).`
-        )
-      }
-      if (file.size > TEN_MB) return yield* imageInvalid("The image is more than 10MB.")
-      const url = `${emulator.frontendApiUrl}/images/${emulator.generateId("img_")}`
+      yield* Image.check(body.file, 400)
+      const url = Image.url(emulator)
       return Records.patch(emulator, record, { has_image: true, image_url: url, profile_image_url: url })
     })
   ),
