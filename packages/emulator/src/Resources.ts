@@ -77,6 +77,11 @@ export * as TestingTokens from "./resources/TestingTokens.js"
  */
 export * as Users from "./resources/Users.js"
 
+/**
+ * @since 0.2.0
+ */
+export * as WaitlistEntries from "./resources/WaitlistEntries.js"
+
 export {
   /**
    * Every resource the emulator serves by default.

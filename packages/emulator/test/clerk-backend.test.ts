@@ -214,7 +214,7 @@ describe("@clerk/backend against EmulatorServer", () => {
     }).pipe(Effect.scoped)
   )
 
-  it.live("organization logos", () =>
+  it.live("organization logos and waitlist entries", () =>
     Effect.gen(function* () {
       const server = yield* EmulatorServer.serve({ secretKey: SECRET })
       const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
@@ -228,6 +228,26 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect(withLogo.hasImage).toBe(true)
       expect(withLogo.imageUrl).toContain("/images/img_")
       expect((yield* run(() => clerk.organizations.deleteOrganizationLogo(org.id))).hasImage).toBe(false)
+
+      const bob = yield* run(() => clerk.waitlistEntries.create({ emailAddress: "bob@example.com" }))
+      expect(bob.status).toBe("pending")
+      const bulk = yield* run(() =>
+        clerk.waitlistEntries.createBulk([{ emailAddress: "carol@example.com" }, { emailAddress: "dan@example.com" }])
+      )
+      expect(bulk.map((e) => e.emailAddress)).toEqual(["carol@example.com", "dan@example.com"])
+      const invited = yield* run(() => clerk.waitlistEntries.invite(bob.id))
+      expect(invited.status).toBe("invited")
+      expect(invited.invitation?.emailAddress).toBe("bob@example.com")
+      expect((yield* run(() => clerk.waitlistEntries.reject(bulk[0]!.id))).status).toBe("rejected")
+      expect((yield* run(() => clerk.waitlistEntries.delete(bulk[1]!.id))).deleted).toBe(true)
+      const list = yield* run(() => clerk.waitlistEntries.list({ orderBy: "+email_address" }))
+      expect(list.totalCount).toBe(2)
+      expect(list.data.map((e) => [e.emailAddress, e.status])).toEqual([
+        ["bob@example.com", "invited"],
+        ["carol@example.com", "rejected"]
+      ])
+      const rejected = yield* run(() => clerk.waitlistEntries.list({ status: "rejected" }))
+      expect(rejected.data.map((e) => e.id)).toEqual([bulk[0]!.id])
     }).pipe(Effect.scoped)
   )
 })

@@ -22,7 +22,8 @@ import {
   Sessions,
   SignInTokens,
   TestingTokens,
-  Users
+  Users,
+  WaitlistEntries
 } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -258,6 +259,17 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Users.setProfileImage": (f) =>
     Users.setProfileImage(f.user.id, { file: new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" }) }),
   "Users.deleteProfileImage": (f) => Users.deleteProfileImage(f.user.id),
+  "WaitlistEntries.list": () =>
+    Effect.zipRight(WaitlistEntries.create({ email_address: "w@example.com" }), WaitlistEntries.list({ limit: 5 })),
+  "WaitlistEntries.create": () => WaitlistEntries.create({ email_address: "w@example.com", notify: false }),
+  "WaitlistEntries.bulkCreate": () =>
+    WaitlistEntries.bulkCreate([{ email_address: "w1@example.com" }, { email_address: "w2@example.com" }]),
+  "WaitlistEntries.delete": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.delete(e.id)),
+  "WaitlistEntries.invite": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.invite(e.id, {})),
+  "WaitlistEntries.reject": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.reject(e.id)),
   "Users.getOrganizationInvitations": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "bob@example.com", role: "org:member" }),

@@ -117,6 +117,9 @@ describe("webhook payloads follow webhooks-2025-04-15.yml", () => {
       await call(emulator, "POST", "/phone_numbers", { body: { user_id: user.id, phone_number: "+15555550123" } })
     ).body
     await call(emulator, "POST", `/phone_numbers/${phone.id}/prepare_verification`)
+    const entry = (await call(emulator, "POST", "/waitlist_entries", { body: { email_address: "erin@example.com" } }))
+      .body
+    await call(emulator, "POST", `/waitlist_entries/${entry.id}/invite`, { body: {} })
     await call(emulator, "DELETE", `/organizations/${org.id}/logo`)
     await call(emulator, "DELETE", `/organizations/${org.id}/memberships/${bobId}`)
     await call(emulator, "DELETE", `/users/${bobId}`)
@@ -142,7 +145,9 @@ describe("webhook payloads follow webhooks-2025-04-15.yml", () => {
         "sms.created",
         "user.created",
         "user.deleted",
-        "user.updated"
+        "user.updated",
+        "waitlistEntry.created",
+        "waitlistEntry.updated"
       ].sort()
     )
     for (const event of events) {

@@ -19,6 +19,7 @@ import * as Sessions from "./Sessions.js"
 import * as SignInTokens from "./SignInTokens.js"
 import * as TestingTokens from "./TestingTokens.js"
 import * as Users from "./Users.js"
+import * as WaitlistEntries from "./WaitlistEntries.js"
 
 /**
  * Every resource the emulator serves by default.
@@ -40,5 +41,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   EmailAddresses.resource,
   PhoneNumbers.resource,
   RedirectURLs.resource,
-  Clients.resource
+  Clients.resource,
+  WaitlistEntries.resource
 ]
