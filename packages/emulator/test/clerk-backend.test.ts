@@ -14,12 +14,20 @@ const TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 const png = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: "image/png" })
 const code = (error: unknown) => (error as { errors?: Array<{ code: string }> }).errors?.[0]?.code
 
+/** A server for one test and Clerk's client configured for it. */
+const connect = Effect.map(EmulatorServer.serve({ secretKey: SECRET }), (server) => ({
+  server,
+  clerk: createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+}))
+/** A call of Clerk's client that must succeed. */
+const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+/** A call of Clerk's client that must fail: what it threw. */
+const fail = <A>(f: () => Promise<A>) => Effect.map(Effect.flip(Effect.tryPromise(f)), (e) => e.error)
+
 describe("@clerk/backend against EmulatorServer", () => {
   it.live("users, metadata, organizations, memberships, invitations and actor tokens", () =>
     Effect.gen(function* () {
-      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
-      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
-      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+      const { clerk } = yield* connect
 
       const ada = yield* run(() =>
         clerk.users.createUser({
@@ -71,21 +79,17 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect(revoked.status).toBe("revoked")
 
       // Clerk's SDK turns the emulator's errors into its own ClerkAPIResponseError, code and status kept
-      const missing = yield* Effect.flip(Effect.tryPromise(() => clerk.users.getUser("user_missing")))
-      expect((missing.error as { status?: number }).status).toBe(404)
-      expect((missing.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe("resource_not_found")
-      const taken = yield* Effect.flip(
-        Effect.tryPromise(() => clerk.users.createUser({ emailAddress: ["ADA@example.com"] }))
-      )
-      expect((taken.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe("form_identifier_exists")
+      const missing = yield* fail(() => clerk.users.getUser("user_missing"))
+      expect((missing as { status?: number }).status).toBe(404)
+      expect(code(missing)).toBe("resource_not_found")
+      const taken = yield* fail(() => clerk.users.createUser({ emailAddress: ["ADA@example.com"] }))
+      expect(code(taken)).toBe("form_identifier_exists")
     }).pipe(Effect.scoped)
   )
 
   it.live("sessions from outside: testing sessions, their tokens, JWT templates, sign-in and testing tokens", () =>
     Effect.gen(function* () {
-      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
-      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
-      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+      const { clerk } = yield* connect
 
       const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"], firstName: "Ada" }))
       const session = yield* run(() => clerk.sessions.createSession({ userId: ada.id }))
@@ -124,9 +128,7 @@ describe("@clerk/backend against EmulatorServer", () => {
 
   it.live("redirect URLs and clients", () =>
     Effect.gen(function* () {
-      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
-      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
-      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+      const { clerk, server } = yield* connect
 
       const first = yield* run(() => clerk.redirectUrls.createRedirectUrl({ url: "https://app.example.com/cb" }))
       expect(first.url).toBe("https://app.example.com/cb")
@@ -136,10 +138,8 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect(urls.data.map((r) => r.id)).toEqual([second.id, first.id])
       expect((yield* run(() => clerk.redirectUrls.getRedirectUrl(first.id))).url).toBe(first.url)
       yield* run(() => clerk.redirectUrls.deleteRedirectUrl(first.id))
-      const invalid = yield* Effect.flip(
-        Effect.tryPromise(() => clerk.redirectUrls.createRedirectUrl({ url: "http://app.example.com" }))
-      )
-      expect(code(invalid.error)).toBe("form_param_value_invalid")
+      const invalid = yield* fail(() => clerk.redirectUrls.createRedirectUrl({ url: "http://app.example.com" }))
+      expect(code(invalid)).toBe("form_param_value_invalid")
 
       const user = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
       const session = yield* run(() => clerk.sessions.createSession({ userId: user.id }))
@@ -158,10 +158,7 @@ describe("@clerk/backend against EmulatorServer", () => {
 
   it.live("email addresses, phone numbers, passwords, TOTP, profile images and OAuth access tokens", () =>
     Effect.gen(function* () {
-      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
-      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
-      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
-      const fail = <A>(f: () => Promise<A>) => Effect.map(Effect.flip(Effect.tryPromise(f)), (e) => e.error)
+      const { clerk } = yield* connect
 
       const ada = yield* run(() =>
         clerk.users.createUser({
@@ -216,9 +213,7 @@ describe("@clerk/backend against EmulatorServer", () => {
 
   it.live("organization logos and waitlist entries", () =>
     Effect.gen(function* () {
-      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
-      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
-      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+      const { clerk } = yield* connect
 
       const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
       const org = yield* run(() => clerk.organizations.createOrganization({ name: "Acme", createdBy: ada.id }))

@@ -16,33 +16,12 @@
  */
 import * as BackendEmailAddresses from "@effect-clerk/backend/EmailAddresses"
 import * as Effect from "effect/Effect"
-import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
 import * as Shared from "./identifications/shared.js"
 import * as Verification from "./identifications/verification.js"
-import { EMAIL } from "./users/create.js"
 import * as Users from "./users/records.js"
 
 type Item = Shared.Item<"email_addresses">
-
-const checkAddress = (
-  emulator: Resource.EmulatorContext,
-  raw: string,
-  self: string
-): Effect.Effect<string, ApiError.ApiError> => {
-  const address = raw.trim().toLowerCase()
-  if (!EMAIL.test(address)) {
-    return Effect.fail(ApiError.paramFormatInvalid("email_address", `${raw} is not a valid email address.`))
-  }
-  for (const user of emulator.store.get(Users.users).values()) {
-    if (user.json.id !== self && Users.identifiers(user).emails.includes(address)) {
-      return Effect.fail(
-        ApiError.identifierExists("email_address", `That email address is taken. Please try another. (${address})`)
-      )
-    }
-  }
-  return Effect.succeed(address)
-}
 
 const make = (
   emulator: Resource.EmulatorContext,
@@ -71,7 +50,7 @@ export const resource: Resource.Resource = Resource.make("email_addresses", [
     Effect.gen(function* () {
       const user = yield* Users.get(emulator, body.user_id)
       const mine = user.json.email_addresses
-      const address = yield* checkAddress(emulator, body.email_address, "")
+      const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, "")
       const item = make(emulator, address, body.verified === true ? "verified" : "unverified")
       Shared.write(emulator, user, "email_addresses", [...mine, item], body.primary === true ? item.id : undefined)
       return Shared.current(user, "email_addresses", item.id!)
@@ -99,7 +78,7 @@ export const resource: Resource.Resource = Resource.make("email_addresses", [
   Resource.route(BackendEmailAddresses.operations.replaceForUser, ({ emulator, path, body }) =>
     Effect.gen(function* () {
       const user = yield* Users.get(emulator, path.user_id)
-      const address = yield* checkAddress(emulator, body.email_address, user.json.id)
+      const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, user.json.id)
       const item = make(emulator, address, body.identification_status ?? "verified")
       Shared.write(emulator, user, "email_addresses", [item], item.id)
       return Shared.current(user, "email_addresses", item.id!)

@@ -22,29 +22,9 @@ import * as ApiError from "../ApiError.js"
 import * as Resource from "../Resource.js"
 import * as Shared from "./identifications/shared.js"
 import * as Verification from "./identifications/verification.js"
-import { PHONE } from "./users/create.js"
 import * as Users from "./users/records.js"
 
 type Item = Shared.Item<"phone_numbers">
-
-const checkNumber = (
-  emulator: Resource.EmulatorContext,
-  raw: string,
-  self: string
-): Effect.Effect<string, ApiError.ApiError> => {
-  const number = raw.trim()
-  if (!PHONE.test(number)) {
-    return Effect.fail(ApiError.paramFormatInvalid("phone_number", `${raw} is not a valid phone number (E.164).`))
-  }
-  for (const user of emulator.store.get(Users.users).values()) {
-    if (user.json.id !== self && Users.identifiers(user).phones.includes(number)) {
-      return Effect.fail(
-        ApiError.identifierExists("phone_number", `That phone number is taken. Please try another. (${number})`)
-      )
-    }
-  }
-  return Effect.succeed(number)
-}
 
 const make = (
   emulator: Resource.EmulatorContext,
@@ -116,7 +96,7 @@ export const resource: Resource.Resource = Resource.make("phone_numbers", [
   Resource.route(BackendPhoneNumbers.operations.create, ({ emulator, body }) =>
     Effect.gen(function* () {
       const user = yield* Users.get(emulator, body.user_id)
-      const number = yield* checkNumber(emulator, body.phone_number, "")
+      const number = yield* Shared.checkValue(emulator, "phone_numbers", body.phone_number, "")
       const mine = user.json.phone_numbers
       const made = make(emulator, number, body.verified === true ? "verified" : "unverified")
       const item = body.reserved_for_second_factor === true ? yield* reserve(mine, made, 422) : made
@@ -151,7 +131,7 @@ export const resource: Resource.Resource = Resource.make("phone_numbers", [
   Resource.route(BackendPhoneNumbers.operations.replaceForUser, ({ emulator, path, body }) =>
     Effect.gen(function* () {
       const user = yield* Users.get(emulator, path.user_id)
-      const number = yield* checkNumber(emulator, body.phone_number, user.json.id)
+      const number = yield* Shared.checkValue(emulator, "phone_numbers", body.phone_number, user.json.id)
       const item = make(emulator, number, body.identification_status ?? "verified")
       return store(emulator, user, [item], item.id!, true)
     })

@@ -4,6 +4,9 @@
  * this module finds one by id across users and changes a user's list.
  *
  * - An unknown identification id is a 404 `resource_not_found`.
+ * - A new value must be an email address (stored lower-cased) or an E.164 phone number, else a 422
+ *   `form_param_format_invalid`, and no other user's identification (case-insensitive), else a 422
+ *   `form_identifier_exists`.
  * - A new identification is the primary one when asked (`primary: true`) or when it is the user's
  *   first (spec: "Default: false, unless it is the first").
  * - Deleting the primary one makes the next one (in creation order) primary, or none.
@@ -15,6 +18,7 @@ import type * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
 import type * as Resource from "../../Resource.js"
+import { EMAIL, PHONE } from "../users/create.js"
 import * as Records from "../users/records.js"
 
 /**
@@ -65,6 +69,50 @@ export const find = <K extends Kind>(
     const what = kind === "email_addresses" ? "email address" : "phone number"
     return Effect.fail(ApiError.notFound(`No ${what} was found with id ${id}.`))
   })
+
+const RULES = {
+  email_addresses: {
+    param: "email_address",
+    pattern: EMAIL,
+    normalize: (raw: string) => raw.trim().toLowerCase(),
+    invalid: "is not a valid email address.",
+    taken: "That email address is taken. Please try another.",
+    of: (user: Records.UserRecord) => Records.identifiers(user).emails
+  },
+  phone_numbers: {
+    param: "phone_number",
+    pattern: PHONE,
+    normalize: (raw: string) => raw.trim(),
+    invalid: "is not a valid phone number (E.164).",
+    taken: "That phone number is taken. Please try another.",
+    of: (user: Records.UserRecord) => Records.identifiers(user).phones
+  }
+} as const
+
+/**
+ * The value of a new identification, normalized: well-formed and no identification of a user other
+ * than `self` (a user id, or "" for none), else a 422.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const checkValue = (
+  emulator: Resource.EmulatorContext,
+  kind: Kind,
+  raw: string,
+  self: string
+): Effect.Effect<string, ApiError.ApiError> => {
+  const rules = RULES[kind]
+  const value = rules.normalize(raw)
+  if (!rules.pattern.test(value))
+    return Effect.fail(ApiError.paramFormatInvalid(rules.param, `${raw} ${rules.invalid}`))
+  for (const user of emulator.store.get(Records.users).values()) {
+    if (user.json.id !== self && rules.of(user).includes(value)) {
+      return Effect.fail(ApiError.identifierExists(rules.param, `${rules.taken} (${value})`))
+    }
+  }
+  return Effect.succeed(value)
+}
 
 /**
  * Clerk's admin verification, or none.
