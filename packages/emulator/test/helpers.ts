@@ -22,6 +22,8 @@ export const call = async (
   if (options.rawBody !== undefined) {
     init.body = options.rawBody
     headers.set("content-type", "application/json")
+  } else if (options.body instanceof FormData) {
+    init.body = options.body // multipart: the Request sets its content-type and boundary
   } else if (options.body !== undefined) {
     init.body = JSON.stringify(options.body)
     headers.set("content-type", "application/json")

@@ -18,6 +18,8 @@ import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as Resource from "../Resource.js"
 import { create } from "./users/create.js"
+import * as Credentials from "./users/credentials.js"
+import * as Identities from "./users/identities.js"
 import * as Profile from "./users/profile.js"
 import * as Records from "./users/records.js"
 import * as Search from "./users/search.js"
@@ -100,5 +102,7 @@ export const resource: Resource.Resource = Resource.make("users", [
     Effect.map(Records.get(emulator, path.user_id), (u) => structuredClone(u.json))
   ),
   ...Search.routes,
-  ...Profile.routes
+  ...Profile.routes,
+  ...Credentials.routes,
+  ...Identities.routes
 ])

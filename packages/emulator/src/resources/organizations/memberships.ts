@@ -8,7 +8,7 @@ import * as BackendMemberships from "@effect-clerk/backend/OrganizationMembershi
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
-import { deepMerge } from "../../internal/metadata.js"
+import * as Metadata from "../../internal/metadata.js"
 import * as Order from "../../internal/order.js"
 import { includeExclude } from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
@@ -176,9 +176,12 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendMemberships.operations.updateMetadata, ({ emulator, path, body }) =>
-    Effect.map(membership(emulator, path), (found) => {
-      if (body?.public_metadata) found.m.publicMetadata = deepMerge(found.m.publicMetadata, body.public_metadata)
-      if (body?.private_metadata) found.m.privateMetadata = deepMerge(found.m.privateMetadata, body.private_metadata)
+    Effect.gen(function* () {
+      const found = yield* membership(emulator, path)
+      const current = { public_metadata: found.m.publicMetadata, private_metadata: found.m.privateMetadata }
+      const changed = yield* Metadata.changes(["public_metadata", "private_metadata"], "merge", current, body)
+      found.m.publicMetadata = changed.public_metadata ?? found.m.publicMetadata
+      found.m.privateMetadata = changed.private_metadata ?? found.m.privateMetadata
       return touch(emulator, found)
     })
   ),

@@ -33,7 +33,8 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
   if (externalIds.length > 0) out.push((_, i) => i.externalId !== null && externalIds.includes(i.externalId))
   const userIds = q.user_id ?? []
   if (userIds.length > 0) out.push((_, i) => userIds.includes(i.id))
-  if ((q.web3_wallet ?? []).length > 0) out.push(() => false) // no user has a web3 wallet here
+  const wallets = lower(q.web3_wallet)
+  if (wallets.length > 0) out.push((_, i) => i.wallets.some((w) => wallets.includes(w)))
   // organization_id: "the `+` and `-` can be prepended to the ID, which denote whether the
   // respective organization should be included or excluded from the result set" (spec).
   const orgs = q.organization_id ?? []
@@ -54,6 +55,7 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
       (u, i) =>
         i.emails.some((e) => e.includes(needle)) ||
         i.phones.some((p) => p.includes(needle)) ||
+        i.wallets.some((w) => w.includes(needle)) ||
         contains(i.username, needle) ||
         contains(i.id, needle) ||
         contains(u.json.first_name, needle) ||
@@ -122,7 +124,7 @@ const sortValue = (u: Records.UserRecord, field: string): string | number | null
     case "phone_number":
       return u.json.phone_numbers[0]?.phone_number ?? null
     case "web3wallet":
-      return null
+      return u.json.web3_wallets[0]?.web3_wallet.toLowerCase() ?? null
     default: {
       const v = u.json[field as keyof BackendUsers.User]
       return typeof v === "string" || typeof v === "number" ? v : null
