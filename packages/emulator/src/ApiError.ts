@@ -179,6 +179,21 @@ export const notEmulated = (operation: string, operationId: string): ApiError =>
   })
 
 /**
+ * The error item for a request field the emulator does not model (code `not_emulated`, in a 422):
+ * `meta.param_name` names the field (`0.notify` in the first entry of a bulk body),
+ * `meta.operation` the operation.
+ *
+ * @since 0.1.0
+ * @category items
+ */
+export const notModeledItem = (operation: string, paramName: string): ClerkErrorItem => ({
+  message: "is not emulated",
+  long_message: `${paramName} is not modeled by @effect-clerk/emulator for ${operation}: leave it out, or test this against Clerk.`,
+  code: "not_emulated",
+  meta: { param_name: paramName, operation }
+})
+
+/**
  * 500 `internal_clerk_error`: an unexpected failure inside the emulator.
  *
  * @since 0.1.0

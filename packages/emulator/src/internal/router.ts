@@ -10,8 +10,10 @@
  * 3. the route that emulates the operation, else `ApiError.notEmulated` (501);
  * 4. decode the query and the body with the generated schemas (`decode.ts`: a cap on bodies or
  *    metadata belongs there);
- * 5. the handler;
- * 6. the answer: the `paginated` envelope, the documented success status, no body for no content.
+ * 5. refuse what the route does not model (`fields.ts`): its unmodeled fields, an `order_by` it
+ *    does not order by;
+ * 6. the handler;
+ * 7. the answer: the `paginated` envelope, the documented success status, no body for no content.
  *
  * A route for a path Clerk does not have (a control API under its own prefix) is matched before 2.
  */
@@ -20,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as ApiError from "../ApiError.js"
 import type * as Resource from "../Resource.js"
 import * as Decode from "./decode.js"
+import * as Fields from "./fields.js"
 import * as Operations from "./operations.js"
 import * as Paths from "./paths.js"
 
@@ -118,6 +121,7 @@ export const make = (options: {
         if (route === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
         const query = yield* Decode.query(operation, url)
         const body = yield* Decode.body(operation, request)
+        yield* Fields.check(route, query, body)
         const input = { emulator: options.emulator, operation, request, url, path: match.params, query, body }
         const answer = yield* route.handler(input as Resource.RouteInput<ClerkOperation.Any>)
         return {

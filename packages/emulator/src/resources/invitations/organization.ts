@@ -186,10 +186,13 @@ export const acceptOrganizationInvitation = (
 const ofOrganization = (emulator: Resource.EmulatorContext, organizationId: string) =>
   Records.all(emulator, Records.organizationInvitations).filter((i) => i.json.organization_id === organizationId)
 
-const ORDER = ["created_at", "email_address"]
-
-const value = (r: Stored, field: string) => (field === "email_address" ? r.json.email_address : r.json.created_at)
-const newestFirst = Order.compare({ field: "created_at", sign: -1 }, value)
+// spec `ListOrganizationInvitations`, `ListInstanceOrganizationInvitations` `order_by`: "either by
+// their `created_at` or `email_address`... Defaults to `-created_at`"
+const ORDER = Resource.orderBy<Stored>("-created_at", {
+  created_at: (r) => r.json.created_at,
+  email_address: (r) => r.json.email_address
+})
+const newestFirst = Order.compare({ field: "created_at", sign: -1 }, (r: Stored) => r.json.created_at)
 
 const invitation = (
   emulator: Resource.EmulatorContext,
@@ -206,35 +209,38 @@ const invitation = (
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendOrgInvitations.operations.list, ({ emulator, path, query }) =>
-    Effect.gen(function* () {
-      const organization = yield* Organizations.get(emulator, path.organization_id)
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const items = ofOrganization(emulator, organization.json.id)
-        .filter(
+  Resource.route(
+    BackendOrgInvitations.operations.list,
+    ({ emulator, path, query }) =>
+      Effect.map(Organizations.get(emulator, path.organization_id), (organization) => {
+        const found = ofOrganization(emulator, organization.json.id).filter(
           (i) =>
             (query.status === undefined || i.json.status === query.status) &&
             (query.email_address === undefined || i.json.email_address === query.email_address.toLowerCase())
         )
-        .sort(Order.compare(order, value))
-        .map((i) => structuredClone(i.json))
-      return Order.page(items, query)
-    })
+        return Order.page(
+          ORDER.sort(found, query.order_by).map((i) => structuredClone(i.json)),
+          query
+        )
+      }),
+    { orderBy: ORDER }
   ),
-  Resource.route(BackendOrgInvitations.operations.getAll, ({ emulator, query }) =>
-    Effect.gen(function* () {
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const needle = query.query?.toLowerCase()
-      const items = Records.all(emulator, Records.organizationInvitations)
-        .filter(
+  Resource.route(
+    BackendOrgInvitations.operations.getAll,
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const needle = query.query?.toLowerCase()
+        const found = Records.all(emulator, Records.organizationInvitations).filter(
           (i) =>
             (query.status === undefined || i.json.status === query.status) &&
             (needle === undefined || i.json.email_address.includes(needle))
         )
-        .sort(Order.compare(order, value))
-        .map((i) => withOrganizationData(emulator, i))
-      return Order.page(items, query)
-    })
+        return Order.page(
+          ORDER.sort(found, query.order_by).map((i) => withOrganizationData(emulator, i)),
+          query
+        )
+      }),
+    { orderBy: ORDER }
   ),
   Resource.route(BackendOrgInvitations.operations.create, ({ emulator, path, body }) =>
     createOrganizationInvitation(emulator, path.organization_id, body)
