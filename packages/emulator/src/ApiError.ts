@@ -164,14 +164,23 @@ export const identifierExists = (paramName: string, longMessage: string): ApiErr
   })
 
 /**
- * 501 `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
- * Never confused with a missing resource (which is a 404 `resource_not_found`).
+ * `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
+ *
+ * The status is 400 unless given (`Emulator.make({ notEmulatedStatus: 501 })`), because no client
+ * of Clerk's API retries a 400: Clerk's Speakeasy-generated SDKs (Python, Go, Java, C#, TypeScript)
+ * retry every 5xx for up to an hour (the spec's `x-speakeasy-retries`: `statusCodes: [5XX]`,
+ * `maxElapsedTime: 3600000`), so a 501 kept them waiting; `@clerk/backend` retries no Backend API
+ * answer; this SDK retries only 429 and 5xx. Not a 404, which apps read as "no such resource" and
+ * which would hide the gap behind a plausible answer; not a 422, which apps show as a validation
+ * error of the user's input. Most operations document a 400 with Clerk's error body, so typed SDKs
+ * decode its code and `meta.operation`. Never confused with a missing resource (404
+ * `resource_not_found`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const notEmulated = (operation: string, operationId: string): ApiError =>
-  make(501, {
+export const notEmulated = (operation: string, operationId: string, status = 400): ApiError =>
+  make(status, {
     message: "not emulated",
     long_message: `${operation} is not emulated by @effect-clerk/emulator (${operationId}).`,
     code: "not_emulated",

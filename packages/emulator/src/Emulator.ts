@@ -70,6 +70,12 @@ export interface Options {
   readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
+  /**
+   * The status of the `not_emulated` answer to an operation of the API that no resource emulates,
+   * 400..599. Default 400, which no Clerk SDK retries; with 501 ("Not Implemented") Clerk's
+   * Speakeasy-generated SDKs retry for up to an hour (see `ApiError.notEmulated`).
+   */
+  readonly notEmulatedStatus?: number
 }
 
 /**
@@ -205,7 +211,16 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
-  const router = Router.make({ resources: options.resources ?? all, emulator: context, secretKey: options.secretKey })
+  const notEmulatedStatus = options.notEmulatedStatus ?? 400
+  if (!Number.isInteger(notEmulatedStatus) || notEmulatedStatus < 400 || notEmulatedStatus > 599) {
+    throw new RangeError(`notEmulatedStatus must be an HTTP error status, 400..599: ${notEmulatedStatus}`)
+  }
+  const router = Router.make({
+    resources: options.resources ?? all,
+    emulator: context,
+    secretKey: options.secretKey,
+    notEmulatedStatus
+  })
   if (options.seed !== undefined) {
     seeding = true
     try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npx @effect-clerk/emulator [--port 4100] [--seed file.json] [--secret-key sk_test_…]
- * [--webhook-url http://127.0.0.1:3000/webhooks] [--signing-key key.pem]`
+ * [--webhook-url http://127.0.0.1:3000/webhooks] [--signing-key key.pem] [--not-emulated-status 501]`
  *
  * Serves the emulator on 127.0.0.1 until interrupted (Ctrl-C) and prints what a client needs:
  * the Backend API base URL, a secret key, the JWKS URL and, with `--webhook-url`, the webhook
@@ -19,7 +19,9 @@ import * as EmulatorServer from "./EmulatorServer.js"
 import * as Seed from "./Seed.js"
 
 const USAGE = `usage: effect-clerk-emulator [--port 4100] [--seed file.json] [--secret-key sk_test_...]
-                            [--webhook-url URL] [--signing-key private-key.pem]`
+                            [--webhook-url URL] [--signing-key private-key.pem]
+                            [--not-emulated-status 400]   (the answer to an operation not emulated;
+                                                           a 5xx makes Clerk's generated SDKs retry)`
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`${message}\n`)
@@ -35,6 +37,7 @@ const args = (() => {
         "secret-key": { type: "string" },
         "webhook-url": { type: "string", multiple: true },
         "signing-key": { type: "string" },
+        "not-emulated-status": { type: "string", default: "400" },
         help: { type: "boolean", short: "h" }
       },
       strict: true,
@@ -54,6 +57,9 @@ const port =
   /^\d+$/.test(args.port) && Number(args.port) <= 65535
     ? Number(args.port)
     : fail(`--port must be 0..65535\n${USAGE}`, 2)
+const notEmulatedStatus = /^[45]\d\d$/.test(args["not-emulated-status"])
+  ? Number(args["not-emulated-status"])
+  : fail(`--not-emulated-status must be 400..599\n${USAGE}`, 2)
 const secretKey = args["secret-key"] ?? `sk_test_${randomBase62(32)}`
 if (!secretKey.startsWith("sk_")) fail("--secret-key must start with sk_", 2)
 
@@ -79,6 +85,7 @@ const program = Effect.gen(function* () {
   const server = yield* EmulatorServer.serve({
     port,
     secretKey,
+    notEmulatedStatus,
     ...(seed === undefined ? {} : { seed }),
     ...(args["signing-key"] === undefined ? {} : { signingKey: read("the signing key", args["signing-key"]) }),
     ...(args["webhook-url"] === undefined ? {} : { webhooks: { url: args["webhook-url"] } })

@@ -117,4 +117,37 @@ describe("the CLI (src/bin.ts, bin effect-clerk-emulator)", () => {
       }).pipe(Effect.scoped),
     60_000
   )
+
+  it.live(
+    "answers an operation it does not emulate with 400, or the --not-emulated-status given",
+    () =>
+      Effect.gen(function* () {
+        const statusOf = (args: ReadonlyArray<string>) =>
+          Effect.gen(function* () {
+            const vars = yield* variables(yield* start(["--port", "0", ...args]), "CLERK_JWKS_URL")
+            const reply = yield* Effect.promise(() =>
+              fetch(`${vars["CLERK_API_URL"]}/saml_connections`, {
+                headers: { authorization: `Bearer ${vars["CLERK_SECRET_KEY"]}` }
+              }).then(async (r) => ({
+                status: r.status,
+                body: (await r.json()) as { errors: Array<{ code: string }> }
+              }))
+            )
+            expect(reply.body.errors[0]?.code).toBe("not_emulated")
+            return reply.status
+          })
+        const [invalid, byDefault, asked] = yield* Effect.all(
+          [
+            Effect.flatMap(start(["--not-emulated-status", "200"]), exitOf),
+            statusOf([]),
+            statusOf(["--not-emulated-status", "501"])
+          ],
+          { concurrency: 3 }
+        )
+        expect(invalid.code).toBe(2)
+        expect(invalid.stderr).toContain("--not-emulated-status must be 400..599")
+        expect([byDefault, asked]).toEqual([400, 501])
+      }).pipe(Effect.scoped),
+    60_000
+  )
 })

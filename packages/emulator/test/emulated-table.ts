@@ -16,7 +16,7 @@ export const emulatedTable = (): string => {
     .map(([service, methods]) => `| \`${service}\` | ${methods.length} / ${total(service)} | ${methods.join(", ")} |`)
   const others = [...services].filter(([, methods]) => methods.length === 0).map(([service]) => `\`${service}\``)
   return [
-    `${emulated.size} of ${operations.length} operations are emulated; every other one answers \`501 not_emulated\`.`,
+    `${emulated.size} of ${operations.length} operations are emulated; every other one answers \`400 not_emulated\`, which no client retries.`,
     "",
     "| service | emulated | operations |",
     "| --- | --- | --- |",

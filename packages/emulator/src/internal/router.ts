@@ -7,7 +7,8 @@
  *
  * 1. authenticate: `Authorization: Bearer sk_…` (a rate limit per key belongs right after it);
  * 2. match the method and path against every operation of the API, else `ApiError.noRoute` (404);
- * 3. the route that emulates the operation, else `ApiError.notEmulated` (501);
+ * 3. the route that emulates the operation, else `ApiError.notEmulated` (400 `not_emulated`, which
+ *    no SDK retries; another status on request);
  * 4. decode the query and the body with the generated schemas (`decode.ts`: a cap on bodies or
  *    metadata belongs there);
  * 5. refuse what the route does not model (`fields.ts`): its unmodeled fields, an `order_by` it
@@ -105,6 +106,8 @@ export const make = (options: {
   readonly resources: ReadonlyArray<Resource.Resource>
   readonly emulator: Resource.EmulatorContext
   readonly secretKey: string | undefined
+  /** The status of the answer for an operation no route emulates (default 400). */
+  readonly notEmulatedStatus?: number | undefined
 }): Router => {
   const paths = Paths.make(Operations.all)
   const table = routes(options.resources)
@@ -118,7 +121,9 @@ export const make = (options: {
         if (match === undefined) return yield* ApiError.noRoute(request.method, url.pathname)
         const { operation } = match
         const route = table.get(operation.name)
-        if (route === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
+        if (route === undefined) {
+          return yield* ApiError.notEmulated(operation.name, operation.operationId, options.notEmulatedStatus)
+        }
         const query = yield* Decode.query(operation, url)
         const body = yield* Decode.body(operation, request)
         yield* Fields.check(route, query, body)
