@@ -8,12 +8,50 @@ import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
 import * as Emulator from "../src/Emulator.js"
+import * as Router from "../src/internal/router.js"
+import { all as resources } from "../src/resources/all.js"
 import { call } from "./helpers.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const spec = parse(
   readFileSync(process.env["CLERK_OPENAPI_SPEC"] ?? join(root, "../shared/clerk-openapi/bapi-2026-05-12.yml"), "utf8")
-) as { readonly "x-speakeasy-retries": { readonly statusCodes: ReadonlyArray<string | number> } }
+) as {
+  readonly "x-speakeasy-retries": { readonly statusCodes: ReadonlyArray<string | number> }
+  readonly paths: Record<string, Record<string, Operation>>
+  readonly components: { readonly parameters: Record<string, Parameter> }
+}
+
+interface Parameter {
+  readonly name: string
+  readonly description?: string
+  readonly schema?: { readonly default?: string }
+}
+interface Operation {
+  readonly operationId?: string
+  readonly parameters?: ReadonlyArray<Parameter | { readonly $ref: string }>
+}
+
+// the `order_by` parameter of each operation that has one, by operationId
+const orderByParameters = new Map(
+  Object.values(spec.paths).flatMap((item) =>
+    Object.values(item).flatMap((operation) => {
+      const parameter = (operation.parameters ?? [])
+        .map((p) => ("$ref" in p ? spec.components.parameters[p.$ref.split("/").pop()!]! : p))
+        .find((p) => p.name === "order_by")
+      return parameter === undefined || operation.operationId === undefined ? [] : [[operation.operationId, parameter]]
+    })
+  )
+)
+
+// The fields an `order_by` description lists: its first part (before how to give a direction),
+// as \`code\` spans or, in the memberships' wording, "by phone_number, email_address ... or username".
+const documentedFields = (description: string): ReadonlyArray<string> => {
+  const list = description.split(/In order to specify|To specify|By prepending|Use `\+`/)[0]!
+  const spans = [...list.matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]!)
+  if (spans.length > 0) return spans
+  const words = / by ([a-z0-9_, ]+?)\./.exec(list)?.[1] ?? ""
+  return words.split(/,\s*|\s+or\s+/).filter((w) => w !== "")
+}
 
 // Speakeasy's status patterns: `5XX` is any 5xx, else one status
 const retried = (status: number) =>
@@ -28,4 +66,27 @@ describe("the spec's retry rule for Clerk's generated SDKs (x-speakeasy-retries)
     expect(reply.body.errors[0].code).toBe("not_emulated")
     expect(retried(reply.status)).toBe(false)
   })
+})
+
+describe("order_by: the fields each emulated list declares are the ones the spec documents", () => {
+  const routes = [...Router.routes(resources).values()].filter((r) => r.orderBy !== undefined)
+
+  it("the memberships' wording is read too", () => {
+    expect(
+      documentedFields(
+        "Sorts organizations memberships by phone_number, email_address, created_at, first_name, last_name or username.\nBy prepending one of those values with + or -"
+      )
+    ).toEqual(["phone_number", "email_address", "created_at", "first_name", "last_name", "username"])
+    expect(routes.length).toBeGreaterThanOrEqual(7)
+  })
+
+  for (const route of routes) {
+    it(`${route.operation.name} (${route.operation.operationId})`, () => {
+      const parameter = orderByParameters.get(route.operation.operationId)
+      expect(parameter?.description, "the spec documents order_by").toBeDefined()
+      expect([...route.orderBy!.fields].sort()).toEqual([...documentedFields(parameter!.description!)].sort())
+      // the spec's default where it gives one; newest first where it gives none
+      expect(route.orderBy!.default).toBe(parameter!.schema?.default ?? "-created_at")
+    })
+  }
 })
