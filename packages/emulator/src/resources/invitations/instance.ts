@@ -118,7 +118,9 @@ export const create = (
       }
     }
     emulator.store.get(Records.invitations).set(id, record)
-    if (body.notify !== false) Records.emailEvent(emulator, address, "invitation", "You're invited")
+    if (body.notify !== false) {
+      Records.emailEvent(emulator, address, body.template_slug ?? "invitation", "You're invited")
+    }
     return structuredClone(record.json)
   })
 
@@ -179,13 +181,18 @@ export const routes: ReadonlyArray<Resource.Route> = [
       }),
     { orderBy: ORDER }
   ),
-  Resource.route(BackendInvitations.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendInvitations.operations.create, ({ emulator, body }) => create(emulator, body), {
+    ignores: Records.LINK
+  }),
   // all or nothing: the first invalid entry fails the request and nothing is created
-  Resource.route(BackendInvitations.operations.bulkCreate, ({ emulator, body }) =>
-    Records.allOrNothing(
-      emulator,
-      Effect.forEach(body ?? [], (entry) => create(emulator, entry))
-    )
+  Resource.route(
+    BackendInvitations.operations.bulkCreate,
+    ({ emulator, body }) =>
+      Records.allOrNothing(
+        emulator,
+        Effect.forEach(body ?? [], (entry) => create(emulator, entry))
+      ),
+    { ignores: Records.LINK }
   ),
   Resource.route(BackendInvitations.operations.revoke, ({ emulator, path }) =>
     Effect.map(
