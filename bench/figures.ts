@@ -36,6 +36,7 @@ const NON_GROUPS: ReadonlySet<string> = new Set([
   "ClerkError",
   "ClerkOperation",
   "ClerkTest",
+  "ClerkTransport",
   "Clerk"
 ])
 /** The group the single-group figures use (its `create` is called by the bundle programs). */
