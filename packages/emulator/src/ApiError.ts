@@ -31,6 +31,8 @@ export interface ClerkErrorItem {
 export class ApiError extends Data.TaggedError("ApiError")<{
   readonly status: number
   readonly errors: ReadonlyArray<ClerkErrorItem>
+  /** Seconds for the `Retry-After` header of the answer (a 429), when set. */
+  readonly retryAfter?: number
 }> {
   /**
    * The Clerk-shaped JSON body (spec schema `ClerkErrors`) with a fresh `clerk_trace_id`.
@@ -203,20 +205,20 @@ export const notModeledItem = (operation: string, paramName: string): ClerkError
 })
 
 /**
- * 429 `too_many_requests`. Clerk docs, "Rate limits"
- * (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429 error code,
- * you have been rate limited... Requests that have been rate limited will receive the Retry-After
- * response header, which contains the number of seconds after which the block expires." (The
- * header is the caller's to set.)
+ * 429 `too_many_requests`, answered with `Retry-After: <retryAfter>` (seconds). Clerk docs, "Rate
+ * limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429
+ * error code, you have been rate limited... Requests that have been rate limited will receive the
+ * Retry-After response header, which contains the number of seconds after which the block
+ * expires." The body is the spec's `TooManyRequests` response, a `ClerkErrors`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const tooManyRequests = (): ApiError =>
-  make(429, {
-    message: "Too many requests",
-    long_message: "Too many requests, retry later.",
-    code: "too_many_requests"
+export const tooManyRequests = (retryAfter = 1, longMessage = "Too many requests, retry later."): ApiError =>
+  new ApiError({
+    status: 429,
+    errors: [{ message: "Too many requests", long_message: longMessage, code: "too_many_requests" }],
+    retryAfter
   })
 
 /**

@@ -23,11 +23,13 @@ import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
 import * as Operations from "./internal/operations.js"
+import * as RateLimit from "./internal/rateLimit.js"
 import * as Reply from "./internal/response.js"
 import * as Router from "./internal/router.js"
 import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as Faults from "./Faults.js"
+import type * as RateLimits from "./RateLimits.js"
 import * as Seed from "./Seed.js"
 import * as Webhooks from "./Webhooks.js"
 import * as SessionTokens from "./SessionTokens.js"
@@ -79,6 +81,13 @@ export interface Options {
    */
   readonly notEmulatedStatus?: number
   /**
+   * Rate limits, counted per secret key: `"dev"` or `"prod"` (Clerk's documented limits of a
+   * development or production instance, and its endpoints' lower ones) or one `{ limit, window }`
+   * for every request; over a limit, a 429 `too_many_requests` with `Retry-After`. Off by default.
+   * See {@link RateLimits}.
+   */
+  readonly rateLimit?: RateLimits.RateLimit | undefined
+  /**
    * The largest request body accepted, in bytes; default {@link defaultMaxBodyBytes} (12 MiB).
    * A larger one is answered `413 request_body_too_large` as soon as its declared length or the
    * bytes read so far pass the cap: it is never held whole.
@@ -122,7 +131,7 @@ export interface ClerkEmulator {
   readonly webhooks: Webhooks.Webhooks
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
-  /** Goes back to the state right after `make` (the seed, if any). */
+  /** Goes back to the state right after `make` (the seed, if any), rate-limit counters empty. */
   readonly reset: () => void
   /**
    * Adds a seed to the current state (as `Options.seed` does at creation: validated, no webhooks)
@@ -215,11 +224,13 @@ export const make = (options: Options = {}): ClerkEmulator => {
   if (!Number.isInteger(notEmulatedStatus) || notEmulatedStatus < 400 || notEmulatedStatus > 599) {
     throw new RangeError(`notEmulatedStatus must be an HTTP error status, 400..599: ${notEmulatedStatus}`)
   }
+  const rateLimit = options.rateLimit === undefined ? undefined : RateLimit.make(options.rateLimit, context.now)
   const router = Router.make({
     resources: options.resources ?? all,
     emulator: context,
     secretKey: options.secretKey,
-    notEmulatedStatus
+    notEmulatedStatus,
+    rateLimit
   })
   const maxBodyBytes = options.maxBodyBytes ?? Body.DEFAULT_MAX_BODY_BYTES
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new Error("maxBodyBytes must be a whole number")
@@ -283,11 +294,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
     if (decision.reset && resets) return "reset"
-    if (decision.status !== undefined) {
-      const response = Reply.error(Faults.toError(decision.status))
-      if (decision.status === 429) response.headers.set("retry-after", String(decision.retryAfter))
-      return response
-    }
+    if (decision.status !== undefined) return Reply.error(Faults.toError(decision.status, decision.retryAfter))
     return answer(request)
   }
 
@@ -319,7 +326,10 @@ export const make = (options: Options = {}): ClerkEmulator => {
     faults,
     webhooks,
     context,
-    reset: () => store.restore(initial),
+    reset: () => {
+      store.restore(initial)
+      rateLimit?.reset()
+    },
     seed,
     snapshot: () => store.snapshot(),
     restore: (snapshot) => store.restore(snapshot),

@@ -273,4 +273,23 @@ describe("the CLI (src/bin.ts, bin effect-clerk-emulator), from another process"
       }).pipe(Effect.scoped),
     60_000
   )
+
+  it.live(
+    "limits the rate with --rate-limit: the request over it is a 429 with Retry-After",
+    () =>
+      Effect.gen(function* () {
+        const vars = yield* variables(yield* start(["--port", "0", "--rate-limit", "2/1m"]), "CLERK_JWKS_URL")
+        const send = () =>
+          Effect.promise(() =>
+            fetch(`${vars["EFFECT_CLERK_API_URL"]}/users/count`, {
+              headers: { authorization: `Bearer ${vars["CLERK_SECRET_KEY"]}` }
+            }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.json() }))
+          )
+        expect([(yield* send()).status, (yield* send()).status]).toEqual([200, 200])
+        const limited = yield* send()
+        expect(limited).toMatchObject({ status: 429, body: { errors: [{ code: "too_many_requests" }] } })
+        expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(59)
+      }).pipe(Effect.scoped),
+    60_000
+  )
 })

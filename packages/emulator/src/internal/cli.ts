@@ -9,6 +9,7 @@ import { parseArgs } from "node:util"
 import * as Control from "../Control.js"
 import type * as EmulatorServer from "../EmulatorServer.js"
 import * as Faults from "../Faults.js"
+import * as RateLimits from "../RateLimits.js"
 import * as Seed from "../Seed.js"
 import * as SessionTokens from "../SessionTokens.js"
 
@@ -149,6 +150,18 @@ const flags: ReadonlyArray<Flag> = [
     apply: (value: string, options) => {
       if (!/^[45]\d\d$/.test(value)) throw new CliError("--not-emulated-status must be 400..599, an error status", 2)
       options.notEmulatedStatus = Number(value)
+    }
+  },
+  {
+    name: "rate-limit",
+    type: "string",
+    usage: "[--rate-limit dev|prod|<n>/<window>]",
+    apply: (value: string, options) => {
+      try {
+        options.rateLimit = RateLimits.parse(value)
+      } catch (error) {
+        throw new CliError(`--rate-limit: ${error instanceof Error ? error.message : String(error)}`, 2)
+      }
     }
   },
   {
