@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
 import * as Emulator from "../src/Emulator.js"
 import * as Router from "../src/internal/router.js"
+import * as RateLimits from "../src/RateLimits.js"
 import { all as resources } from "../src/resources/all.js"
 import { call } from "./helpers.js"
 
@@ -28,6 +29,7 @@ interface Parameter {
 }
 interface Operation {
   readonly operationId?: string
+  readonly description?: string
   readonly parameters?: ReadonlyArray<Parameter | { readonly $ref: string }>
 }
 
@@ -89,4 +91,43 @@ describe("order_by: the fields each emulated list declares are the ones the spec
       expect(route.orderBy!.default).toBe(parameter!.schema?.default ?? "-created_at")
     })
   }
+})
+
+describe("rate limits: the numbers the spec gives, on operations it has", () => {
+  const operations = new Map(
+    Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => [operation.operationId, { path, method, operation }] as const)
+    )
+  )
+
+  it("the instance limits are those of CreateUser's description", () => {
+    const description = operations.get("CreateUser")!.operation.description!
+    const [, prod, dev] =
+      /(\d+) requests per 10 seconds for production instances and (\d+) requests per 10 seconds for development instances/.exec(
+        description
+      )!
+    expect(RateLimits.instance).toEqual({
+      dev: { limit: Number(dev), window: "10 seconds" },
+      prod: { limit: Number(prod), window: "10 seconds" }
+    })
+  })
+
+  it("each limited or exempt operation id is an operation of the spec, at the path Clerk's docs name", () => {
+    const where = (id: string) => {
+      const found = operations.get(id)
+      return found === undefined ? undefined : `${found.method.toUpperCase()} ${found.path}`
+    }
+    expect(
+      Object.fromEntries([...Object.keys(RateLimits.endpoints), ...RateLimits.unlimited].map((id) => [id, where(id)]))
+    ).toEqual({
+      CreateInvitation: "POST /invitations",
+      CreateBulkInvitations: "POST /invitations/bulk",
+      CreateOrganizationInvitation: "POST /organizations/{organization_id}/invitations",
+      CreateOrganizationInvitationBulk: "POST /organizations/{organization_id}/invitations/bulk",
+      UpdateUser: "PATCH /users/{user_id}",
+      UpdateUserMetadata: "PATCH /users/{user_id}/metadata",
+      ReplaceUserMetadata: "PUT /users/{user_id}/metadata",
+      GetJWKS: "GET /jwks"
+    })
+  })
 })
