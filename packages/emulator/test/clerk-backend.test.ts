@@ -6,8 +6,11 @@ import { createClerkClient } from "@clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { SignJWT } from "jose"
+import * as Emulator from "../src/Emulator.js"
 import * as EmulatorServer from "../src/EmulatorServer.js"
 import * as Secrets from "../src/resources/users/secrets.js"
+import { call, SECRET_KEY } from "./helpers.js"
+import { build, inOrder, LISTS } from "./order-world.js"
 
 const SECRET = "sk_test_clerk_backend_compat"
 const TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -245,4 +248,59 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect(rejected.data.map((e) => e.id)).toEqual([bulk[0]!.id])
     }).pipe(Effect.scoped)
   )
+
+  it.live("orderBy, on every list it exposes it for: each documented field, + and -; an unknown one is a 422", () =>
+    Effect.gen(function* () {
+      let clock = 1_700_000_000_000
+      // the key `call` sends, for the emulator's own answers
+      const server = yield* EmulatorServer.serve({
+        secretKey: SECRET_KEY,
+        now: () => clock,
+        generateId: Emulator.sequentialIds()
+      })
+      const world = yield* Effect.promise(() => build(server.emulator, (ms) => (clock += ms)))
+      const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: server.origin })
+      // `orderBy` is typed per list in @clerk/backend; these are the documented fields, as strings
+      const lists: Record<
+        string,
+        (orderBy: any) => Promise<{ readonly data: ReadonlyArray<{ readonly id: string }> }>
+      > = {
+        "Users.list": (orderBy) => clerk.users.getUserList({ orderBy }),
+        "Organizations.list": (orderBy) =>
+          clerk.organizations.getOrganizationList({ orderBy, includeMembersCount: true }),
+        "OrganizationMemberships.list": (orderBy) =>
+          clerk.organizations.getOrganizationMembershipList({ organizationId: world.orgs[0]!.id, orderBy }),
+        "OrganizationMemberships.listInstance": (orderBy) =>
+          clerk.organizations.getInstanceOrganizationMembershipList({ orderBy }),
+        "Invitations.list": (orderBy) => clerk.invitations.getInvitationList({ orderBy })
+      }
+      for (const [operation, list] of Object.entries(lists)) {
+        const { path, fields } = LISTS[operation]!
+        for (const [field, read] of Object.entries(fields)) {
+          for (const [orderBy, sign] of [
+            [`+${field}`, 1],
+            [`-${field}`, -1]
+          ] as const) {
+            const page = yield* Effect.promise(() => list(orderBy))
+            // the emulator's JSON for the same request: in order, and the order @clerk/backend got
+            const raw = yield* Effect.promise(() => call(server.emulator, "GET", listPath(path(world), orderBy)))
+            const values = items(raw.body).map((item) => read(item, world.phones))
+            expect(inOrder(values, sign), `${operation} ${orderBy}: ${JSON.stringify(values)}`).toBe(true)
+            expect(
+              page.data.map((i) => i.id),
+              `${operation} ${orderBy}`
+            ).toEqual(items(raw.body).map((i) => i.id))
+          }
+        }
+        const bogus = yield* Effect.flip(Effect.tryPromise(() => list("shoe_size")))
+        expect(bogus.error, operation).toMatchObject({ status: 422, errors: [{ meta: { paramName: "order_by" } }] })
+      }
+    }).pipe(Effect.scoped)
+  )
 })
+
+const listPath = (path: string, orderBy: string) =>
+  `${path}${path.includes("?") ? "&" : "?"}order_by=${encodeURIComponent(orderBy)}`
+
+const items = (body: unknown): ReadonlyArray<any> =>
+  Array.isArray(body) ? body : (body as { readonly data: ReadonlyArray<any> }).data

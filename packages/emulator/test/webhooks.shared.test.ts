@@ -108,6 +108,7 @@ describe("webhook payloads follow webhooks-2025-04-15.yml", () => {
     ).body
     await call(emulator, "POST", `/organizations/${org.id}/invitations/${other.id}/revoke`)
     await call(emulator, "POST", "/invitations", { body: { email_address: "dan@example.com" } })
+    await call(emulator, "POST", "/allowlist_identifiers", { body: { identifier: "+15555550123", notify: true } })
     const { sessionId } = await Effect.runPromise(emulator.sessionTokens.mint({ userId: user.id }))
     await call(emulator, "POST", `/sessions/${sessionId}/revoke`)
     await Effect.runPromise(emulator.sessionTokens.mint({ userId: bobId }))

@@ -97,7 +97,16 @@ export const seed = (
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("users", [
-  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body), {
+    // the emulator's users have no web3 wallets
+    unmodeled: ["web3_wallet"],
+    ignores: {
+      password_hasher: "how Clerk checks password_digest at sign-in; the emulator checks no password",
+      skip_password_requirement: "the emulator requires no password",
+      skip_legal_checks: "the emulator requires no legal acceptance",
+      skip_user_requirement: "the emulator requires no identifier"
+    }
+  }),
   Resource.route(BackendUsers.operations.get, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), (u) => structuredClone(u.json))
   ),

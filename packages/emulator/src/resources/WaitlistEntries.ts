@@ -126,10 +126,13 @@ const create = (
     return answer
   })
 
-const ORDER = ["created_at", "email_address", "invited_at"]
-
-const value = (r: WaitlistEntryRecord, field: string) =>
-  field === "email_address" ? r.json.email_address : field === "invited_at" ? r.invitedAt : r.json.created_at
+// spec `ListWaitlistEntries` `order_by`: `created_at`, `email_address` or `invited_at`, with `+` or
+// `-` (`+` implied); default `-created_at`
+const ORDER = Resource.orderBy<WaitlistEntryRecord>("-created_at", {
+  created_at: (r) => r.json.created_at,
+  email_address: (r) => r.json.email_address,
+  invited_at: (r) => r.invitedAt
+})
 
 /**
  * The Waitlist Entries resource.
@@ -138,21 +141,22 @@ const value = (r: WaitlistEntryRecord, field: string) =>
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("waitlist_entries", [
-  Resource.route(BackendWaitlistEntries.operations.list, ({ emulator, query }) =>
-    Effect.gen(function* () {
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const needle = query.query?.toLowerCase()
-      const items = Array.from(emulator.store.get(waitlistEntries).values())
-        .map((record) => ({ record, entry: json(emulator, record) }))
-        .filter(
-          ({ entry }) =>
-            (query.status === undefined || entry.status === query.status) &&
-            (needle === undefined || entry.email_address.includes(needle) || entry.id === query.query)
-        )
-        .sort((a, b) => Order.compare(order, value)(a.record, b.record))
-        .map(({ entry }) => entry)
-      return Order.page(items, query)
-    })
+  Resource.route(
+    BackendWaitlistEntries.operations.list,
+    ({ emulator, query }) =>
+      Effect.gen(function* () {
+        const needle = query.query?.toLowerCase()
+        const items = ORDER.sort(emulator.store.get(waitlistEntries).values(), query.order_by)
+          .map((record) => ({ record, entry: json(emulator, record) }))
+          .filter(
+            ({ entry }) =>
+              (query.status === undefined || entry.status === query.status) &&
+              (needle === undefined || entry.email_address.includes(needle) || entry.id === query.query)
+          )
+          .map(({ entry }) => entry)
+        return Order.page(items, query)
+      }),
+    { orderBy: ORDER }
   ),
   Resource.route(BackendWaitlistEntries.operations.create, ({ emulator, body }) => create(emulator, body)),
   Resource.route(BackendWaitlistEntries.operations.bulkCreate, ({ emulator, body }) =>

@@ -159,6 +159,17 @@ const uploadLogo = (
     return { ...touch(emulator, o, { has_image: true, image_url: url }), has_image: true, image_url: url }
   })
 
+// spec `ListOrganizations` `order_by`: "either by their `name`, `created_at` or `members_count`...
+// If you don't use `+` or `-`, then `+` is implied. Defaults to `-created_at`"
+const ORDER = Resource.orderBy<{ readonly record: Records.OrganizationRecord; readonly members_count: number }>(
+  "-created_at",
+  {
+    name: ({ record }) => record.json.name,
+    created_at: ({ record }) => record.json.created_at,
+    members_count: ({ members_count }) => members_count
+  }
+)
+
 /**
  * The routes of organizations.
  *
@@ -166,27 +177,38 @@ const uploadLogo = (
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendOrganizations.operations.list, ({ emulator, query }) =>
-    Effect.sync(() => {
-      const needle = query.query?.toLowerCase()
-      const users = Params.includeExclude(query.user_id)
-      const ids = Params.includeExclude(query.organization_id)
-      const items = Array.from(emulator.store.get(Records.organizations).values())
-        .filter(
-          (o) =>
-            // "exact match for organization ID and partial match for name and slug" (spec)
-            (needle === undefined ||
-              o.json.id === query.query ||
-              o.json.name.toLowerCase().includes(needle) ||
-              o.json.slug.includes(needle)) &&
-            ids(o.json.id) &&
-            ((query.user_id ?? []).length === 0 || Records.membersOf(emulator, o.json.id).some((m) => users(m.userId)))
+  Resource.route(
+    BackendOrganizations.operations.list,
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const needle = query.query?.toLowerCase()
+        const users = Params.includeExclude(query.user_id)
+        const ids = Params.includeExclude(query.organization_id)
+        const counts = new Map<string, number>()
+        for (const m of emulator.store.get(Records.memberships).values()) {
+          counts.set(m.organizationId, (counts.get(m.organizationId) ?? 0) + 1)
+        }
+        const found = Array.from(emulator.store.get(Records.organizations).values())
+          .filter(
+            (o) =>
+              // "exact match for organization ID and partial match for name and slug" (spec)
+              (needle === undefined ||
+                o.json.id === query.query ||
+                o.json.name.toLowerCase().includes(needle) ||
+                o.json.slug.includes(needle)) &&
+              ids(o.json.id) &&
+              ((query.user_id ?? []).length === 0 ||
+                Records.membersOf(emulator, o.json.id).some((m) => users(m.userId)))
+          )
+          .map((record) => ({ record, members_count: counts.get(record.json.id) ?? 0 }))
+        return Order.page(
+          ORDER.sort(found, query.order_by).map(({ record }) =>
+            Records.organizationJson(emulator, record, query.include_members_count === true)
+          ),
+          query
         )
-        // "ordered by descending creation date. Most recent organizations will be returned first." (spec)
-        .sort(Order.compare({ field: "created_at", sign: -1 }, (o) => o.json.created_at))
-        .map((o) => Records.organizationJson(emulator, o, query.include_members_count === true))
-      return Order.page(items, query)
-    })
+      }),
+    { orderBy: ORDER }
   ),
   Resource.route(BackendOrganizations.operations.create, ({ emulator, body }) => create(emulator, body)),
   Resource.route(BackendOrganizations.operations.get, ({ emulator, path, query }) =>

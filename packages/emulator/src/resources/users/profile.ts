@@ -114,8 +114,25 @@ const bulk = (emulator: Resource.EmulatorContext, userIds: ReadonlyArray<string>
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendUsers.operations.update, ({ emulator, path, body }) =>
-    Effect.flatMap(Records.get(emulator, path.user_id), (u) => update(emulator, u, body))
+  Resource.route(
+    BackendUsers.operations.update,
+    ({ emulator, path, body }) => Effect.flatMap(Records.get(emulator, path.user_id), (u) => update(emulator, u, body)),
+    {
+      unmodeled: [
+        "primary_web3_wallet_id",
+        "profile_image_id",
+        "password_digest",
+        "password_hasher",
+        "sign_out_of_other_sessions",
+        "totp_secret",
+        "backup_codes"
+      ],
+      ignores: {
+        notify_primary_email_address_changed:
+          "a notice by email, which the emulator does not record (it records invitations)",
+        skip_legal_checks: "the emulator requires no legal acceptance"
+      }
+    }
   ),
   Resource.route(BackendUsers.operations.delete, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), (u) => {
