@@ -18,6 +18,16 @@ export * as ActorTokens from "./resources/ActorTokens.js"
 export * as AllowListBlockList from "./resources/AllowListBlockList.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as Clients from "./resources/Clients.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as EmailAddresses from "./resources/EmailAddresses.js"
+
+/**
  * @since 0.1.0
  */
 export * as Invitations from "./resources/Invitations.js"
@@ -28,9 +38,24 @@ export * as Invitations from "./resources/Invitations.js"
 export * as JWKS from "./resources/JWKS.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as JWTTemplates from "./resources/JWTTemplates.js"
+
+/**
  * @since 0.1.0
  */
 export * as Organizations from "./resources/Organizations.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as PhoneNumbers from "./resources/PhoneNumbers.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as RedirectURLs from "./resources/RedirectURLs.js"
 
 /**
  * @since 0.1.0
@@ -38,9 +63,24 @@ export * as Organizations from "./resources/Organizations.js"
 export * as Sessions from "./resources/Sessions.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as SignInTokens from "./resources/SignInTokens.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as TestingTokens from "./resources/TestingTokens.js"
+
+/**
  * @since 0.1.0
  */
 export * as Users from "./resources/Users.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as WaitlistEntries from "./resources/WaitlistEntries.js"
 
 export {
   /**

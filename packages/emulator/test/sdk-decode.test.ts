@@ -9,13 +9,21 @@ import {
   AllowListBlockList,
   Clerk,
   ClerkClient,
+  Clients,
+  EmailAddresses,
   Invitations,
   JWKS,
+  JWTTemplates,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
+  PhoneNumbers,
+  RedirectURLs,
   Sessions,
-  Users
+  SignInTokens,
+  TestingTokens,
+  Users,
+  WaitlistEntries
 } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -75,6 +83,60 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "RedirectURLs.list": () => Effect.zipRight(RedirectURLs.create({ url: "https://a.example/cb" }), RedirectURLs.list()),
+  "RedirectURLs.create": () => RedirectURLs.create({ url: "my-app://callback" }),
+  "RedirectURLs.get": () =>
+    Effect.flatMap(RedirectURLs.create({ url: "https://g.example" }), (r) => RedirectURLs.get(r.id)),
+  "RedirectURLs.delete": () =>
+    Effect.flatMap(RedirectURLs.create({ url: "https://d.example" }), (r) => RedirectURLs.delete(r.id)),
+  "Clients.list": () => Clients.list({ limit: 5 }),
+  "Clients.get": (f) => Effect.flatMap(Sessions.get(f.sessionId), (s) => Clients.get(s.client_id)),
+  "Clients.verify": () => Effect.flip(Clients.verify({ token: "not-a-client-token" })),
+  "EmailAddresses.create": (f) =>
+    EmailAddresses.create({ user_id: f.user.id, email_address: "more@example.com", verified: true, primary: true }),
+  "EmailAddresses.get": (f) => EmailAddresses.get(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.update": (f) => EmailAddresses.update(f.user.email_addresses[0]!.id!, { verified: false }),
+  "EmailAddresses.delete": (f) => EmailAddresses.delete(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.replaceForUser": (f) =>
+    EmailAddresses.replaceForUser(f.user.id, {
+      email_address: "new-ada@example.com",
+      identification_status: "reserved"
+    }),
+  "PhoneNumbers.create": (f) =>
+    PhoneNumbers.create({
+      user_id: f.user.id,
+      phone_number: "+15555550100",
+      verified: true,
+      reserved_for_second_factor: true
+    }),
+  "PhoneNumbers.get": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550101" }), (p) =>
+      PhoneNumbers.get(p.id!)
+    ),
+  "PhoneNumbers.update": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550102" }), (p) =>
+      PhoneNumbers.update(p.id!, { verified: true, primary: true })
+    ),
+  "PhoneNumbers.delete": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550103" }), (p) =>
+      PhoneNumbers.delete(p.id!)
+    ),
+  "EmailAddresses.prepareVerification": (f) => EmailAddresses.prepareVerification(f.user.email_addresses[0]!.id!),
+  "EmailAddresses.attemptVerification": (f) =>
+    Effect.flatMap(EmailAddresses.prepareVerification(f.user.email_addresses[0]!.id!), (v) =>
+      EmailAddresses.attemptVerification(f.user.email_addresses[0]!.id!, { verification_id: v.id!, code: "000000" })
+    ),
+  "PhoneNumbers.prepareVerification": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+15555550105" }), (p) =>
+      PhoneNumbers.prepareVerification(p.id!)
+    ),
+  "PhoneNumbers.attemptVerification": (f) =>
+    Effect.flatMap(PhoneNumbers.create({ user_id: f.user.id, phone_number: "+12015550100" }), (p) =>
+      Effect.flatMap(PhoneNumbers.prepareVerification(p.id!), (v) =>
+        PhoneNumbers.attemptVerification(p.id!, { verification_id: v.id!, code: "424242" })
+      )
+    ),
+  "PhoneNumbers.replaceForUser": (f) => PhoneNumbers.replaceForUser(f.user.id, { phone_number: "+15555550104" }),
   "OrganizationInvitations.getAll": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "x@example.com", role: "org:member" }),
@@ -121,11 +183,41 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Organizations.update": (f) => Organizations.update(f.org.id, { name: "Acme Inc" }),
   "Organizations.delete": (f) => Organizations.delete(f.org.id),
   "Organizations.replaceMetadata": (f) => Organizations.replaceMetadata(f.org.id, { public_metadata: { a: 1 } }),
+  "Organizations.uploadLogo": (f) =>
+    Organizations.uploadLogo(f.org.id, {
+      file: new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }),
+      uploader_user_id: f.user.id
+    }),
+  "Organizations.deleteLogo": (f) => Organizations.deleteLogo(f.org.id),
   "Organizations.mergeMetadata": (f) => Organizations.mergeMetadata(f.org.id, { private_metadata: { b: 2 } }),
   "Sessions.list": (f) => Sessions.list({ user_id: f.user.id }),
   "Sessions.get": (f) => Sessions.get(f.sessionId),
   "Sessions.revoke": (f) => Sessions.revoke(f.sessionId),
   "Sessions.createToken": (f) => Sessions.createToken(f.sessionId, { expires_in_seconds: 120 }),
+  "Sessions.create": (f) => Sessions.create({ user_id: f.user.id, active_organization_id: f.org.id }),
+  "Sessions.createTokenFromTemplate": (f) =>
+    Effect.zipRight(
+      JWTTemplates.create({ name: "t", claims: { email: "{{user.primary_email_address}}" } }),
+      Sessions.createTokenFromTemplate(f.sessionId, "t", {})
+    ),
+  "Sessions.refresh": (f) =>
+    Effect.flatMap(Sessions.createToken(f.sessionId, {}), ({ jwt }) =>
+      Sessions.refresh(f.sessionId, { expired_token: jwt!, refresh_token: "r", request_origin: "https://a.example" })
+    ),
+  "JWTTemplates.list": () => Effect.zipRight(JWTTemplates.create({ name: "l", claims: {} }), JWTTemplates.list()),
+  "JWTTemplates.create": () => JWTTemplates.create({ name: "c", claims: { a: "{{user.id}}" }, lifetime: 120 }),
+  "JWTTemplates.get": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "g", claims: {} }), (t) => JWTTemplates.get(t.id)),
+  "JWTTemplates.update": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "u", claims: {} }), (t) =>
+      JWTTemplates.update(t.id, { name: "u2", claims: { b: 1 } })
+    ),
+  "JWTTemplates.delete": () =>
+    Effect.flatMap(JWTTemplates.create({ name: "d", claims: {} }), (t) => JWTTemplates.delete(t.id)),
+  "SignInTokens.create": (f) => SignInTokens.create({ user_id: f.user.id, org_id: f.org.id, expires_in_seconds: 60 }),
+  "SignInTokens.revoke": (f) =>
+    Effect.flatMap(SignInTokens.create({ user_id: f.user.id }), (t) => SignInTokens.revoke(t.id)),
+  "TestingTokens.create": () => TestingTokens.create(),
   "Users.create": () => Users.create({ email_address: ["new@example.com"], password: "correct horse battery" }),
   "Users.list": () => Users.list({ query: "ada", order_by: "-created_at", limit: 5 }),
   "Users.count": () => Users.count({ banned: false }),
@@ -141,6 +233,43 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Users.lock": (f) => Users.lock(f.user.id),
   "Users.unlock": (f) => Users.unlock(f.user.id),
   "Users.getOrganizationMemberships": (f) => Users.getOrganizationMemberships(f.user.id),
+  "Users.verifyPassword": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) =>
+      Users.verifyPassword(u.id, { password: "correct horse battery" })
+    ),
+  "Users.verifyTotp": () =>
+    Effect.flatMap(Users.create({ backup_codes: ["one-two"] }), (u) => Users.verifyTotp(u.id, { code: "one-two" })),
+  "Users.removePassword": (f) => Users.removePassword(f.user.id, { sign_out_of_other_sessions: false }),
+  "Users.setPasswordCompromised": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) => Users.setPasswordCompromised(u.id)),
+  "Users.unsetPasswordCompromised": () =>
+    Effect.flatMap(Users.create({ password: "correct horse battery" }), (u) => Users.unsetPasswordCompromised(u.id)),
+  "Users.deleteTOTP": (f) => Users.deleteTOTP(f.user.id),
+  "Users.deleteBackupCodes": (f) => Users.deleteBackupCodes(f.user.id),
+  "Users.disableMfa": (f) => Users.disableMfa(f.user.id),
+  "Users.deleteWeb3Wallet": () =>
+    Effect.flatMap(Users.create({ web3_wallet: ["0x1111111111111111111111111111111111111111"] }), (u) =>
+      Users.deleteWeb3Wallet(u.id, u.web3_wallets[0]!.id!)
+    ),
+  "Users.deleteExternalAccount": (f) => Effect.flip(Users.deleteExternalAccount(f.user.id, "eac_none")),
+  "Users.deletePasskey": (f) => Effect.flip(Users.deletePasskey(f.user.id, "idn_none")),
+  "Users.getOAuthAccessToken": (f) => Users.getOAuthAccessToken(f.user.id, "oauth_github", { paginated: true }),
+  "Users.listTrustedDevices": (f) => Users.listTrustedDevices(f.user.id),
+  "Users.revokeTrustedDevice": (f) => Effect.flip(Users.revokeTrustedDevice(f.user.id, "td_none")),
+  "Users.setProfileImage": (f) =>
+    Users.setProfileImage(f.user.id, { file: new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" }) }),
+  "Users.deleteProfileImage": (f) => Users.deleteProfileImage(f.user.id),
+  "WaitlistEntries.list": () =>
+    Effect.zipRight(WaitlistEntries.create({ email_address: "w@example.com" }), WaitlistEntries.list({ limit: 5 })),
+  "WaitlistEntries.create": () => WaitlistEntries.create({ email_address: "w@example.com", notify: false }),
+  "WaitlistEntries.bulkCreate": () =>
+    WaitlistEntries.bulkCreate([{ email_address: "w1@example.com" }, { email_address: "w2@example.com" }]),
+  "WaitlistEntries.delete": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.delete(e.id)),
+  "WaitlistEntries.invite": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.invite(e.id, {})),
+  "WaitlistEntries.reject": () =>
+    Effect.flatMap(WaitlistEntries.create({ email_address: "w@example.com" }), (e) => WaitlistEntries.reject(e.id)),
   "Users.getOrganizationInvitations": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "bob@example.com", role: "org:member" }),

@@ -4,6 +4,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as ApiError from "../ApiError.js"
+import * as Metadata from "./metadata.js"
 import { fromSearchParams } from "./query.js"
 
 // bulk operations (`Invitations.bulkCreate`) take a JSON array
@@ -84,6 +85,26 @@ export const readJson = (request: Request): Effect.Effect<unknown, ApiError.ApiE
   )
 
 /**
+ * A `multipart/form-data` body as an object: each field once (a repeated one as an array), files as
+ * `File`s (the generated `ClerkFile` schema takes a `Blob`), other values as strings. Anything that
+ * is not a multipart form is a 400 `malformed_request_body`.
+ */
+const readForm = (request: Request): Effect.Effect<Record<string, unknown>, ApiError.ApiError> =>
+  (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")
+    ? Effect.tryPromise({
+        try: async () => {
+          const out: Record<string, unknown> = {}
+          for (const [key, value] of await request.formData()) {
+            const before = out[key]
+            out[key] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value]
+          }
+          return out
+        },
+        catch: () => ApiError.malformedBody("The request body is not a readable multipart/form-data form.")
+      })
+    : Effect.fail(ApiError.malformedBody("This operation takes a multipart/form-data body."))
+
+/**
  * The query of a request, decoded with the operation's generated schema (`undefined` for an
  * operation without one). Keys the schema does not declare are dropped, as the API ignores them.
  *
@@ -97,19 +118,20 @@ export const query = (operation: ClerkOperation.Any, url: URL): Effect.Effect<un
       ).pipe(Effect.mapError(fromParseError))
 
 /**
- * The JSON body of a request, decoded with the operation's generated schema (`undefined` for an
- * operation without one, or when an optional body was left out). A required body that is absent is
+ * The body of a request, decoded with the operation's generated schema: JSON, or a multipart form
+ * for an operation whose entry says `multipart` (`undefined` for an operation without a body, or
+ * when an optional body was left out). A required body that is absent is
  * validated as `{}`, so that each required key is reported missing.
  *
  * @internal
  */
 export const body = (operation: ClerkOperation.Any, request: Request): Effect.Effect<unknown, ApiError.ApiError> => {
-  // no emulated operation takes multipart/form-data yet: the first one decodes `request.formData()` here
-  if (operation.multipart === true) return Effect.succeed(undefined)
+  if (operation.multipart === true)
+    return Effect.flatMap(readForm(request), (form) => validateBody(operation.body!, form))
   return Effect.flatMap(readJson(request), (raw) => {
     // a body sent to an operation that takes none must still be JSON, but is not handed over
     if (operation.body === undefined) return Effect.succeed(undefined)
     if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
-    return validateBody(operation.body, raw === undefined ? {} : raw)
+    return Effect.tap(validateBody(operation.body, raw === undefined ? {} : raw), Metadata.checkBody)
   })
 }

@@ -18,6 +18,8 @@ import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as Resource from "../Resource.js"
 import { create } from "./users/create.js"
+import * as Credentials from "./users/credentials.js"
+import * as Identities from "./users/identities.js"
 import * as Profile from "./users/profile.js"
 import * as Records from "./users/records.js"
 import * as Search from "./users/search.js"
@@ -95,10 +97,21 @@ export const seed = (
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("users", [
-  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body), {
+    // the emulator's users have no web3 wallets
+    unmodeled: ["web3_wallet"],
+    ignores: {
+      password_hasher: "how Clerk checks password_digest at sign-in; the emulator checks no password",
+      skip_password_requirement: "the emulator requires no password",
+      skip_legal_checks: "the emulator requires no legal acceptance",
+      skip_user_requirement: "the emulator requires no identifier"
+    }
+  }),
   Resource.route(BackendUsers.operations.get, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), (u) => structuredClone(u.json))
   ),
   ...Search.routes,
-  ...Profile.routes
+  ...Profile.routes,
+  ...Credentials.routes,
+  ...Identities.routes
 ])

@@ -1,0 +1,300 @@
+/**
+ * No request field is silently dropped (issue 19 item 3). For every emulated operation with a JSON
+ * body, each field its request schema documents is sent, on a fresh emulator in the same state,
+ * and the outcome compared with the request without it (or, for a required field, with another
+ * value of it): the answer, the state and the webhook events. Each field must be
+ *
+ * - modeled: some value of it changes the outcome (and the request succeeds), or, for a field
+ *   Clerk only checks (`requesting_user_id` "must be an administrator"), a value of it is refused
+ *   by an error that names it (not a format error, which the schema alone gives);
+ * - refused by name: listed in its route's `unmodeled`, it is a 422 `not_emulated` naming it;
+ * - or listed in its route's `ignores`, with why: then no value of it may change anything.
+ *
+ * A route added without stating what it drops fails here, field by field. Sample values come from
+ * SAMPLES (by `Operation.field`, then by field name), else from the field's schema.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import { generateKeyPairSync } from "node:crypto"
+import { isDeepStrictEqual } from "node:util"
+import * as Emulator from "../src/Emulator.js"
+import { kindOf } from "../src/internal/query.js"
+import * as Router from "../src/internal/router.js"
+import type * as Resource from "../src/Resource.js"
+import { all as resources } from "../src/resources/all.js"
+import { call, propertyNames } from "./helpers.js"
+
+// one key for every run: a fresh one per emulator would cost a 2048-bit RSA key generation each
+const SIGNING_KEY = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" }
+}).privateKey
+
+/** A fresh emulator in the same state every time: fixed clock, sequential ids and tokens. */
+const fresh = async () => {
+  let tokens = 0
+  const emulator = Emulator.make({
+    now: () => 1_700_000_000_000,
+    generateId: Emulator.sequentialIds(),
+    generateToken: () => `token${++tokens}`,
+    signingKey: SIGNING_KEY
+  })
+  const ok = async (method: string, path: string, body: unknown) => {
+    const reply = await call(emulator, method, path, { body })
+    if (reply.status >= 300) throw new Error(`world: ${method} ${path}: ${JSON.stringify(reply.body)}`)
+    return reply.body
+  }
+  // two emails and two phones each, so that a primary can change
+  const user = await ok("POST", "/users", {
+    email_address: ["ada@example.com", "ada.two@example.com"],
+    phone_number: ["+15555550100", "+15555550101"],
+    username: "ada"
+  })
+  const other = await ok("POST", "/users", { email_address: ["bob@example.com"], username: "bob" })
+  const third = await ok("POST", "/users", { email_address: ["carol@example.com"], username: "carol" })
+  const fourth = await ok("POST", "/users", { email_address: ["erin@example.com"], username: "erin" })
+  const org = await ok("POST", "/organizations", { name: "Acme", created_by: user.id })
+  await ok("POST", `/organizations/${org.id}/memberships`, { user_id: other.id, role: "org:member" })
+  const invitation = await ok("POST", `/organizations/${org.id}/invitations`, {
+    email_address: "dan@example.com",
+    role: "org:member"
+  })
+  const { sessionId } = await Effect.runPromise(emulator.sessionTokens.mint({ userId: user.id }))
+  return { emulator, user, other, third, fourth, org, invitation, sessionId }
+}
+type World = Awaited<ReturnType<typeof fresh>>
+
+// the world: `user` created `org` (its admin), `other` is a member, `third` and `fourth` are not.
+// The path of an operation in it; `user_id` is `other` for a membership, else `user`
+const PATHS: Record<string, (w: World) => string> = {
+  organization_id: (w) => w.org.id,
+  invitation_id: (w) => w.invitation.id,
+  session_id: (w) => w.sessionId
+}
+const pathIn = (operation: string, template: string, w: World) =>
+  template.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    name === "user_id"
+      ? operation.startsWith("OrganizationMemberships.")
+        ? w.other.id
+        : w.user.id
+      : (PATHS[name]?.(w) ?? `{no sample for ${name}: add it to PATHS in test/fields.test.ts}`)
+  )
+
+type Sample = (w: World) => unknown
+const value =
+  (v: unknown): Sample =>
+  () =>
+    v
+const DATE = value("2020-01-02T03:04:05Z")
+
+// Values to try, each alone. For a required field, the first is the one the other requests send.
+const SAMPLES: Record<string, ReadonlyArray<Sample>> = {
+  email_address: [value("field@example.com"), value("field.two@example.com")],
+  phone_number: [value("+15555550199")],
+  username: [value("field_user")],
+  external_id: [value("ext_field")],
+  password: [value("correct horse battery staple")],
+  password_digest: [value("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy")],
+  password_hasher: [value("bcrypt")],
+  totp_secret: [value("JBSWY3DPEHPK3PXP")],
+  email_address_identification_status: [value("reserved")],
+  phone_number_identification_status: [value("reserved")],
+  created_at: [DATE],
+  legal_accepted_at: [DATE],
+  identifier: [value("field@example.com"), value("+15555550199")],
+  role: [value("org:member"), value("org:admin")],
+  name: [value("Field"), value("Other name")],
+  slug: [value("field-slug")],
+  redirect_url: [value("https://app.example/accept")],
+  template_slug: [value("waitlist_invitation")],
+  user_id: [(w) => w.third.id, (w) => w.user.id],
+  user_ids: [(w) => [w.other.id], (w) => [w.third.id]],
+  created_by: [(w) => w.other.id],
+  // an admin, then a member who is not one (refused by name)
+  inviter_user_id: [(w) => w.user.id, (w) => w.other.id],
+  requesting_user_id: [(w) => w.user.id, (w) => w.other.id],
+  actor: [(w) => ({ sub: w.other.id }), (w) => ({ sub: w.third.id })],
+  primary_email_address_id: [(w) => w.user.email_addresses[1].id],
+  primary_phone_number_id: [(w) => w.user.phone_numbers[1].id],
+  "OrganizationMemberships.create.user_id": [(w) => w.third.id, (w) => w.fourth.id],
+  // the spec's minimum is 30, and 60 the default
+  "Sessions.createToken.expires_in_seconds": [value(120), value(300)],
+  "ActorTokens.create.user_id": [(w) => w.user.id, (w) => w.third.id]
+}
+
+// What a field needs beside it to mean anything, sent in both the request without it and with it.
+const COMPANIONS: Record<string, (w: World) => Record<string, unknown>> = {
+  password_hasher: () => ({ password_digest: SAMPLES["password_digest"]![0]!(undefined as never) }),
+  skip_password_checks: () => ({ password: "short" }),
+  email_address_identification_status: () => ({ email_address: ["field@example.com"] }),
+  phone_number_identification_status: () => ({ phone_number: ["+15555550199"] }),
+  // an invitation to an address a user already has
+  "Invitations.create.ignore_existing": () => ({ email_address: "bob@example.com" }),
+  "Invitations.bulkCreate.ignore_existing": () => ({ email_address: "bob@example.com" })
+}
+
+const unwrap = (ast: AST.AST): AST.AST =>
+  ast._tag === "Union"
+    ? unwrap(ast.types.find((t) => t._tag !== "UndefinedKeyword" && !(t._tag === "Literal" && t.literal === null))!)
+    : ast._tag === "Refinement" || ast._tag === "Transformation"
+      ? unwrap(ast.from)
+      : ast._tag === "Suspend"
+        ? unwrap(ast.f())
+        : ast
+
+const entryOf = (schema: Schema.Schema.Any): { readonly bulk: boolean; readonly entry: AST.TypeLiteral } => {
+  const ast = unwrap(schema.ast)
+  if (ast._tag === "TupleType") return { bulk: true, entry: unwrap(ast.rest[0]!.type) as AST.TypeLiteral }
+  return { bulk: false, entry: ast as AST.TypeLiteral }
+}
+
+// from the schema when SAMPLES has none: two values of its kind (a boolean: both)
+const fromSchema = (field: string, ast: AST.AST): ReadonlyArray<Sample> => {
+  const inner = unwrap(ast)
+  if (inner._tag === "TypeLiteral") return [value({ [field]: "a" }), value({ [field]: "b" })]
+  if (inner._tag === "Literal" || (inner._tag === "Union" && inner.types.every((t) => t._tag === "Literal"))) {
+    const literals = inner._tag === "Literal" ? [inner] : (inner.types as ReadonlyArray<AST.Literal>)
+    return literals.map((l) => value(l.literal))
+  }
+  switch (kindOf(ast)) {
+    case "boolean":
+      return [value(true), value(false)]
+    case "number":
+      return [value(7), value(9)]
+    case "array":
+      return [value([`sample_${field}`]), value([`other_${field}`])]
+    default:
+      return [value(`sample_${field}`), value(`other_${field}`)]
+  }
+}
+
+const samplesFor = (operation: string, property: AST.PropertySignature): ReadonlyArray<Sample> => {
+  const field = String(property.name)
+  const given = SAMPLES[`${operation}.${field}`] ?? SAMPLES[field]
+  if (given === undefined) return fromSchema(field, property.type)
+  // an array field takes the sample as its one element
+  return kindOf(property.type) === "array"
+    ? given.map((s) => (w: World) => {
+        const v = s(w)
+        return Array.isArray(v) ? v : [v]
+      })
+    : given
+}
+
+interface Outcome {
+  readonly status: number
+  readonly body: unknown
+  readonly state: unknown
+  readonly events: unknown
+}
+
+const send = async (
+  operation: Resource.Route["operation"],
+  body: (w: World) => Record<string, unknown>
+): Promise<Outcome> => {
+  const w = await fresh()
+  const { bulk } = entryOf(operation.body!)
+  const entry = body(w)
+  const reply = await call(w.emulator, operation.method, pathIn(operation.name, operation.path, w), {
+    body: bulk ? [entry] : entry
+  })
+  const { clerk_trace_id: _, ...answer } = reply.body ?? {}
+  return {
+    status: reply.status,
+    body: answer,
+    state: w.emulator.snapshot().tables,
+    events: w.emulator.webhooks.events()
+  }
+}
+
+const same = (a: Outcome, b: Outcome) => isDeepStrictEqual(a, b)
+const errorsOf = (o: Outcome): ReadonlyArray<any> => (o.body as { errors?: ReadonlyArray<any> }).errors ?? []
+// what decoding with the generated schema answers: such a refusal says nothing about the handler
+const SCHEMA_CODES = new Set(["form_param_format_invalid", "form_param_missing", "form_param_unknown"])
+const refusedFor = (o: Outcome, name: string) =>
+  o.status >= 400 && errorsOf(o).some((e) => e.meta?.param_name === name && !SCHEMA_CODES.has(e.code))
+const refusedByName = (o: Outcome, name: string) =>
+  o.status === 422 && errorsOf(o).some((e) => e.code === "not_emulated" && e.meta?.param_name === name)
+
+/** What is wrong with how `operation` treats each of its body fields (empty: nothing). */
+const problems = async (route: Resource.Route): Promise<Array<string>> => {
+  const operation = route.operation
+  const { bulk, entry } = entryOf(operation.body!)
+  const required = entry.propertySignatures.filter((p) => !p.isOptional)
+  const base = (w: World) =>
+    Object.fromEntries(required.map((p) => [String(p.name), samplesFor(operation.name, p)[0]!(w)]))
+  const found: Array<string> = []
+  for (const property of entry.propertySignatures) {
+    const field = String(property.name)
+    const label = `${operation.name}: ${field}`
+    const companions = COMPANIONS[`${operation.name}.${field}`] ?? COMPANIONS[field] ?? (() => ({}))
+    const samples = samplesFor(operation.name, property)
+    const without = (w: World) => {
+      const b: Record<string, unknown> = { ...base(w), ...companions(w) }
+      if (property.isOptional) delete b[field]
+      return b
+    }
+    const tries = property.isOptional ? samples : samples.slice(1)
+    const outcomes = await Promise.all(
+      tries.map((sample) => send(operation, (w) => ({ ...without(w), [field]: sample(w) })))
+    )
+    if ((route.unmodeled ?? []).includes(field)) {
+      const name = bulk ? `0.${field}` : field
+      if (!outcomes.every((o) => refusedByName(o, name))) found.push(`${label}: unmodeled, yet not refused by name`)
+      continue
+    }
+    // a value may be refused (`skip_password_checks: false` with a short password), not every one
+    const succeeded = outcomes.filter((o) => o.status < 300)
+    if (succeeded.length === 0) {
+      found.push(`${label}: every sample is refused (${JSON.stringify(outcomes[0]?.body)}): fix SAMPLES or COMPANIONS`)
+      continue
+    }
+    const reference = await send(operation, without)
+    const changed =
+      succeeded.some((o) => !same(o, reference)) ||
+      (reference.status < 300 && outcomes.some((o) => refusedFor(o, field) || refusedFor(o, `0.${field}`)))
+    const ignored = route.ignores?.[field]
+    if (ignored !== undefined && changed) found.push(`${label}: listed in ignores ("${ignored}"), yet it has an effect`)
+    if (ignored === undefined && !changed) {
+      found.push(
+        `${label}: silently dropped (no value changes the answer, the state or the events): model it, or list it in its route's \`unmodeled\` (or \`ignores\`, with why)`
+      )
+    }
+  }
+  return found
+}
+
+const withBody = [...Router.routes(resources).values()].filter(
+  (r) => r.operation.body !== undefined && r.operation.multipart !== true
+)
+
+describe("every documented body field of every emulated operation is modeled, refused by name, or ignored with a reason", () => {
+  it("the same request in the same state has the same outcome (what the comparison relies on)", async () => {
+    const operation = withBody.find((r) => r.operation.name === "Users.create")!.operation
+    const body = () => ({ email_address: ["same@example.com"] })
+    expect(same(await send(operation, body), await send(operation, body))).toBe(true)
+    expect(withBody.length).toBeGreaterThanOrEqual(22)
+  })
+
+  it("the route options name fields of their operation's body or query only", () => {
+    for (const route of withBody) {
+      const fields = new Set([...propertyNames(route.operation.body), ...propertyNames(route.operation.query)])
+      for (const field of [...(route.unmodeled ?? []), ...Object.keys(route.ignores ?? {})]) {
+        expect(fields.has(field), `${route.operation.name}: ${field}`).toBe(true)
+      }
+    }
+  })
+
+  for (const route of withBody) {
+    it(
+      route.operation.name,
+      async () => {
+        expect((await problems(route)).join("\n")).toBe("")
+      },
+      60_000
+    )
+  }
+})
