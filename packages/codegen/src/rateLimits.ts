@@ -5,8 +5,14 @@
  * that names its evidence, like the wire overrides (overrides.ts); it records the operation's
  * `x-rate-limit`, which the model reads and the generator prints as the entry's `rateLimit`
  * (`ClerkOperation.RateLimit`). Each one fails the generation when its target is gone.
+ *
+ * The instance's limit itself (100 requests per 10 s on development instances, 1000 on production
+ * ones) is `ClerkRateLimit.development` / `production` in @effect-clerk/backend; `checkInstanceLimit`
+ * fails the generation when the spec's text no longer says what those presets hold.
  */
+import * as ClerkRateLimit from "@effect-clerk/backend/ClerkRateLimit"
 import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
+import * as Duration from "effect/Duration"
 import type { Document, Operation } from "./spec.js"
 
 /** Clerk's docs, "Rate limits", the table "Backend API requests". */
@@ -90,7 +96,35 @@ export const applyRateLimits = (document: Document): void => {
     }
     op[EXTENSION] = override.rateLimit
   }
+  checkInstanceLimit(document)
 }
 
 /** The operation's rate limit as the overrides recorded it, if any. */
 export const rateLimitOf = (op: Operation): ClerkOperation.RateLimit | undefined => (op as WithRateLimit)[EXTENSION]
+
+/**
+ * The instance's limit, as `CreateUser`'s description states it, against the presets of
+ * `ClerkRateLimit`: the generation fails when they part.
+ */
+const checkInstanceLimit = (document: Document): void => {
+  const description = (document.paths["/users"]?.["post"] as Operation | undefined)?.description ?? ""
+  const stated =
+    /(\d+) requests per (\d+) seconds for production instances and (\d+) requests per (\d+) seconds for development instances/.exec(
+      description
+    )
+  if (!stated)
+    throw new Error("CreateUser's description no longer states the instance's rate limit: review rateLimits.ts")
+  const [, production, productionWindow, development, developmentWindow] = stated.map(Number)
+  const presets = [
+    ["production", ClerkRateLimit.production, production, productionWindow],
+    ["development", ClerkRateLimit.development, development, developmentWindow]
+  ] as const
+  for (const [name, preset, limit, window] of presets) {
+    if (preset.limit !== limit || Duration.toSeconds(preset.window) !== window) {
+      throw new Error(
+        `the spec states ${limit} requests per ${window} s for ${name} instances; ClerkRateLimit.${name} holds ` +
+          `${preset.limit} per ${Duration.format(preset.window)}: update the preset`
+      )
+    }
+  }
+}

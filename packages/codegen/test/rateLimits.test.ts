@@ -59,3 +59,19 @@ describe("rate limits as data", () => {
     expect(() => applyRateLimits(renamed)).toThrow("the operation is now GetInstanceKeys")
   })
 })
+
+describe("the instance's limit", () => {
+  it("matches the presets of ClerkRateLimit; another figure in the spec fails the generation", () => {
+    expect(() => applyRateLimits(targets())).not.toThrow()
+    const changed = targets()
+    const createUser = op(changed, "post", "/users") as { description?: string }
+    createUser.description = createUser.description!.replace(
+      "100 requests per 10 seconds",
+      "50 requests per 10 seconds"
+    )
+    expect(() => applyRateLimits(changed)).toThrow("the spec states 50 requests per 10 s for development instances")
+    const gone = targets()
+    delete (op(gone, "post", "/users") as { description?: string }).description
+    expect(() => applyRateLimits(gone)).toThrow("no longer states the instance's rate limit")
+  })
+})

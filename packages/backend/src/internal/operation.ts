@@ -6,7 +6,7 @@
  *
  * - request.ts (and multipart.ts): the input checked and encoded into the request;
  * - settings.ts: the client's and the call's `RequestOptions` as the call's settings;
- * - rateLimit.ts: before each attempt, the client's pause (a 429's `Retry-After`);
+ * - rateLimit.ts: before each attempt, the client's pause (a 429's `Retry-After`) and the pacing budget;
  * - deadline.ts (and timers.ts): each attempt within its time limit;
  * - transportErrors.ts: a failed exchange as a `TransportError` with its reason;
  * - response.ts (and body.ts, decode.ts): a response as the typed value or the typed error;
@@ -71,7 +71,7 @@ interface Plan extends Request.RequestPlan, Response.ResponsePlan {
   readonly idempotent: boolean
   /** The client keeps the signal contract (`ClerkTransport.signalAware`, no `transformClient`). */
   readonly attemptSignal: boolean
-  /** The client's pause, for an operation Clerk's rate limit counts. */
+  /** The client's pause and pacing, for an operation Clerk's rate limit counts. */
   readonly limits: RateLimit.Limits | undefined
 }
 
@@ -106,7 +106,7 @@ export const make = <A, Status extends number = never, Path extends string = nev
     clientSettings: Settings.resolve(clientOptions),
     idempotent: Retry.isIdempotent(spec.method),
     attemptSignal: flags.attemptSignal,
-    limits: RateLimit.forOperation(client, spec)
+    limits: RateLimit.forOperation(client, flags.pacing, spec)
   }
   const spanOptions = {
     kind: "client",

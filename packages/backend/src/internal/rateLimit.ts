@@ -1,10 +1,11 @@
 /**
- * Clerk's rate limit before each attempt: the client's pause, set by a 429 with `Retry-After`. The
- * wait counts against the attempt's time limit. Operations the limit does not count
- * (`rateLimit: "exempt"` in the model) have no `Limits` and never wait.
+ * Clerk's rate limit before each attempt (`ClerkRateLimit`): the client's pause, set by a 429 with
+ * `Retry-After`, and the pacing layer's budget when one is installed. Both waits count against the
+ * attempt's time limit. Operations the limit does not count (`rateLimit: "exempt"` in the model)
+ * have no `Limits` and meet neither.
  *
- * On the way of every call: `mustWait`, one synchronous read, false while the client is not paused;
- * only then does a call take the way of `before`.
+ * On the way of every call: `mustWait`, one synchronous read, false while the client is not paused
+ * and no pacing layer is installed; only then does a call take the way of `before`.
  *
  * @internal
  */
@@ -13,10 +14,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { globalValue } from "effect/GlobalValue"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 import type * as ClerkError from "../ClerkError.js"
-import type { ClerkOperation } from "../ClerkOperation.js"
+import { ClerkRateLimit } from "../ClerkRateLimit.js"
+import type { RateLimitStoreUnavailable } from "./rateLimitError.js"
 import * as Metrics from "./metrics.js"
 
 /** No attempt sends before `until` (the clock's ms); waiters spread over `spread` ms after it. */
@@ -25,8 +29,11 @@ interface Pause {
   spread: number
 }
 
-/** An operation's entry as the limits read it. */
-export type Operation = Pick<ClerkOperation, "name" | "operationId" | "rateLimit">
+/** The pacing layer of a client, and the instance it paces. */
+export interface Pacing {
+  readonly service: ClerkRateLimit.Service
+  readonly instance: ClerkRateLimit.Instance
+}
 
 /** What an operation of a client meets before each attempt: made once per operation, in `Operation.make`. */
 export interface Limits {
@@ -34,7 +41,8 @@ export interface Limits {
   readonly client: Pause
   /** An operation with a limit of its own: its own pause, which its 429s set instead of the client's. */
   readonly own: Pause | undefined
-  readonly operation: Operation
+  readonly pacing: Pacing | undefined
+  readonly operation: ClerkRateLimit.Attempt["operation"]
 }
 
 /**
@@ -56,7 +64,11 @@ const pausesByClient = globalValue(
 )
 
 /** The limits of `operation` on `client`; `undefined` for an operation the limit does not count. */
-export const forOperation = (client: object, operation: Operation): Limits | undefined => {
+export const forOperation = (
+  client: object,
+  pacing: Pacing | undefined,
+  operation: ClerkRateLimit.Attempt["operation"]
+): Limits | undefined => {
   if (operation.rateLimit === "exempt") return undefined
   let pauses = pausesByClient.get(client)
   if (pauses === undefined) {
@@ -68,11 +80,12 @@ export const forOperation = (client: object, operation: Operation): Limits | und
     own = pauses.own.get(operation.operationId)
     if (own === undefined) pauses.own.set(operation.operationId, (own = { until: 0, spread: 0 }))
   }
-  return { client: pauses.client, own, operation }
+  return { client: pauses.client, own, pacing, operation }
 }
 
-/** Whether an attempt must wait first: reads the clock only once a pause was set. */
+/** Whether an attempt must wait (or take a budget) first: reads the clock only once a pause was set. */
 export const mustWait = (limits: Limits, clock: Clock.Clock): boolean => {
+  if (limits.pacing !== undefined) return true
   const until =
     limits.own !== undefined && limits.own.until > limits.client.until ? limits.own.until : limits.client.until
   return until > 0 && until > clock.unsafeCurrentTimeMillis()
@@ -112,7 +125,7 @@ export interface Waiting {
   readonly clock: Clock.Clock
 }
 
-const recordWait = (limits: Limits, waiting: Waiting, reason: "pause", millis: number) =>
+const recordWait = (limits: Limits, waiting: Waiting, reason: "pause" | "budget", millis: number) =>
   Effect.suspend(() => {
     waiting.span.event("clerk.rate_limit.wait", waiting.clock.unsafeCurrentTimeNanos(), {
       "clerk.rate_limit.reason": reason,
@@ -129,15 +142,15 @@ const recordWait = (limits: Limits, waiting: Waiting, reason: "pause", millis: n
   })
 
 /**
- * Before an attempt whose time limit is `timeout` ms: the pause. Succeeds with the time left of the
- * limit; fails with `timedOut(...)` (nothing sent) when the wait would end past it.
+ * Before an attempt whose time limit is `timeout` ms: the pause, then the budget. Succeeds with the
+ * time left of the limit; fails with `timedOut(...)` (nothing sent) when a wait would end past it.
  */
 export const before = <E>(
   limits: Limits,
   waiting: Waiting,
   timeout: number,
   timedOut: (description: string, cause: RateLimitWait) => E
-): Effect.Effect<number, E> => {
+): Effect.Effect<number, E | RateLimitStoreUnavailable> => {
   const now = waiting.clock.unsafeCurrentTimeMillis()
   const pause = limits.own !== undefined && limits.own.until > limits.client.until ? limits.own : limits.client
   if (pause.until > now) {
@@ -160,5 +173,44 @@ export const before = <E>(
       )
     })
   }
-  return Effect.succeed(timeout)
+  const pacing = limits.pacing
+  if (pacing === undefined) return Effect.succeed(timeout)
+  return Effect.flatMap(
+    pacing.service.take({ instance: pacing.instance, operation: limits.operation, maxWait: Duration.millis(timeout) }),
+    (taken) => {
+      const waited = waiting.clock.unsafeCurrentTimeMillis() - now
+      if (!taken || waited >= timeout) {
+        const description = `no room in the rate-limit budget within this attempt's time limit of ${Duration.format(Duration.millis(timeout))}: nothing was sent`
+        return Effect.fail(timedOut(description, new RateLimitWait(description)))
+      }
+      return waited > 0
+        ? Effect.as(recordWait(limits, waiting, "budget", waited), timeout - waited)
+        : Effect.succeed(timeout)
+    }
+  )
 }
+
+/**
+ * The pacing layer in context, with the instance it paces: `ClerkClient.make` calls it once. The
+ * fingerprint is the SHA-256 of the key (WebCrypto, on every runtime), computed only when a pacing
+ * layer is installed.
+ */
+export const pacingFor = (secretKey: Redacted.Redacted<string>): Effect.Effect<Pacing | undefined> =>
+  Effect.flatMap(Effect.serviceOption(ClerkRateLimit), (service) =>
+    Option.isNone(service)
+      ? Effect.succeed(undefined)
+      : Effect.map(
+          Effect.promise(() =>
+            globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(Redacted.value(secretKey)))
+          ),
+          (digest): Pacing => ({
+            service: service.value,
+            instance: {
+              fingerprint: Array.from(new Uint8Array(digest).subarray(0, 16), (byte) =>
+                byte.toString(16).padStart(2, "0")
+              ).join(""),
+              production: Redacted.value(secretKey).startsWith("sk_live_")
+            }
+          })
+        )
+  )

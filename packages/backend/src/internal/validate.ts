@@ -133,3 +133,24 @@ export const secretKeyConfig = (
 /** A config read as the base URL; a malformed one is an `InvalidData` naming `name`. */
 export const baseUrlConfig = (config: Config.Config<string>, name: string): Config.Config<string> =>
   Config.mapOrFail(config, (url) => Either.mapLeft(baseUrl(url), (message) => ConfigError.InvalidData([name], message)))
+
+/** A pacing budget (`ClerkRateLimit.Budget`) with its window decoded. */
+export interface Budget {
+  readonly limit: number
+  readonly window: Duration.Duration
+}
+
+/** A positive integer `limit` per a finite, positive `window`, or an `InvalidData` naming `name`. */
+export const budget = (
+  value: { readonly limit: number; readonly window: Duration.DurationInput },
+  name: string
+): Either.Either<Budget, ConfigError.ConfigError> => {
+  const window = Duration.decodeUnknown(value.window)
+  return Number.isSafeInteger(value.limit) &&
+    value.limit >= 1 &&
+    Option.isSome(window) &&
+    Duration.isFinite(window.value) &&
+    Duration.toMillis(window.value) > 0
+    ? Either.right({ limit: value.limit, window: window.value })
+    : Either.left(ConfigError.InvalidData([name], "must be a positive integer `limit` per a finite, positive `window`"))
+}
