@@ -11,8 +11,10 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import * as Metrics from "../src/internal/metrics.js"
 import { mockClerk, recordingTracer, sleeping, until, waits } from "./rateLimitHarness.js"
 
 /** `mockClerk` with a pacing layer provided to its `ClerkClient`. */
@@ -233,6 +235,11 @@ describe("an unreachable store", () => {
         expect(logs.filter((line) => line.startsWith("WARN"))).toEqual([
           "WARN the rate-limit store (test) is unavailable; pacing by the in-process budget until it answers"
         ])
+        // three attempts paced by the fallback, counted
+        const fallbacks = yield* Metric.value(
+          Metric.tagged(Metrics.rateLimitStoreFallback, Metrics.tags.operation, "Users.count")
+        )
+        expect(fallbacks.count).toBe(3)
         // the store answers again: asked once more a second after the last failure
         up = true
         const before = asked.length
@@ -240,6 +247,7 @@ describe("an unreachable store", () => {
         yield* Users.count()
         expect(asked.length).toBe(before + 1)
         expect(logs.at(-1)).toBe("INFO the rate-limit store (test) answers again")
+        expect(logs.join("\n")).not.toContain("sk_test")
       }).pipe(Effect.provide(layer), Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
     }
   )
