@@ -214,7 +214,7 @@ export const make = (
     for (const [name, budget] of Object.entries(options.operations ?? {})) {
       overrides.set(name, yield* Validate.budget(budget, `operations.${name}`))
     }
-    const storeTimeout = Duration.decode(options.storeTimeout ?? "500 millis")
+    const storeTimeout = yield* Validate.positiveDuration(options.storeTimeout ?? "500 millis", "storeTimeout")
     const failFast = options.onStoreUnavailable === "fail"
     /** While the store is out: when it may be asked again. */
     let outage: { retryAt: number } | undefined

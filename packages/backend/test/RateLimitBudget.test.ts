@@ -184,13 +184,19 @@ describe("the instance", () => {
     })
   )
 
-  it.effect("a budget that is not a positive limit per a positive window is a ConfigError naming it", () =>
-    Effect.gen(function* () {
-      const error = yield* Effect.flip(
-        Layer.build(ClerkRateLimit.layerMemory({ operations: { "Users.create": { limit: 0, window: "1 minute" } } }))
-      ).pipe(Effect.scoped)
-      expect(String(error)).toContain("operations.Users.create")
-    })
+  it.effect(
+    "a budget that is not a positive limit per a positive window, or a bad storeTimeout, is a ConfigError naming it",
+    () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          Layer.build(ClerkRateLimit.layerMemory({ operations: { "Users.create": { limit: 0, window: "1 minute" } } }))
+        ).pipe(Effect.scoped)
+        expect(String(error)).toContain("operations.Users.create")
+        const timeout = yield* Effect.flip(
+          Layer.build(ClerkRateLimit.layerMemory({ storeTimeout: "forever" as never })).pipe(Effect.scoped)
+        )
+        expect(String(timeout)).toContain("storeTimeout")
+      })
   )
 })
 

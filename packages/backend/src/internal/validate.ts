@@ -145,12 +145,19 @@ export const budget = (
   value: { readonly limit: number; readonly window: Duration.DurationInput },
   name: string
 ): Either.Either<Budget, ConfigError.ConfigError> => {
-  const window = Duration.decodeUnknown(value.window)
-  return Number.isSafeInteger(value.limit) &&
-    value.limit >= 1 &&
-    Option.isSome(window) &&
-    Duration.isFinite(window.value) &&
-    Duration.toMillis(window.value) > 0
-    ? Either.right({ limit: value.limit, window: window.value })
+  const window = positiveDuration(value.window, name)
+  return Number.isSafeInteger(value.limit) && value.limit >= 1 && Either.isRight(window)
+    ? Either.right({ limit: value.limit, window: window.right })
     : Either.left(ConfigError.InvalidData([name], "must be a positive integer `limit` per a finite, positive `window`"))
+}
+
+/** A finite, positive Duration, or an `InvalidData` naming `name`. */
+export const positiveDuration = (
+  value: Duration.DurationInput,
+  name: string
+): Either.Either<Duration.Duration, ConfigError.ConfigError> => {
+  const decoded = Duration.decodeUnknown(value)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
+    ? Either.right(decoded.value)
+    : Either.left(ConfigError.InvalidData([name], "must be a finite, positive Duration"))
 }
