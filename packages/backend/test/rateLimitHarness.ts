@@ -1,7 +1,7 @@
 /**
  * A Clerk on a mocked HttpClient for the rate-limit tests: it records each request with the
  * TestClock's time it was sent at, and answers by path (a 429 when `answer` says so). Shared by
- * RateLimitPause.test.ts and RateLimitBudget.test.ts.
+ * RateLimitPause.test.ts and RateLimitBudget.test.ts (and its recording tracer by Runtime.test.ts).
  */
 import { ClerkClient, Invitations, JWKS, Users } from "@effect-clerk/backend"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -101,15 +101,16 @@ export const waits = (operation: string, reason: "pause" | "budget") =>
 
 export interface SpanRecord {
   readonly name: string
+  readonly attributes: Map<string, unknown>
   readonly events: Array<readonly [string, Record<string, unknown> | undefined]>
 }
 
-/** A tracer that keeps each span's name and events. */
+/** A tracer that keeps each span's name, attributes and events (also used by Runtime.test.ts). */
 export const recordingTracer = () => {
   const spans: Array<SpanRecord> = []
   const tracer = Tracer.make({
     span(name, parent, context, links, startTime, kind) {
-      const record: SpanRecord = { name, events: [] }
+      const record: SpanRecord = { name, attributes: new Map(), events: [] }
       spans.push(record)
       return {
         _tag: "Span",
@@ -119,12 +120,12 @@ export const recordingTracer = () => {
         parent,
         context,
         status: { _tag: "Started", startTime },
-        attributes: new Map(),
+        attributes: record.attributes,
         links,
         sampled: true,
         kind,
         end() {},
-        attribute() {},
+        attribute: (key, value) => record.attributes.set(key, value),
         event: (eventName, _time, attributes) => record.events.push([eventName, attributes]),
         addLinks() {}
       }

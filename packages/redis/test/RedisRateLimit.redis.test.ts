@@ -70,16 +70,22 @@ const rateLimitKeys = (port: number) =>
     (client) => Effect.promise(() => client.quit())
   )
 
+/** A real Redis and two replicas over it, each recording its requests and its log lines. */
+const fleet = Effect.gen(function* () {
+  const redis = yield* redisServer
+  const sent: Array<{ replica: string; at: number }> = []
+  const logs: Array<string> = []
+  const a = yield* replica("a", redis.port, sent, logs)
+  const b = yield* replica("b", redis.port, sent, logs)
+  return { redis, sent, logs, a, b }
+})
+
 describe("RedisRateLimit: replicas sharing a real Redis", () => {
   it.live(
     "two replicas share one budget: of 8 calls at once, 4 go in the first window, 4 in the next",
     () =>
       Effect.gen(function* () {
-        const redis = yield* redisServer
-        const sent: Array<{ replica: string; at: number }> = []
-        const logs: Array<string> = []
-        const a = yield* replica("a", redis.port, sent, logs)
-        const b = yield* replica("b", redis.port, sent, logs)
+        const { redis, sent, logs, a, b } = yield* fleet
         const started = Date.now()
         yield* Effect.all([a(4), b(4)], { concurrency: "unbounded" })
         // Redis answered every request (no fallback to the replicas' own budgets)
@@ -104,11 +110,7 @@ describe("RedisRateLimit: replicas sharing a real Redis", () => {
     "Redis killed mid-run: each replica falls back with one warning and no call hangs; restarted, shared again",
     () =>
       Effect.gen(function* () {
-        const redis = yield* redisServer
-        const sent: Array<{ replica: string; at: number }> = []
-        const logs: Array<string> = []
-        const a = yield* replica("a", redis.port, sent, logs)
-        const b = yield* replica("b", redis.port, sent, logs)
+        const { redis, sent, logs, a, b } = yield* fleet
         yield* Effect.all([a(2), b(2)], { concurrency: "unbounded" })
 
         yield* redis.stop
