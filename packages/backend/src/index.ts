@@ -60,3 +60,11 @@ export * as ClerkFile from "./ClerkFile.js"
  * @since 0.2.0
  */
 export * as ClerkOperation from "./ClerkOperation.js"
+
+/**
+ * Clerk's rate limit on the client's side: the pause after a 429, and an opt-in budget in memory or
+ * shared by a fleet (a `Store`; Redis in `@effect-clerk/redis`).
+ *
+ * @since 0.2.0
+ */
+export * as ClerkRateLimit from "./ClerkRateLimit.js"
