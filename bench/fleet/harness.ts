@@ -23,6 +23,7 @@
 import { redisServer } from "../../packages/redis/test/redisServer.js"
 import * as Users from "@effect-clerk/backend/Users"
 import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -177,13 +178,14 @@ const runSetup = (
     const requests = (yield* settledCreates(emulator)) - before
     const users = yield* Users.listStream().pipe(
       Stream.filter((user) => TAG.test(user.last_name ?? "")),
-      Stream.runCollect
+      Stream.runCollect,
+      Effect.map(Chunk.toReadonlyArray)
     )
     const tags = new Map<string, number>()
     for (const user of users) tags.set(user.last_name!, (tags.get(user.last_name!) ?? 0) + 1)
     const created = users.length
     const byWorker = (id: number, after: number) =>
-      [...users].filter((user) => Number(TAG.exec(user.last_name!)![1]) === id && user.created_at > after).length
+      users.filter((user) => Number(TAG.exec(user.last_name!)![1]) === id && user.created_at > after).length
     return {
       setup,
       requests,

@@ -14,6 +14,7 @@ import type * as Scope from "effect/Scope"
 import { type ChildProcess, fork, spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { exited } from "../../packages/redis/test/redisServer.js"
 import type { RunConfig, Stats, WorkerConfig, WorkerMessage } from "./protocol.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -46,18 +47,6 @@ export const bundle: Effect.Effect<Programs, Error> = Effect.tryPromise({
   catch: (cause) => new Error(`bundling the fleet's programs failed: ${String(cause)}`)
 }).pipe(Effect.as({ worker: join(out, "worker.mjs"), emulator: join(out, "emulator.mjs") }))
 
-/** Waits for `child` to exit: SIGTERM (or `signal`), then SIGKILL after 5 s. */
-const stopProcess = (child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") =>
-  Effect.async<void>((resume) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
-    const kill = setTimeout(() => child.kill("SIGKILL"), 5_000)
-    child.once("exit", () => {
-      clearTimeout(kill)
-      resume(Effect.void)
-    })
-    child.kill(signal)
-  })
-
 export interface RunningEmulator {
   /** The Backend API base URL (`…/v1`), and the key it accepts. */
   readonly apiUrl: string
@@ -84,7 +73,7 @@ export const startEmulator = (options: {
           { cwd: root, stdio: ["ignore", "pipe", "inherit"] }
         )
       ),
-      (child) => stopProcess(child)
+      (child) => exited(child)
     )
     const printed = yield* Effect.async<Record<string, string>, Error>((resume) => {
       let text = ""
@@ -147,6 +136,12 @@ export const forkWorker = (program: string, config: WorkerConfig): Effect.Effect
   Effect.gen(function* () {
     const inbox = yield* Queue.unbounded<WorkerMessage>()
     const closed = yield* Deferred.make<void>()
+    /** SIGKILL, and its exit (5 s at most). */
+    const killed = (child: ChildProcess) =>
+      Effect.suspend(() => {
+        child.kill("SIGKILL")
+        return Deferred.await(closed).pipe(Effect.timeout("5 seconds"), Effect.ignore)
+      })
     const child = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const child = fork(program, [JSON.stringify(config)], {
@@ -162,7 +157,7 @@ export const forkWorker = (program: string, config: WorkerConfig): Effect.Effect
       (child) =>
         (child.connected ? Effect.sync(() => child.send({ type: "exit" })) : Effect.void).pipe(
           Effect.zipRight(Deferred.await(closed).pipe(Effect.timeout("2 seconds"), Effect.ignore)),
-          Effect.zipRight(stopProcess(child, "SIGKILL"))
+          Effect.zipRight(killed(child))
         )
     )
     /** The next message of `type` (others are dropped), `undefined` once the worker is gone. */
@@ -207,7 +202,7 @@ export const forkWorker = (program: string, config: WorkerConfig): Effect.Effect
             onSuccess: (outcome) => outcome,
             onTimeout: (): Stats | undefined | "hung" => "hung"
           }),
-          Effect.tap((outcome) => (outcome === "hung" ? stopProcess(child, "SIGKILL") : Effect.void))
+          Effect.tap((outcome) => (outcome === "hung" ? killed(child) : Effect.void))
         )
     }
   })
