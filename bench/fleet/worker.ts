@@ -22,7 +22,9 @@ import type * as Clerk from "@effect-clerk/backend/Clerk"
 import type * as ClerkError from "@effect-clerk/backend/ClerkError"
 import * as Users from "@effect-clerk/backend/Users"
 import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
+import * as RedisRateLimit from "@effect-clerk/redis/RedisRateLimit"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -49,8 +51,7 @@ const counters = () => {
 type Counters = ReturnType<typeof counters>
 
 const clientLayer = (run: RunConfig, counts: Counters): Layer.Layer<Clerk.Services, unknown> => {
-  if (run.setup === "shared") throw new Error("the shared set-up needs ClerkRateLimit (issue 17, n-pace)")
-  return NodeClerk.layer({
+  const client = NodeClerk.layer({
     secretKey: Redacted.make(config.secretKey),
     baseUrl: config.apiUrl,
     // the client's own count of what it sent and what came back 429 (the emulator counts too)
@@ -62,6 +63,15 @@ const clientLayer = (run: RunConfig, counts: Counters): Layer.Layer<Clerk.Servic
         })
       )
   })
+  if (run.setup !== "shared") return client
+  if (run.redisPort === undefined) throw new Error("the shared set-up needs the Redis port")
+  // the pacing layer over the Redis every replica shares; ClerkClient.make finds it in context
+  const pacing = RedisRateLimit.layer({
+    host: "127.0.0.1",
+    port: run.redisPort,
+    budget: { limit: run.budget.limit, window: Duration.millis(run.budget.windowMs) }
+  })
+  return Layer.provide(client, pacing)
 }
 
 let sequence = 0
@@ -97,29 +107,29 @@ const send = (message: object) =>
     process.send!(message, () => resume(Effect.void))
   })
 
-const lanes = Array.from({ length: config.lanes }, (_, i) => i)
-
 /** One run: build the clients, say ready, wait for the deadline, create users until then, report. */
 const run = (setup: RunConfig, inbox: Queue.Queue<ParentMessage>) =>
   Effect.gen(function* () {
     const counts = counters()
-    // the clients are built before the start, so that the run measures calls, not start-up
-    const contexts =
-      setup.setup === "retries"
-        ? yield* Effect.forEach(lanes, () => Layer.build(clientLayer(setup, counts)))
-        : [yield* Layer.build(clientLayer(setup, counts))]
+    // the clients are built before the start, so that the run measures calls, not start-up;
+    // `retries`: one per lane, so that no call waits for another's 429
+    const contexts = yield* Effect.forEach(Array.from({ length: setup.setup === "retries" ? config.lanes : 1 }), () =>
+      Layer.build(clientLayer(setup, counts))
+    )
     yield* send({ type: "ready" })
     const go = yield* Queue.take(inbox)
     if (go.type !== "go") return yield* Effect.dieMessage(`expected go, got ${go.type}`)
+    // `lanes` callers, each sending its next call as soon as its last one ended
     const lane = Effect.whileLoop({
       while: () => Date.now() < go.deadline,
       body: () => createOne(counts),
       step: () => {}
     })
-    yield* Effect.forEach(lanes, (i) => Effect.provide(lane, contexts[i % contexts.length]!), {
-      concurrency: "unbounded",
-      discard: true
-    }).pipe(
+    yield* Effect.forEach(
+      Array.from({ length: config.lanes }, (_, i) => i),
+      (i) => Effect.provide(lane, contexts[i % contexts.length]!),
+      { concurrency: "unbounded", discard: true }
+    ).pipe(
       Effect.race(
         Effect.sleep(Math.max(0, go.deadline - Date.now())).pipe(
           Effect.andThen(() => {
