@@ -1,7 +1,7 @@
 /**
  * Imports users from a file, e.g. an export from another provider, with `Users.create`:
  *
- *   npx tsx examples/import-users.ts [users.csv | users.ndjson] [--workers 4]
+ *   npx tsx examples/import-users.ts [users.csv | users.ndjson] [--workers 4] [--budget 50/10s]
  *   CLERK_SECRET_KEY=sk_test_... npx tsx examples/import-users.ts users.csv
  *
  * The input is CSV with a header line, or NDJSON (one JSON object per line; by the extension:
@@ -11,7 +11,12 @@
  * another provider exported; Clerk checks it at sign-in). Empty CSV cells count as absent; other
  * columns are ignored.
  *
- * - Several workers (`--workers`, default 4) create users at once.
+ * - Several workers (`--workers`, default 4) create users at once, and share one budget: the pacing
+ *   layer (`ClerkRateLimit.layerMemory`) holds each call until the instance's budget has room, so
+ *   they meet no 429 instead of learning of the limit from one each. The budget is the instance's
+ *   (100 requests per 10 s for a development key, 1000 for `sk_live_`), or `--budget <n>/<seconds>s`
+ *   to leave room for the application's own traffic. Several import processes at once would share
+ *   it through Redis (`@effect-clerk/redis`'s `RedisRateLimit`).
  * - Resumable: rows are read in batches of 100, and one `Users.list({ external_id })` per batch
  *   finds the users a previous run already created; those are skipped, not sent again. A create
  *   that meets `form_identifier_exists` on `external_id` counts as skipped too: that is how a
@@ -23,10 +28,10 @@
  *   again: the rest is skipped), 1 when the run stopped (the file cannot be read, the key is refused).
  *
  * Without `CLERK_SECRET_KEY` it imports `import-users.sample.csv` (or the given file) into the
- * embedded emulator (nothing leaves the process). With it, into the real Backend API (or
- * `CLERK_API_URL`), through Node's undici client.
+ * embedded emulator (nothing leaves the process), which enforces a development instance's limit.
+ * With it, into the real Backend API (or `CLERK_API_URL`), through Node's undici client.
  */
-import { Clerk, ClerkClient, type ClerkError, Users } from "@effect-clerk/backend"
+import { Clerk, ClerkClient, type ClerkError, ClerkRateLimit, Users } from "@effect-clerk/backend"
 import { Emulator } from "@effect-clerk/emulator"
 import * as NodeClerk from "@effect-clerk/platform-node/NodeClerk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -35,6 +40,7 @@ import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -304,32 +310,45 @@ const importFile = (path: string, workers: number) =>
     return summary
   }).pipe(Effect.scoped)
 
-/** The real API when CLERK_SECRET_KEY is set, else the embedded emulator. */
-const ClerkLive = Layer.unwrapEffect(
-  Effect.gen(function* () {
-    const key = yield* Config.option(Config.string("CLERK_SECRET_KEY"))
-    if (Option.isSome(key)) {
-      const url = yield* Config.string("CLERK_API_URL").pipe(Config.withDefault(ClerkClient.DEFAULT_BASE_URL))
-      yield* Console.error(`Importing into the Clerk Backend API at ${url} (CLERK_SECRET_KEY is set)`)
-      return NodeClerk.layerConfig()
-    }
-    yield* Console.error("Importing into the embedded Clerk emulator (CLERK_SECRET_KEY is not set)")
-    return Clerk.layer.pipe(
-      Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_embedded_emulator") })),
-      Layer.provide(Emulator.layer())
-    )
-  })
-)
+/**
+ * The real API when CLERK_SECRET_KEY is set, else the embedded emulator (with a development
+ * instance's rate limit); either way every call is paced by `budget` (default: the key's).
+ */
+const ClerkLive = (budget: ClerkRateLimit.Budget | undefined) => {
+  const pacing = ClerkRateLimit.layerMemory(budget === undefined ? {} : { budget })
+  return Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const key = yield* Config.option(Config.string("CLERK_SECRET_KEY"))
+      if (Option.isSome(key)) {
+        const url = yield* Config.string("CLERK_API_URL").pipe(Config.withDefault(ClerkClient.DEFAULT_BASE_URL))
+        yield* Console.error(`Importing into the Clerk Backend API at ${url} (CLERK_SECRET_KEY is set)`)
+        return NodeClerk.layerConfig().pipe(Layer.provide(pacing))
+      }
+      yield* Console.error("Importing into the embedded Clerk emulator (CLERK_SECRET_KEY is not set)")
+      return Clerk.layer.pipe(
+        Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_embedded_emulator") })),
+        Layer.provide(Layer.merge(Emulator.layer({ rateLimit: "dev" }), pacing))
+      )
+    })
+  )
+}
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { workers: { type: "string", default: "4" } }
-})
-const workers = Number(values.workers)
-if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-  process.stderr.write("--workers must be a whole number 1..64\n")
+const usage = (message: string): never => {
+  process.stderr.write(`${message}\n`)
   process.exit(1)
 }
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { workers: { type: "string", default: "4" }, budget: { type: "string" } }
+})
+const workers = Number(values.workers)
+if (!Number.isInteger(workers) || workers < 1 || workers > 64) usage("--workers must be a whole number 1..64")
+const budgetFlag = values.budget === undefined ? undefined : /^(\d+)\/(\d+(?:\.\d+)?)s$/.exec(values.budget)
+if (budgetFlag === null) usage("--budget must read <requests>/<seconds>s, e.g. 50/10s")
+const budget: ClerkRateLimit.Budget | undefined =
+  budgetFlag === undefined || budgetFlag === null
+    ? undefined
+    : { limit: Number(budgetFlag[1]), window: Duration.seconds(Number(budgetFlag[2])) }
 const input = positionals[0] ?? fileURLToPath(new URL("import-users.sample.csv", import.meta.url))
 
 importFile(input, workers).pipe(
@@ -339,6 +358,6 @@ importFile(input, workers).pipe(
       if (summary.failed > 0) process.exitCode = 2
     })
   ),
-  Effect.provide(ClerkLive),
+  Effect.provide(ClerkLive(budget)),
   NodeRuntime.runMain
 )

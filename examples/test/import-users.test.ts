@@ -44,9 +44,13 @@ const ndjson = (rows: ReadonlyArray<object>) => rows.map((row) => JSON.stringify
  * The emulator behind a real socket, every `Users.create` and `Users.list` it answers recorded (a
  * fault rule of no latency is recorded for each request it matches, and changes nothing else).
  */
-const serveCounting = (key: string) =>
+const serveCounting = (key: string, options: Omit<EmulatorServer.ServeOptions, "secretKey" | "faults"> = {}) =>
   Effect.map(
-    EmulatorServer.serve({ secretKey: key, faults: [{ operation: ["Users.create", "Users.list"], latency: 0 }] }),
+    EmulatorServer.serve({
+      ...options,
+      secretKey: key,
+      faults: [{ operation: ["Users.create", "Users.list"], latency: 0 }]
+    }),
     (server) => ({
       server,
       requests: (operation: string) =>
@@ -115,6 +119,35 @@ describe("examples/import-users.ts", () => {
         expect(yield* externalIds()).toEqual(all.map((row) => row.external_id).sort())
       }).pipe(Effect.scoped),
     { timeout: 150_000 }
+  )
+
+  it.live(
+    "the workers share one budget: against a server that allows 20 requests per 2 s, 8 workers meet no 429",
+    () =>
+      Effect.gen(function* () {
+        const key = "sk_test_import_paced"
+        const { externalIds, requests, server } = yield* serveCounting(key, {
+          rateLimit: { limit: 20, window: "2 seconds" }
+        })
+        const dir = yield* tempDir
+        const all = Array.from({ length: 50 }, (_, i) => person(i))
+        const file = join(dir, "users.ndjson")
+        writeFileSync(file, ndjson(all))
+        // the budget leaves a second of each window for the server's own clock to move on
+        const { code, lines } = yield* runExample({ CLERK_SECRET_KEY: key, CLERK_API_URL: server.url }, [
+          file,
+          "--workers",
+          "8",
+          "--budget",
+          "20/3s"
+        ])
+        expect(lines).toEqual(["imported 50, skipped 0 (already imported), failed 0"])
+        expect(code).toBe(0)
+        // every create the server received made a user: none was refused (a 429 is retried, and counted)
+        expect(requests("Users.create")).toBe(50)
+        expect(yield* externalIds()).toEqual(all.map((row) => row.external_id).sort())
+      }).pipe(Effect.scoped),
+    { timeout: 120_000 }
   )
 
   it.live("a row whose email another user has, a bad email, a row that is no JSON: each listed with its reason", () =>
