@@ -2,7 +2,7 @@
  * The fleet's claims at small scale (issue 17, item 5), with the real parts: worker replicas in
  * their own OS processes, one emulator process enforcing the limit, Debian's `redis-server` on
  * 127.0.0.1. The same harness as `pnpm bench --scenario fleet`, scaled down: 3 processes, a limit of
- * 20 per 2 s, 12 s per set-up.
+ * 20 per 2 s, 10 s per set-up.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -15,7 +15,7 @@ describe("fleet: replicas sharing one Clerk rate limit", () => {
       Effect.gen(function* () {
         const [retries, pause, shared, faults] = yield* runFleet(
           {
-            seconds: 12,
+            seconds: 10,
             workers: 3,
             lanes: 3,
             limit: 20,
