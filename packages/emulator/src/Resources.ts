@@ -18,6 +18,11 @@ export * as ActorTokens from "./resources/ActorTokens.js"
 export * as AllowListBlockList from "./resources/AllowListBlockList.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as Domains from "./resources/Domains.js"
+
+/**
  * @since 0.1.0
  */
 export * as Invitations from "./resources/Invitations.js"

@@ -75,4 +75,25 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect((taken.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe("form_identifier_exists")
     }).pipe(Effect.scoped)
   )
+
+  it.live("domains", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const satellite = yield* run(() => clerk.domains.add({ name: "shop.example.com", is_satellite: true }))
+      expect(satellite.isSatellite).toBe(true)
+      expect(satellite.frontendApiUrl).toBe("https://clerk.shop.example.com")
+      const listed = yield* run(() => clerk.domains.list())
+      expect(listed.totalCount).toBe(2)
+      expect(listed.data.map((d) => d.id)).toContain(satellite.id)
+      const updated = yield* run(() =>
+        clerk.domains.update({ domainId: satellite.id, proxy_url: "https://shop.example.com/__clerk" })
+      )
+      expect(updated.proxyUrl).toBe("https://shop.example.com/__clerk")
+      const deleted = yield* run(() => clerk.domains.delete(satellite.id))
+      expect(deleted).toMatchObject({ id: satellite.id, deleted: true })
+    }).pipe(Effect.scoped)
+  )
 })

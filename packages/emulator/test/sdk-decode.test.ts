@@ -9,6 +9,7 @@ import {
   AllowListBlockList,
   Clerk,
   ClerkClient,
+  Domains,
   Invitations,
   JWKS,
   OrganizationInvitations,
@@ -67,6 +68,14 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
     Effect.flatMap(AllowListBlockList.createBlocklistIdentifier({ identifier: "z@example.com" }), (i) =>
       AllowListBlockList.deleteBlocklistIdentifier(i.id!)
     ),
+  "Domains.list": () => Domains.list(),
+  "Domains.add": () => Domains.add({ name: "satellite.example.com", is_satellite: true }),
+  "Domains.update": () =>
+    Effect.flatMap(Domains.add({ name: "u.example.com", is_satellite: true }), (d) =>
+      Domains.update(d.id, { proxy_url: "https://u.example.com/__clerk" })
+    ),
+  "Domains.delete": () =>
+    Effect.flatMap(Domains.add({ name: "d.example.com", is_satellite: true }), (d) => Domains.delete(d.id)),
   "Invitations.list": () =>
     Effect.zipRight(Invitations.create({ email_address: "new@example.com" }), Invitations.list({ status: "pending" })),
   "Invitations.create": () => Invitations.create({ email_address: "inv@example.com", expires_in_days: 3 }),

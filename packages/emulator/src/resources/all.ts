@@ -7,6 +7,7 @@
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
 import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as Domains from "./Domains.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
 import * as Organizations from "./Organizations.js"
@@ -26,5 +27,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   Organizations.resource,
   Invitations.resource,
   AllowListBlockList.resource,
-  JWKS.resource
+  JWKS.resource,
+  Domains.resource
 ]
