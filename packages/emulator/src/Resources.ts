@@ -33,6 +33,11 @@ export * as Invitations from "./resources/Invitations.js"
 export * as JWKS from "./resources/JWKS.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as OrganizationDomains from "./resources/OrganizationDomains.js"
+
+/**
  * @since 0.1.0
  */
 export * as Organizations from "./resources/Organizations.js"

@@ -12,6 +12,7 @@ import {
   Domains,
   Invitations,
   JWKS,
+  OrganizationDomains,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
@@ -84,6 +85,29 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "OrganizationDomains.create": (f) => OrganizationDomains.create(f.org.id, { name: "acme.com" }),
+  "OrganizationDomains.list": (f) =>
+    Effect.zipRight(
+      OrganizationDomains.create(f.org.id, { name: "acme.dev", verified: false }),
+      OrganizationDomains.list(f.org.id, { verified: "false" })
+    ),
+  "OrganizationDomains.listAll": (f) =>
+    Effect.zipRight(
+      OrganizationDomains.create(f.org.id, { name: "acme.io" }),
+      OrganizationDomains.listAll({ enrollment_mode: ["-enterprise_sso"], order_by: "name" })
+    ),
+  "OrganizationDomains.update": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.net" }), (d) =>
+      OrganizationDomains.update(f.org.id, d.id, { enrollment_mode: "automatic_invitation" })
+    ),
+  "OrganizationDomains.delete": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.org" }), (d) =>
+      OrganizationDomains.delete(f.org.id, d.id)
+    ),
+  "OrganizationDomains.verifyOwnership": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.app" }), (d) =>
+      OrganizationDomains.verifyOwnership(f.org.id, d.id)
+    ),
   "OrganizationInvitations.getAll": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "x@example.com", role: "org:member" }),
