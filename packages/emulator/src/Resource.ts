@@ -74,6 +74,28 @@ export type Answer<O extends ClerkOperation.Any> = O extends {
   : ClerkOperation.Success<O>
 
 /**
+ * Who sent a request: the instance's secret key (`sk_…`), or, for the routes that take one (see
+ * {@link RouteOptions}), a Machine Secret Key (`ak_…`) that the route itself resolves to a machine.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Caller = { readonly _tag: "SecretKey" } | { readonly _tag: "MachineSecretKey"; readonly secret: string }
+
+/**
+ * Which credentials a route takes in `Authorization: Bearer …`: the instance's secret key only (the
+ * default), either it or a Machine Secret Key (`"secret-key-or-machine"`: listing, revoking and
+ * verifying M2M tokens), or a Machine Secret Key only (`"machine"`: creating an M2M token). Any
+ * other is a 401 from the router.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RouteOptions {
+  readonly credentials?: "secret-key" | "secret-key-or-machine" | "machine" | undefined
+}
+
+/**
  * Everything a handler receives for one request: the operation's `path`, `query` and `body`, typed
  * and decoded with the backend's generated schemas (`query` is `undefined` for an operation without
  * one, `body` for one without a body), plus the emulator instance and the raw request.
@@ -83,6 +105,12 @@ export type Answer<O extends ClerkOperation.Any> = O extends {
  */
 export interface RouteInput<O extends ClerkOperation.Any> extends ClerkOperation.Input<O> {
   readonly emulator: EmulatorContext
+  /**
+   * Who sent it (the router checked that the route takes that credential).
+   *
+   * @since 0.2.0
+   */
+  readonly caller: Caller
   /** The operation matched: the entry of the backend's table. */
   readonly operation: O
   readonly request: Request
@@ -99,6 +127,12 @@ export interface RouteInput<O extends ClerkOperation.Any> extends ClerkOperation
 export interface Route {
   readonly operation: ClerkOperation.Any
   readonly handler: (input: RouteInput<ClerkOperation.Any>) => Effect.Effect<unknown, ApiError.ApiError>
+  /**
+   * The credentials the route takes (default: the instance's secret key only).
+   *
+   * @since 0.2.0
+   */
+  readonly credentials?: RouteOptions["credentials"]
 }
 
 /**
@@ -115,15 +149,17 @@ export interface Resource {
 /**
  * Emulates one operation of the backend's tables (`Users.operations.get`). The handler's input and
  * answer are the operation's types (see {@link RouteInput} and {@link Answer}); a failure is a
- * Clerk-shaped {@link ApiError.ApiError}.
+ * Clerk-shaped {@link ApiError.ApiError}. `options.credentials` lets a route take a Machine Secret
+ * Key (see {@link RouteOptions}).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const route = <O extends ClerkOperation.Any>(
   operation: O,
-  handler: (input: RouteInput<O>) => Effect.Effect<Answer<O>, ApiError.ApiError>
-): Route => ({ operation, handler: handler as unknown as Route["handler"] })
+  handler: (input: RouteInput<O>) => Effect.Effect<Answer<O>, ApiError.ApiError>,
+  options: RouteOptions = {}
+): Route => ({ operation, handler: handler as unknown as Route["handler"], credentials: options.credentials })
 
 /**
  * Declares a resource.

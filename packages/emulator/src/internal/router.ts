@@ -5,11 +5,13 @@
  * {@link make}'s `serve` reads top to bottom, one rule a line, each driven by the operation's entry,
  * never by code in the handlers:
  *
- * 1. authenticate: `Authorization: Bearer sk_…` (a rate limit per key belongs right after it);
+ * 1. authenticate: `Authorization: Bearer sk_…`, or a Machine Secret Key `ak_…` (a rate limit per
+ *    key belongs right after it);
  * 2. match the method and path against every operation of the API, else `ApiError.noRoute` (404);
- * 3. the route that emulates the operation, else `ApiError.notEmulated` (501);
- * 4. decode the query and the body with the generated schemas (`decode.ts`: a cap on bodies or
- *    metadata belongs there);
+ * 3. the route that emulates the operation, else `ApiError.notEmulated` (501); a credential the
+ *    route does not take (its `credentials`) is a 401;
+ * 4. decode the query and the body with the generated schemas: 422, or 400 where the operation
+ *    documents 400 and not 422 (`decode.ts`: a cap on bodies or metadata belongs there);
  * 5. the handler;
  * 6. the answer: the `paginated` envelope, the documented success status, no body for no content.
  *
@@ -69,8 +71,14 @@ export const routes = (resources: ReadonlyArray<Resource.Resource>): ReadonlyMap
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
-// Who: `Authorization: Bearer sk_…` (the given key only, when the emulator has one).
-const authenticate = (request: Request, secretKey: string | undefined): Effect.Effect<void, ApiError.ApiError> => {
+const INVALID_KEY = "The provided secret key is invalid. Check your Clerk secret key."
+
+// Who: `Authorization: Bearer sk_…` (the given key only, when the emulator has one), or a Machine
+// Secret Key `ak_…`, which only the routes that take one accept (and resolve to a machine).
+const authenticate = (
+  request: Request,
+  secretKey: string | undefined
+): Effect.Effect<Resource.Caller, ApiError.ApiError> => {
   const header = request.headers.get("authorization")
   if (header === null) {
     return Effect.fail(
@@ -80,10 +88,24 @@ const authenticate = (request: Request, secretKey: string | undefined): Effect.E
     )
   }
   const key = BEARER.exec(header)?.[1]
+  if (key?.startsWith("ak_") === true) return Effect.succeed({ _tag: "MachineSecretKey", secret: key })
   const valid = key !== undefined && key.startsWith("sk_") && (secretKey === undefined || key === secretKey)
-  return valid
-    ? Effect.void
-    : Effect.fail(ApiError.authenticationInvalid("The provided secret key is invalid. Check your Clerk secret key."))
+  return valid ? Effect.succeed({ _tag: "SecretKey" }) : Effect.fail(ApiError.authenticationInvalid(INVALID_KEY))
+}
+
+// Whether the route takes the caller's credential (`Resource.RouteOptions`).
+const admits = (route: Resource.Route, caller: Resource.Caller): Effect.Effect<void, ApiError.ApiError> => {
+  const credentials = route.credentials ?? "secret-key"
+  if (caller._tag === "SecretKey") {
+    return credentials === "machine"
+      ? Effect.fail(
+          ApiError.authenticationInvalid(
+            `${route.operation.name} must be authenticated with a Machine Secret Key (ak_…), not the instance's secret key.`
+          )
+        )
+      : Effect.void
+  }
+  return credentials === "secret-key" ? Effect.fail(ApiError.authenticationInvalid(INVALID_KEY)) : Effect.void
 }
 
 // The lists that take `paginated` (their entry has the envelope's schema): their handlers answer the
@@ -109,16 +131,17 @@ export const make = (options: {
     match: paths.match,
     serve: (request) =>
       Effect.gen(function* () {
-        yield* authenticate(request, options.secretKey)
+        const caller = yield* authenticate(request, options.secretKey)
         const url = new URL(request.url)
         const match = paths.match(request.method.toUpperCase(), url.pathname)
         if (match === undefined) return yield* ApiError.noRoute(request.method, url.pathname)
         const { operation } = match
         const route = table.get(operation.name)
         if (route === undefined) return yield* ApiError.notEmulated(operation.name, operation.operationId)
+        yield* admits(route, caller)
         const query = yield* Decode.query(operation, url)
         const body = yield* Decode.body(operation, request)
-        const input = { emulator: options.emulator, operation, request, url, path: match.params, query, body }
+        const input = { emulator: options.emulator, caller, operation, request, url, path: match.params, query, body }
         const answer = yield* route.handler(input as Resource.RouteInput<ClerkOperation.Any>)
         return {
           status: operation.successStatus,
