@@ -35,6 +35,11 @@ export * as JWKS from "./resources/JWKS.js"
 /**
  * @since 0.2.0
  */
+export * as Machines from "./resources/Machines.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as OrganizationDomains from "./resources/OrganizationDomains.js"
 
 /**

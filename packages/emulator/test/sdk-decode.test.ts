@@ -12,6 +12,7 @@ import {
   Domains,
   Invitations,
   JWKS,
+  Machines,
   OrganizationDomains,
   OrganizationInvitations,
   OrganizationMemberships,
@@ -85,6 +86,25 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "Machines.list": () => Effect.zipRight(Machines.create({ name: "listed" }), Machines.list({ order_by: "name" })),
+  "Machines.create": () => Machines.create({ name: "worker", default_token_ttl: 60 }),
+  "Machines.get": () => Effect.flatMap(Machines.create({ name: "got" }), (m) => Machines.get(m.id)),
+  "Machines.update": () =>
+    Effect.flatMap(Machines.create({ name: "old" }), (m) => Machines.update(m.id, { name: "new" })),
+  "Machines.delete": () => Effect.flatMap(Machines.create({ name: "gone" }), (m) => Machines.delete(m.id)),
+  "Machines.getSecretKey": () => Effect.flatMap(Machines.create({ name: "s" }), (m) => Machines.getSecretKey(m.id)),
+  "Machines.rotateSecretKey": () =>
+    Effect.flatMap(Machines.create({ name: "r" }), (m) => Machines.rotateSecretKey(m.id, { previous_token_ttl: 60 })),
+  "Machines.createScope": () =>
+    Effect.flatMap(Effect.all([Machines.create({ name: "from" }), Machines.create({ name: "to" })]), ([a, b]) =>
+      Machines.createScope(a.id, { to_machine_id: b.id })
+    ),
+  "Machines.deleteScope": () =>
+    Effect.flatMap(Machines.create({ name: "to" }), (b) =>
+      Effect.flatMap(Machines.create({ name: "from", scoped_machines: [b.id] }), (a) =>
+        Machines.deleteScope(a.id, b.id)
+      )
+    ),
   "OrganizationDomains.create": (f) => OrganizationDomains.create(f.org.id, { name: "acme.com" }),
   "OrganizationDomains.list": (f) =>
     Effect.zipRight(

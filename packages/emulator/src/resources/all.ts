@@ -10,6 +10,7 @@ import * as AllowListBlockList from "./AllowListBlockList.js"
 import * as Domains from "./Domains.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
+import * as Machines from "./Machines.js"
 import * as OrganizationDomains from "./OrganizationDomains.js"
 import * as Organizations from "./Organizations.js"
 import * as Sessions from "./Sessions.js"
@@ -30,5 +31,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   AllowListBlockList.resource,
   JWKS.resource,
   Domains.resource,
-  OrganizationDomains.resource
+  OrganizationDomains.resource,
+  Machines.resource
 ]
