@@ -8,6 +8,11 @@
  */
 
 /**
+ * @since 0.2.0
+ */
+export * as APIKeys from "./resources/APIKeys.js"
+
+/**
  * @since 0.1.0
  */
 export * as ActorTokens from "./resources/ActorTokens.js"

@@ -157,4 +157,44 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect((yield* run(() => clerk.machines.list())).totalCount).toBe(1)
     }).pipe(Effect.scoped)
   )
+
+  it.live("API keys", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
+      const key = yield* run(() =>
+        clerk.apiKeys.create({ name: "ci key", subject: ada.id, scopes: ["deploy"], claims: { team: "infra" } })
+      )
+      expect(key.id).toMatch(/^ak_[0-9a-f]{32}$/)
+      expect(key.secret).toMatch(/^ak_/)
+      expect(key.scopes).toEqual(["deploy"])
+      const fetched = yield* run(() => clerk.apiKeys.get(key.id))
+      expect(fetched.name).toBe("ci key")
+      expect(fetched.secret).toBeUndefined()
+      expect((yield* run(() => clerk.apiKeys.getSecret(key.id))).secret).toBe(key.secret)
+      const updated = yield* run(() =>
+        clerk.apiKeys.update({ apiKeyId: key.id, subject: ada.id, description: "for CI", secondsUntilExpiration: 600 })
+      )
+      expect(updated.description).toBe("for CI")
+      expect(updated.expiration).not.toBeNull()
+
+      const verified = yield* run(() => clerk.apiKeys.verify(key.secret!))
+      expect(verified).toMatchObject({ id: key.id, subject: ada.id, revoked: false, expired: false })
+      expect(verified.lastUsedAt).not.toBeNull()
+      const revoked = yield* run(() => clerk.apiKeys.revoke({ apiKeyId: key.id, revocationReason: "leaked" }))
+      expect(revoked).toMatchObject({ revoked: true, revocationReason: "leaked" })
+      expect(yield* run(() => clerk.apiKeys.verify(key.secret!))).toMatchObject({ revoked: true })
+      expect((yield* run(() => clerk.apiKeys.list({ subject: ada.id }))).totalCount).toBe(0)
+      const all = yield* run(() => clerk.apiKeys.list({ subject: ada.id, includeInvalid: true }))
+      expect(all.data.map((k) => k.id)).toEqual([key.id])
+
+      const deleted = yield* run(() => clerk.apiKeys.delete(key.id))
+      expect(deleted).toMatchObject({ id: key.id, deleted: true })
+      const unknown = yield* Effect.flip(Effect.tryPromise(() => clerk.apiKeys.verify("ak_unknown")))
+      expect((unknown.error as { status?: number }).status).toBe(404)
+    }).pipe(Effect.scoped)
+  )
 })

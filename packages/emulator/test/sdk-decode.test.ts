@@ -7,6 +7,7 @@
 import {
   ActorTokens,
   AllowListBlockList,
+  APIKeys,
   Clerk,
   ClerkClient,
   Domains,
@@ -48,6 +49,25 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
     Effect.flatMap(ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }), (t) =>
       ActorTokens.revoke(t.id)
     ),
+  "APIKeys.list": (f) =>
+    Effect.zipRight(APIKeys.create({ name: "listed", subject: f.user.id }), APIKeys.list({ subject: f.user.id })),
+  "APIKeys.create": (f) =>
+    APIKeys.create({ name: "full", subject: f.org.id, claims: { a: 1 }, scopes: ["s"], created_by: f.user.id }),
+  "APIKeys.get": (f) => Effect.flatMap(APIKeys.create({ name: "got", subject: f.user.id }), (k) => APIKeys.get(k.id)),
+  "APIKeys.update": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "upd", subject: f.user.id }), (k) =>
+      APIKeys.update(k.id, { description: "d", seconds_until_expiration: 60 })
+    ),
+  "APIKeys.delete": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "gone", subject: f.user.id }), (k) => APIKeys.delete(k.id)),
+  "APIKeys.getSecret": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "sec", subject: f.user.id }), (k) => APIKeys.getSecret(k.id)),
+  "APIKeys.revoke": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "rev", subject: f.user.id }), (k) =>
+      APIKeys.revoke(k.id, { revocation_reason: "r" })
+    ),
+  "APIKeys.verify": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "ver", subject: f.user.id }), (k) => APIKeys.verify({ secret: k.secret })),
   "AllowListBlockList.listAllowlistIdentifiers": () =>
     Effect.zipRight(
       AllowListBlockList.createAllowlistIdentifier({ identifier: "*@example.com" }),

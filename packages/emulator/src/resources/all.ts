@@ -7,6 +7,7 @@
 import type * as Resource from "../Resource.js"
 import * as ActorTokens from "./ActorTokens.js"
 import * as AllowListBlockList from "./AllowListBlockList.js"
+import * as APIKeys from "./APIKeys.js"
 import * as Domains from "./Domains.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
@@ -32,5 +33,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   JWKS.resource,
   Domains.resource,
   OrganizationDomains.resource,
-  Machines.resource
+  Machines.resource,
+  APIKeys.resource
 ]
