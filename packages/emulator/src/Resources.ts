@@ -40,6 +40,11 @@ export * as JWKS from "./resources/JWKS.js"
 /**
  * @since 0.2.0
  */
+export * as M2MTokens from "./resources/M2MTokens.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as Machines from "./resources/Machines.js"
 
 /**

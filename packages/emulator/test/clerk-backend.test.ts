@@ -197,4 +197,48 @@ describe("@clerk/backend against EmulatorServer", () => {
       expect((unknown.error as { status?: number }).status).toBe(404)
     }).pipe(Effect.scoped)
   )
+
+  it.live("M2M tokens (opaque and JWT)", () =>
+    Effect.gen(function* () {
+      const server = yield* EmulatorServer.serve({ secretKey: SECRET })
+      const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
+      const run = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+      const billing = yield* run(() => clerk.machines.create({ name: "billing" }))
+      const api = yield* run(() => clerk.machines.create({ name: "api", scopedMachines: [billing.id] }))
+      // as an app configured with CLERK_MACHINE_SECRET_KEY would
+      const asApi = createClerkClient({ machineSecretKey: api.secretKey!, apiUrl: server.origin })
+      const token = yield* run(() => asApi.m2m.createToken({ secondsUntilExpiration: 300, claims: { job: "sync" } }))
+      expect(token.token).toMatch(/^mt_/)
+      expect(token.subject).toBe(api.id)
+      expect(token.scopes).toEqual([billing.id])
+      expect(token.claims).toEqual({ job: "sync" })
+
+      const byBilling = yield* run(() =>
+        clerk.m2m.verify({ token: token.token!, machineSecretKey: billing.secretKey! })
+      )
+      expect(byBilling).toMatchObject({ id: token.id, revoked: false, expired: false })
+      const listed = yield* run(() => asApi.m2m.list({ subject: api.id }))
+      expect(listed.totalCount).toBe(1)
+      expect(listed.data.map((t) => t.id)).toEqual([token.id])
+      const revoked = yield* run(() => clerk.m2m.revokeToken({ m2mTokenId: token.id, revocationReason: "done" }))
+      expect(revoked).toMatchObject({ revoked: true, revocationReason: "done" })
+      expect(yield* run(() => clerk.m2m.verify({ token: token.token! }))).toMatchObject({ revoked: true })
+      // the instance's key cannot create one: Clerk's code, as in its own test
+      const refused = yield* Effect.flip(Effect.tryPromise(() => clerk.m2m.createToken()))
+      expect((refused.error as { status?: number }).status).toBe(401)
+      const unknownKey = yield* Effect.flip(
+        Effect.tryPromise(() => clerk.m2m.createToken({ machineSecretKey: "ak_nobody" }))
+      )
+      expect((unknownKey.error as { errors?: Array<{ code: string }> }).errors?.[0]?.code).toBe(
+        "machine_secret_key_invalid"
+      )
+
+      // a JWT: @clerk/backend verifies it itself, with the keys of GET /v1/jwks
+      const jwt = yield* run(() => asApi.m2m.createToken({ tokenFormat: "jwt", claims: { job: "sync" } }))
+      const fromJwt = yield* run(() => clerk.m2m.verify({ token: jwt.token! }))
+      expect(fromJwt).toMatchObject({ id: jwt.id, subject: api.id, scopes: [billing.id], expired: false })
+      expect(fromJwt.claims).toMatchObject({ job: "sync" })
+    }).pipe(Effect.scoped)
+  )
 })

@@ -13,6 +13,7 @@ import {
   Domains,
   Invitations,
   JWKS,
+  M2MTokens,
   Machines,
   OrganizationDomains,
   OrganizationInvitations,
@@ -26,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Emulator from "../src/Emulator.js"
+import { asMachine } from "./sdk.js"
 
 const TestClerk = Clerk.layer.pipe(
   Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_decode") })),
@@ -42,6 +44,12 @@ const fixture = Effect.gen(function* () {
   return { emulator, user, other, org, sessionId }
 })
 type Fixture = Effect.Effect.Success<typeof fixture>
+
+// an M2M token, created with a new machine's Machine Secret Key (the only key createToken takes)
+const m2mToken = (f: Fixture, body: M2MTokens.CreateTokenBody = {}) =>
+  Effect.flatMap(Machines.create({ name: "m2m" }), (m) =>
+    M2MTokens.createToken(body).pipe(Effect.provide(asMachine(f.emulator, m.secret_key)))
+  )
 
 const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, Clerk.Services>> = {
   "ActorTokens.create": (f) => ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }),
@@ -106,6 +114,12 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
   "Invitations.revoke": () =>
     Effect.flatMap(Invitations.create({ email_address: "rev@example.com" }), (i) => Invitations.revoke(i.id)),
   "JWKS.get": () => JWKS.get(),
+  "M2MTokens.listTokens": (f) =>
+    Effect.flatMap(m2mToken(f), (t) => M2MTokens.listTokens({ subject: t.subject, revoked: true })),
+  "M2MTokens.createToken": (f) => m2mToken(f, { token_format: "jwt", claims: { a: 1 } }),
+  "M2MTokens.revokeToken": (f) =>
+    Effect.flatMap(m2mToken(f), (t) => M2MTokens.revokeToken(t.id, { revocation_reason: "r" })),
+  "M2MTokens.verifyToken": (f) => Effect.flatMap(m2mToken(f), (t) => M2MTokens.verifyToken({ token: t.token })),
   "Machines.list": () => Effect.zipRight(Machines.create({ name: "listed" }), Machines.list({ order_by: "name" })),
   "Machines.create": () => Machines.create({ name: "worker", default_token_ttl: 60 }),
   "Machines.get": () => Effect.flatMap(Machines.create({ name: "got" }), (m) => Machines.get(m.id)),

@@ -11,6 +11,7 @@ import * as APIKeys from "./APIKeys.js"
 import * as Domains from "./Domains.js"
 import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
+import * as M2MTokens from "./M2MTokens.js"
 import * as Machines from "./Machines.js"
 import * as OrganizationDomains from "./OrganizationDomains.js"
 import * as Organizations from "./Organizations.js"
@@ -34,5 +35,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   Domains.resource,
   OrganizationDomains.resource,
   Machines.resource,
-  APIKeys.resource
+  APIKeys.resource,
+  M2MTokens.resource
 ]
