@@ -50,6 +50,11 @@ export * as Machines from "./resources/Machines.js"
 /**
  * @since 0.2.0
  */
+export * as OAuthAccessTokens from "./resources/OAuthAccessTokens.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as OrganizationDomains from "./resources/OrganizationDomains.js"
 
 /**

@@ -6,6 +6,7 @@ import { createClerkClient } from "@clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as EmulatorServer from "../src/EmulatorServer.js"
+import * as EmulatedOAuth from "../src/resources/OAuthAccessTokens.js"
 
 const SECRET = "sk_test_clerk_backend_compat"
 
@@ -198,7 +199,7 @@ describe("@clerk/backend against EmulatorServer", () => {
     }).pipe(Effect.scoped)
   )
 
-  it.live("M2M tokens (opaque and JWT)", () =>
+  it.live("M2M tokens (opaque and JWT) and OAuth access tokens", () =>
     Effect.gen(function* () {
       const server = yield* EmulatorServer.serve({ secretKey: SECRET })
       const clerk = createClerkClient({ secretKey: SECRET, apiUrl: server.origin })
@@ -239,6 +240,13 @@ describe("@clerk/backend against EmulatorServer", () => {
       const fromJwt = yield* run(() => clerk.m2m.verify({ token: jwt.token! }))
       expect(fromJwt).toMatchObject({ id: jwt.id, subject: api.id, scopes: [billing.id], expired: false })
       expect(fromJwt.claims).toMatchObject({ job: "sync" })
+
+      const ada = yield* run(() => clerk.users.createUser({ emailAddress: ["ada@example.com"] }))
+      const issued = yield* EmulatedOAuth.issue(server.emulator, { userId: ada.id, scopes: ["email"] })
+      const oauth = yield* run(() => clerk.idPOAuthAccessToken.verify(issued.token))
+      expect(oauth).toMatchObject({ id: issued.id, subject: ada.id, scopes: ["email"], revoked: false })
+      yield* EmulatedOAuth.revoke(server.emulator, issued.id)
+      expect(yield* run(() => clerk.idPOAuthAccessToken.verify(issued.token))).toMatchObject({ revoked: true })
     }).pipe(Effect.scoped)
   )
 })

@@ -15,6 +15,7 @@ import {
   JWKS,
   M2MTokens,
   Machines,
+  OAuthAccessTokens,
   OrganizationDomains,
   OrganizationInvitations,
   OrganizationMemberships,
@@ -27,6 +28,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Emulator from "../src/Emulator.js"
+import * as EmulatedOAuth from "../src/resources/OAuthAccessTokens.js"
 import { asMachine } from "./sdk.js"
 
 const TestClerk = Clerk.layer.pipe(
@@ -138,6 +140,10 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
       Effect.flatMap(Machines.create({ name: "from", scoped_machines: [b.id] }), (a) =>
         Machines.deleteScope(a.id, b.id)
       )
+    ),
+  "OAuthAccessTokens.verify": (f) =>
+    Effect.flatMap(EmulatedOAuth.issue(f.emulator, { userId: f.user.id, scopes: ["email"] }), (t) =>
+      OAuthAccessTokens.verify({ access_token: t.token })
     ),
   "OrganizationDomains.create": (f) => OrganizationDomains.create(f.org.id, { name: "acme.com" }),
   "OrganizationDomains.list": (f) =>

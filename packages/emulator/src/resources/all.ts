@@ -13,6 +13,7 @@ import * as Invitations from "./Invitations.js"
 import * as JWKS from "./JWKS.js"
 import * as M2MTokens from "./M2MTokens.js"
 import * as Machines from "./Machines.js"
+import * as OAuthAccessTokens from "./OAuthAccessTokens.js"
 import * as OrganizationDomains from "./OrganizationDomains.js"
 import * as Organizations from "./Organizations.js"
 import * as Sessions from "./Sessions.js"
@@ -36,5 +37,6 @@ export const all: ReadonlyArray<Resource.Resource> = [
   OrganizationDomains.resource,
   Machines.resource,
   APIKeys.resource,
-  M2MTokens.resource
+  M2MTokens.resource,
+  OAuthAccessTokens.resource
 ]
