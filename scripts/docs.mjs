@@ -1,10 +1,18 @@
 // `pnpm run docs` (a bare `pnpm docs` is a pnpm command): the API reference of every public package, with @effect/docgen (the Effect packages'
 // tool). It fails when an export has no `@since`, or when a JSDoc `@example` does not type-check, so
-// CI (.ci/run) runs it. The output is not published: packages/<name>/build/docs (gitignored).
+// CI (.ci/run) runs it. The output is not published: packages/<name>/build/docs/reference (gitignored).
 //
 // docgen reads `name` and `homepage` from the package.json of the directory it runs in; our
 // package.json files have no homepage (there is no site), so each package is documented from a
-// staging directory, packages/<name>/build/docgen, holding that package.json and the docgen.json.
+// staging directory, packages/<name>/build/docs, holding that package.json, the docgen.json and a
+// link `src` to the package's sources. The reference goes to packages/<name>/build/docs/reference.
+//
+// Why the link: docgen names each example file after its module's path and rewrites the example's
+// imports of the package to `../../src/...`, relative to <outDir>/examples. Read through `src` in
+// the staging directory, the paths do not start with `..` (a file named `..-..-src-...` is hidden,
+// and tsc's default `include` skips it: the examples were not type-checked at all), and
+// `reference/examples/../../src` is the link. The examples are type-checked with `Bundler`
+// resolution (the rewritten imports carry no extension) and then run with tsx.
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -30,49 +38,38 @@ const packages = readdirSync(join(root, "packages"))
 
 let failed = []
 for (const { dir, manifest } of packages) {
-  const stage = join(dir, "build", "docgen")
+  const stage = join(dir, "build", "docs")
+  rmSync(join(dir, "build", "docgen"), { recursive: true, force: true }) // the former staging directory
   rmSync(stage, { recursive: true, force: true })
-  rmSync(join(dir, "build", "docs"), { recursive: true, force: true })
   mkdirSync(stage, { recursive: true })
-  // The name is the reference's title. It is not the package's own: docgen rewrites `from "<name>"`
-  // in @example blocks to `../../src`, which is wrong for this staging layout (and a directory
-  // import); left as written, an example's `import ... from "@effect-clerk/auth"` resolves through
-  // the package's self-reference (its `exports`, to src/), as a user's import would.
+  symlinkSync(join("..", "..", "src"), join(stage, "src"), "dir")
   writeFileSync(
     join(stage, "package.json"),
     JSON.stringify({
-      name: `${manifest.name} API reference`,
-      homepage: `https://www.npmjs.com/package/${manifest.name}`
+      name: manifest.name,
+      homepage: `https://www.npmjs.com/package/${manifest.name}`,
+      type: "module"
     })
   )
-  // src/ is linked into the stage: with srcDir "../../src", docgen names each example file
-  // "..-..-src-<Module>...", a dot file that tsc's include skips, so no example was type-checked.
-  symlinkSync(join(dir, "src"), join(stage, "src"), "dir")
+  const base = JSON.parse(readFileSync(join(root, "tsconfig.base.json"), "utf8")).compilerOptions
   writeFileSync(
     join(stage, "docgen.json"),
     JSON.stringify({
       srcDir: "src",
-      outDir: "../docs",
+      outDir: "reference",
       // internal/ is not public (the exports map it to null); see docs/api-stability.md
-      exclude: [
-        "src/internal/**/*.ts",
-        ...(excluded.get(manifest.name) ?? []).map((p) => p.replace("../../src/", "src/"))
-      ],
+      exclude: ["src/internal/**/*.ts", ...(excluded.get(manifest.name) ?? [])],
       enforceVersion: true,
       parseCompilerOptions: "../../../../tsconfig.base.json",
-      // The examples are type-checked as a user's strict project (not with the composite build
-      // settings of tsconfig.base.json).
       examplesCompilerOptions: {
-        target: "ES2022",
-        // docgen's examples/index.ts imports each example without an extension
+        ...base,
         module: "ESNext",
         moduleResolution: "Bundler",
-        lib: ["ES2022"],
-        types: ["node"],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        skipLibCheck: true,
-        noEmit: true
+        composite: false,
+        incremental: false,
+        declaration: false,
+        declarationMap: false,
+        emitDeclarationOnly: false
       }
     })
   )
@@ -88,7 +85,7 @@ for (const { dir, manifest } of packages) {
       stdio: ["ignore", "pipe", "inherit"],
       encoding: "utf8"
     })
-    console.log(`docs: ${manifest.name} -> ${join(dir, "build", "docs")}`)
+    console.log(`docs: ${manifest.name} -> ${join(stage, "reference")}`)
   } catch (error) {
     process.stdout.write(error.stdout ?? "")
     failed.push(manifest.name)

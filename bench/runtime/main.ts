@@ -2,6 +2,10 @@
  * Runtime figures: effect-clerk against raw undici, fetch, an "Effect floor" and @clerk/backend,
  * on a loopback server (its own process) serving spec-valid Clerk payloads.
  *
+ * `pnpm bench` measures what users install: it builds each package's `dist/`, compiles this
+ * benchmark to JavaScript and runs it with plain node, `@effect-clerk/*` resolved to `dist/` (see
+ * bench.mjs). `--no-build` reuses the `dist/` already built.
+ *
  *   npx -y pnpm@10.34.9 bench                        every scenario, every adapter
  *   npx -y pnpm@10.34.9 bench --rounds 7 --ms 1500   more and longer rounds
  *   npx -y pnpm@10.34.9 bench --scenario list500     one scenario (list500, list10, create)
@@ -55,7 +59,12 @@ interface Sample {
 const startServer = (): Promise<{ origin: string; requests: () => Promise<number>; stop: () => void }> =>
   new Promise((resolve, reject) => {
     const here = dirname(fileURLToPath(import.meta.url))
-    const child = fork(join(here, "server.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" })
+    // compiled by bench.mjs (`pnpm bench`): the server is JavaScript too; from source, through tsx
+    const compiled = import.meta.url.endsWith(".js")
+    const child = fork(join(here, compiled ? "server.js" : "server.ts"), [], {
+      execArgv: compiled ? [] : ["--import", "tsx"],
+      stdio: "inherit"
+    })
     child.once("error", reject)
     child.once("message", (message: { port: number }) => {
       const origin = `http://127.0.0.1:${message.port}`
@@ -123,7 +132,8 @@ const main = async () => {
     const names: Array<AdapterName> = ["raw undici", ...ADAPTER_NAMES.filter((n) => n !== "raw undici")]
     const adapters = await makeAdapters(server.origin, names)
     console.log(
-      `node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms per adapter and scenario (after a warm-up round); ` +
+      `effect-clerk from ${new URL(import.meta.resolve("@effect-clerk/backend")).pathname.replace(/^.*\/packages\//, "packages/")}; ` +
+        `node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms per adapter and scenario (after a warm-up round); ` +
         `ratios against raw undici in the same round: median (min–max)`
     )
     for (const scenario of scenarios) {

@@ -24,7 +24,7 @@ export const packageOf = (url: string, functionName: string): string => {
     const parts = path.slice(modules + "/node_modules/".length).split("/")
     return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!
   }
-  const workspace = path.match(/\/packages\/([^/]+)\/src\/(generated\/|internal\/)?/)
+  const workspace = path.match(/\/packages\/([^/]+)\/(?:src|dist)\/(generated\/|internal\/)?/)
   if (workspace) {
     const part = workspace[2] === "generated/" ? " (generated)" : workspace[2] === "internal/" ? " (runtime)" : ""
     return `@effect-clerk/${workspace[1]}${part}`

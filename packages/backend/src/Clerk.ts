@@ -14,33 +14,31 @@ import * as ClerkClient from "./ClerkClient.js"
 import * as Generated from "./generated/services.js"
 
 /**
- * Runs an effect (one call or a whole region of a program) with these request options over the
- * client's: `timeout`, `retry` (or `false`), `maxResponseBytes`.
+ * An alias of `ClerkClient.withRequestOptions`, kept for one release: this module loads every API group.
  *
- * ```ts
- * Users.list({ limit: 500 }).pipe(Clerk.withRequestOptions({ timeout: "5 seconds", retry: { maxAttempts: 2 } }))
- * ```
- *
+ * @deprecated Use `ClerkClient.withRequestOptions`.
  * @since 0.1.0
  * @category combinators
  */
-export const withRequestOptions = ClerkClient.withRequestOptions
+export const withRequestOptions: typeof ClerkClient.withRequestOptions = ClerkClient.withRequestOptions
 
 /**
- * Runs an effect with this timeout per attempt: `Users.get(id).pipe(Clerk.withTimeout("2 seconds"))`.
+ * An alias of `ClerkClient.withTimeout`, kept for one release: this module loads every API group.
  *
+ * @deprecated Use `ClerkClient.withTimeout`.
  * @since 0.1.0
  * @category combinators
  */
-export const withTimeout = ClerkClient.withTimeout
+export const withTimeout: typeof ClerkClient.withTimeout = ClerkClient.withTimeout
 
 /**
- * Runs an effect with these retry options, or with none: `ActorTokens.create(body).pipe(Clerk.withRetry(false))`.
+ * An alias of `ClerkClient.withRetry`, kept for one release: this module loads every API group.
  *
+ * @deprecated Use `ClerkClient.withRetry`.
  * @since 0.1.0
  * @category combinators
  */
-export const withRetry = ClerkClient.withRetry
+export const withRetry: typeof ClerkClient.withRetry = ClerkClient.withRetry
 
 /**
  * The services of every API group.

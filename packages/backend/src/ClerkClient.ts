@@ -4,23 +4,22 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
-import { dual, identity } from "effect/Function"
-import { globalValue } from "effect/GlobalValue"
+import type * as FiberRef from "effect/FiberRef"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as ClerkTransport from "./ClerkTransport.js"
+import * as Configure from "./internal/configure.js"
+import * as RuntimeFlags from "./internal/runtimeFlags.js"
+import * as Validate from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
 
 /**
@@ -51,8 +50,9 @@ export const USER_AGENT = `@effect-clerk/backend/${VERSION}`
  *   `TooManyRequests` carrying `retryAfter`. Without `Retry-After`, after the backoff delay.
  * - A 5xx, a reset connection or a timeout is retried only for idempotent methods (GET, HEAD, PUT,
  *   DELETE), with exponential backoff and jitter: a POST or PATCH that may have reached the server is
- *   never sent twice. A refused connection or a failed DNS lookup (nothing was sent) is retried for
- *   every method.
+ *   never sent twice. A 501 or 505 is never retried (the server does not implement the method or
+ *   the HTTP version: it answers the same every time). A refused connection or a failed DNS lookup
+ *   (nothing was sent) is retried for every method.
  * - At most `maxAttempts` attempts, and no new attempt after `budget` since the call started.
  *
  * @since 0.1.0
@@ -75,7 +75,7 @@ export interface RetryOptions {
 
 /**
  * What can be set for the whole client (`ClerkClient.layer({ ... })`) and changed for one call or
- * one region of a program (`Clerk.withRequestOptions`).
+ * one region of a program (`ClerkClient.withRequestOptions`, `withTimeout`, `withRetry`).
  *
  * @since 0.1.0
  * @category models
@@ -139,61 +139,26 @@ export declare namespace ClerkClient {
     readonly fileSystem: Option.Option<FileSystem.FileSystem>
     /** The client's timeout, retries and body limit; per-call `RequestOptions` apply over them. */
     readonly requestOptions?: RequestOptions | undefined
-    /**
-     * `true` when `httpClient` keeps the `CurrentAttemptSignal` contract (see `signalAware`):
-     * the runtime then keeps each attempt's time limit by aborting that signal.
-     */
-    readonly attemptSignal?: boolean | undefined
-    /**
-     * `false` when nothing `httpClient` runs reads the current span: a `signalAware` client with
-     * no `transformClient` and no `tracerPropagation`. The runtime then does not make the
-     * operation's span the current one inside the call (which copies the fiber's context: about
-     * 35 µs of CPU a call in the benchmark's list(10)); the span is recorded all the same.
-     */
-    readonly readsSpan?: boolean | undefined
   }
 }
 
 /**
- * The `AbortSignal` of the attempt in flight, set by the runtime around each attempt when the
- * `ClerkClient`'s HttpClient is `signalAware`. Aborted when the attempt's time is up, or when it
- * fails or is interrupted.
+ * An alias of `ClerkTransport.CurrentAttemptSignal`, kept for one release.
  *
+ * @deprecated Use `ClerkTransport.CurrentAttemptSignal`.
  * @since 0.2.0
  * @category transport
  */
-export const CurrentAttemptSignal: FiberRef.FiberRef<AbortSignal | undefined> = globalValue(
-  Symbol.for("@effect-clerk/backend/ClerkClient/CurrentAttemptSignal"),
-  () => FiberRef.unsafeMake<AbortSignal | undefined>(undefined)
-)
-
-const signalAwareClients = globalValue(
-  Symbol.for("@effect-clerk/backend/ClerkClient/signalAwareClients"),
-  () => new WeakSet<HttpClient.HttpClient>()
-)
+export const CurrentAttemptSignal: FiberRef.FiberRef<AbortSignal | undefined> = ClerkTransport.CurrentAttemptSignal
 
 /**
- * Declares that an HttpClient keeps the SDK's transport contract, so that the runtime can rely on
- * it instead of wrapping each request (the undici client of `@effect-clerk/platform-node` does):
- * - it aborts the request, and any read of its body, when `CurrentAttemptSignal` (read when the
- *   request is sent) aborts; the runtime aborts it when an attempt times out, fails or is
- *   interrupted (without that signal, the client aborts on interruption itself);
- * - the end of `response.stream` (complete or not) closes what is left of the body;
- * - it never follows a redirect;
- * - it records no span of its own.
+ * An alias of `ClerkTransport.signalAware`, kept for one release.
  *
- * The runtime then keeps each attempt's time limit with that signal (one timer for every attempt
- * in flight), rather than on a forked fiber per attempt; `ClerkClient.make` adds no redirect or
- * tracer wrapper. Any other HttpClient, or any `transformClient` (which may add waits of its own),
- * gets the general path. Returns the same client.
- *
+ * @deprecated Use `ClerkTransport.signalAware`.
  * @since 0.2.0
  * @category transport
  */
-export const signalAware = <Client extends HttpClient.HttpClient>(client: Client): Client => {
-  signalAwareClients.add(client)
-  return client
-}
+export const signalAware: <Client extends HttpClient.HttpClient>(client: Client) => Client = ClerkTransport.signalAware
 
 /**
  * The `RequestOptions` of the current call or region, over the client's. Empty by default; set it
@@ -225,8 +190,22 @@ export const mergeRequestOptions = (self: RequestOptions, that: RequestOptions):
 })
 
 /**
- * Runs `self` with these options over the client's (and over any set by an enclosing
- * `withRequestOptions`): `Users.list(params).pipe(ClerkClient.withRequestOptions({ timeout: "5 seconds" }))`.
+ * Runs `self` (one call, or a region of a program) with these options over the client's, and over
+ * any set by an enclosing `withRequestOptions`: `timeout`, `retry` (or `false`), `maxResponseBytes`.
+ *
+ * @example
+ * import { ClerkClient, Users } from "@effect-clerk/backend"
+ *
+ * // one call: a longer time limit, a larger body, two attempts at most
+ * const all = Users.list({ limit: 500 }).pipe(
+ *   ClerkClient.withRequestOptions({
+ *     timeout: "1 minute",
+ *     maxResponseBytes: 64 * 1024 * 1024,
+ *     retry: { maxAttempts: 2 }
+ *   })
+ * )
+ * // the options are read when the call runs: building the effect sends nothing
+ * console.log(typeof all.pipe)
  *
  * @since 0.1.0
  * @category combinators
@@ -241,7 +220,14 @@ export const withRequestOptions: {
 )
 
 /**
- * Runs `self` with this timeout per attempt.
+ * Runs `self` with this time limit per attempt (`RequestOptions.timeout`).
+ *
+ * @example
+ * import { ClerkClient, Users } from "@effect-clerk/backend"
+ *
+ * // an interactive call: answer within 2 seconds or fail with TransportError (reason "Timeout")
+ * const user = Users.get("user_123").pipe(ClerkClient.withTimeout("2 seconds"))
+ * console.log(typeof user.pipe)
  *
  * @since 0.1.0
  * @category combinators
@@ -254,7 +240,26 @@ export const withTimeout: {
 )
 
 /**
- * Runs `self` with these retry options, or none (`false`).
+ * Runs `self` with these retry options (over the client's, field by field), or with none (`false`).
+ *
+ * @example
+ * import { ClerkClient, ClerkError, ClerkTest, Users } from "@effect-clerk/backend"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ *
+ * // Clerk answers 503: the client retries a GET (3 attempts); this call makes one
+ * const TestClerk = Users.layer.pipe(
+ *   Layer.provideMerge(
+ *     ClerkTest.layer(() => ClerkTest.clerkError(503, "service_unavailable", "try later"), {
+ *       retry: { maxAttempts: 3, initialDelay: "1 millis" }
+ *     })
+ *   )
+ * )
+ * const once = Users.get("user_123").pipe(ClerkClient.withRetry(false), Effect.flip, Effect.provide(TestClerk))
+ * Effect.runPromise(once).then((error) => {
+ *   assert.ok(error instanceof ClerkError.ServerError)
+ *   assert.strictEqual(error.attempts, 1)
+ * })
  *
  * @since 0.1.0
  * @category combinators
@@ -265,86 +270,6 @@ export const withRetry: {
 } = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, retry: RetryOptions | false): Effect.Effect<A, E, R> =>
   withRequestOptions(self, { retry })
 )
-
-const checkRequestOptions = (options: RequestOptions): Either.Either<RequestOptions, [string, string]> => {
-  const positive = (value: Duration.DurationInput | undefined) =>
-    value === undefined ||
-    Option.match(Duration.decodeUnknown(value), { onNone: () => false, onSome: Duration.isFinite })
-  if (!positive(options.timeout)) return Either.left(["timeout", "must be a finite Duration"])
-  if (
-    options.maxResponseBytes !== undefined &&
-    !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)
-  ) {
-    return Either.left(["maxResponseBytes", "must be a positive integer"])
-  }
-  const retry = options.retry
-  if (retry) {
-    if (retry.maxAttempts !== undefined && !(Number.isSafeInteger(retry.maxAttempts) && retry.maxAttempts >= 1)) {
-      return Either.left(["retry.maxAttempts", "must be an integer of at least 1"])
-    }
-    if (retry.factor !== undefined && !(Number.isFinite(retry.factor) && retry.factor >= 1)) {
-      return Either.left(["retry.factor", "must be a number of at least 1"])
-    }
-    for (const key of ["initialDelay", "maxDelay", "maxRetryAfter", "budget"] as const) {
-      if (!positive(retry[key])) return Either.left([`retry.${key}`, "must be a finite Duration"])
-    }
-  }
-  return Either.right(options)
-}
-
-/**
- * Trims the key (a key read from a file often ends in a newline) and checks that what is left can
- * go in a header: printable ASCII without spaces. The messages never show the value.
- */
-const validateSecretKey = (key: Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> => {
-  const value = Redacted.value(key)
-  const trimmed = value.trim()
-  if (trimmed.length === 0) return Either.left("is empty")
-  if (!/^[\x21-\x7e]+$/.test(trimmed)) {
-    return Either.left(
-      "holds a character that cannot be sent in a header (a space, a control character or a non-ASCII character); the value is not shown"
-    )
-  }
-  if (!trimmed.startsWith("sk_")) {
-    return Either.left("must be a Clerk secret key starting with sk_ (the value is not shown)")
-  }
-  return Either.right(trimmed === value ? key : Redacted.make(trimmed))
-}
-
-/** The message never shows the value: a swapped pair of variables would put the key there. */
-const validateBaseUrl = (url: string): Either.Either<string, string> => {
-  let parsed: URL
-  try {
-    parsed = new URL(url.trim())
-  } catch {
-    return Either.left("must be an absolute http(s) URL such as https://api.clerk.com/v1 (the value is not shown)")
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return Either.left("must be an http(s) URL such as https://api.clerk.com/v1 (the value is not shown)")
-  }
-  if (parsed.username !== "" || parsed.password !== "" || parsed.search !== "" || parsed.hash !== "") {
-    return Either.left("must not hold credentials, a query or a fragment (the value is not shown)")
-  }
-  return Either.right(parsed.href.replace(/\/+$/, ""))
-}
-
-/** W3C and B3 headers of the current span (the operation's), for `tracerPropagation: true`. */
-const propagateTrace = HttpClient.mapRequestEffect((request: HttpClientRequest.HttpClientRequest) =>
-  Effect.map(Effect.option(Effect.currentSpan), (span) =>
-    Option.isSome(span) ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value)) : request
-  )
-)
-
-/** The fetch layer follows redirects unless told not to; Clerk's API does not redirect. */
-const noRedirects = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.transform(client, (effect) =>
-    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-      Effect.provideService(effect, FetchHttpClient.RequestInit, {
-        ...Option.getOrElse(init, () => ({})),
-        redirect: "manual"
-      })
-    )
-  )
 
 /**
  * Builds the service over the `HttpClient` in context. Fails with a `ConfigError` naming the
@@ -357,51 +282,62 @@ export const make = (
   options: Options
 ): Effect.Effect<ClerkClient.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const secretKey = yield* Either.mapLeft(validateSecretKey(options.secretKey), (message) =>
-      ConfigError.InvalidData(["secretKey"], message)
-    )
-    const baseUrl = yield* Either.mapLeft(validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL), (message) =>
-      ConfigError.InvalidData(["baseUrl"], message)
-    )
-    const requestOptions = yield* Either.mapLeft(checkRequestOptions(options), ([key, message]) =>
-      ConfigError.InvalidData([key], message)
-    )
-    const base = yield* HttpClient.HttpClient
-    const aware = signalAwareClients.has(base)
-    // one header object for every request (the key in it is what `bearerToken` would set)
-    const headers = {
-      authorization: `Bearer ${Redacted.value(secretKey)}`,
-      "clerk-api-version": API_VERSION,
-      "user-agent": USER_AGENT,
-      accept: "application/json"
-    }
-    const configured = base.pipe(
-      aware ? identity : noRedirects,
-      HttpClient.mapRequest((request) =>
-        HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, baseUrl), headers)
-      ),
-      // The operation's own span (`Users.get`) records the call. The platform's inner span would
-      // record its failures with the request, headers included: the key would reach the tracer.
-      aware ? identity : HttpClient.withTracerDisabledWhen(() => true),
-      options.tracerPropagation ? propagateTrace : identity
-    )
-    const httpClient = options.transformClient ? options.transformClient(configured) : configured
-    const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)
-    return ClerkClient.of({
-      httpClient,
+    const { secretKey, baseUrl, requestOptions } = yield* Validate.clientOptions(options, DEFAULT_BASE_URL)
+    const { httpClient, flags } = Configure.configure(yield* HttpClient.HttpClient, {
       baseUrl,
-      fileSystem,
-      requestOptions: {
-        timeout: requestOptions.timeout,
-        retry: requestOptions.retry,
-        maxResponseBytes: requestOptions.maxResponseBytes
+      headers: {
+        authorization: `Bearer ${Redacted.value(secretKey)}`,
+        "clerk-api-version": API_VERSION,
+        "user-agent": USER_AGENT,
+        accept: "application/json"
       },
-      attemptSignal: aware && options.transformClient === undefined,
-      readsSpan: !aware || options.transformClient !== undefined || options.tracerPropagation === true
+      tracerPropagation: options.tracerPropagation,
+      transformClient: options.transformClient
     })
+    const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)
+    return RuntimeFlags.attach(
+      ClerkClient.of({
+        httpClient,
+        baseUrl,
+        fileSystem,
+        requestOptions: {
+          timeout: requestOptions.timeout,
+          retry: requestOptions.retry,
+          maxResponseBytes: requestOptions.maxResponseBytes
+        }
+      }),
+      flags
+    )
   })
 
 /**
+ * The `ClerkClient` from explicit options, over the `HttpClient` in context. Provide the layers of
+ * the groups a program uses over it (or `Clerk.layer` for every group). On Node,
+ * `@effect-clerk/platform-node`'s `NodeClerkClient.layer(options)` is this over undici.
+ *
+ * @example
+ * import { ClerkClient, Users } from "@effect-clerk/backend"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const ClerkLive = ClerkClient.layer({
+ *   secretKey: Redacted.make("sk_test_..."), // or ClerkClient.layerConfig() for CLERK_SECRET_KEY
+ *   timeout: "10 seconds", // per attempt (default 30 s)
+ *   retry: { maxAttempts: 3 } // 429, and 5xx or broken connections of idempotent calls
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * const program = Effect.gen(function* () {
+ *   const users = yield* Users.list({ limit: 10 })
+ *   return users.map((user) => user.id)
+ * })
+ * // every dependency is provided: what is left to do is running it
+ * const runnable: Effect.Effect<ReadonlyArray<string>, unknown> = program.pipe(
+ *   Effect.provide(Users.layer.pipe(Layer.provide(ClerkLive)))
+ * )
+ * console.log(Effect.isEffect(runnable))
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -435,25 +371,13 @@ export const config = (
   options: ConfigOptions = {}
 ): Config.Config<{ readonly secretKey: Redacted.Redacted<string>; readonly baseUrl: string }> =>
   Config.all({
-    secretKey: Config.option(options.secretKey ?? Config.redacted("CLERK_SECRET_KEY")).pipe(
-      Config.mapOrFail((key) => {
-        const name = options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
-        return Option.isNone(key)
-          ? Either.left(
-              ConfigError.MissingData(
-                [name],
-                `${name} is not set: set it to the instance's secret key (sk_test_... or sk_live_...) from the Clerk Dashboard's API keys page`
-              )
-            )
-          : Either.mapLeft(validateSecretKey(key.value), (message) => ConfigError.InvalidData([name], message))
-      })
+    secretKey: Validate.secretKeyConfig(
+      options.secretKey ?? Config.redacted("CLERK_SECRET_KEY"),
+      options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
     ),
-    baseUrl: (options.baseUrl ?? Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL))).pipe(
-      Config.mapOrFail((url) =>
-        Either.mapLeft(validateBaseUrl(url), (message) =>
-          ConfigError.InvalidData([options.baseUrl ? "baseUrl" : "CLERK_API_URL"], message)
-        )
-      )
+    baseUrl: Validate.baseUrlConfig(
+      options.baseUrl ?? Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL)),
+      options.baseUrl ? "baseUrl" : "CLERK_API_URL"
     )
   })
 

@@ -16,7 +16,6 @@
  * ```ts
  * import { ClerkTest, Users } from "@effect-clerk/backend"
  * import { Effect, Layer } from "effect"
- * import * as assert from "node:assert"
  *
  * const describeUser = (userId: string) =>
  *   Users.get(userId).pipe(

@@ -14,7 +14,6 @@
  * ```ts
  * import type { ClerkOperation } from "@effect-clerk/backend"
  * import { Users } from "@effect-clerk/backend"
- * import * as assert from "node:assert"
  *
  * // A route typed by its operation: the handler gets the path, query and body the SDK sends,
  * // and must answer what the SDK decodes.

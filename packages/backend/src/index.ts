@@ -26,6 +26,13 @@ export * as Clerk from "./Clerk.js"
 export * as ClerkClient from "./ClerkClient.js"
 
 /**
+ * The contract between the runtime and an HttpClient that keeps time limits by signal.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkTransport from "./ClerkTransport.js"
+
+/**
  * One error class per HTTP status, plus the errors of transport, input and unexpected answers.
  *
  * @since 0.1.0

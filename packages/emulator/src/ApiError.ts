@@ -179,6 +179,39 @@ export const notEmulated = (operation: string, operationId: string): ApiError =>
   })
 
 /**
+ * 429 `too_many_requests`. Clerk docs, "Rate limits"
+ * (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429 error code,
+ * you have been rate limited... Requests that have been rate limited will receive the Retry-After
+ * response header, which contains the number of seconds after which the block expires." (The
+ * header is the caller's to set.)
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tooManyRequests = (): ApiError =>
+  make(429, {
+    message: "Too many requests",
+    long_message: "Too many requests, retry later.",
+    code: "too_many_requests"
+  })
+
+/**
+ * 413 `request_body_too_large`: the request body is larger than the emulator accepts
+ * (`maxBodyBytes`). Clerk documents no general body limit; its one documented 413 is an upload's
+ * `image_too_large` (the spec's `UploadOrganizationLogo`), so this code is the emulator's own.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bodyTooLarge = (maxBytes: number): ApiError =>
+  make(413, {
+    message: "Request body too large",
+    long_message: `The request body is larger than ${maxBytes} bytes, the most this emulator accepts (maxBodyBytes, --max-body-bytes).`,
+    code: "request_body_too_large",
+    meta: { max_bytes: maxBytes }
+  })
+
+/**
  * 500 `internal_clerk_error`: an unexpected failure inside the emulator.
  *
  * @since 0.1.0

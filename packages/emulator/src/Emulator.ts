@@ -18,6 +18,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import * as ApiError from "./ApiError.js"
+import * as Control from "./Control.js"
+import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
 import * as Operations from "./internal/operations.js"
@@ -70,7 +72,27 @@ export interface Options {
   readonly random?: () => number
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
+  /**
+   * The largest request body accepted, in bytes; default {@link defaultMaxBodyBytes} (12 MiB).
+   * A larger one is answered `413 request_body_too_large` as soon as its declared length or the
+   * bytes read so far pass the cap: it is never held whole.
+   */
+  readonly maxBodyBytes?: number
+  /**
+   * The control API under `/__emulator` (see {@link Control}): on by default, guarded by the secret
+   * key unless `key` is given; `false` turns it off.
+   */
+  readonly control?: Control.Options | false
 }
+
+/**
+ * The default of `maxBodyBytes`: 12 MiB, above the largest body Clerk documents (an image upload of
+ * up to 10 MB), so no request Clerk accepts is refused.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes: number = Body.DEFAULT_MAX_BODY_BYTES
 
 /**
  * One emulator instance.
@@ -96,6 +118,12 @@ export interface ClerkEmulator {
   readonly context: Resource.EmulatorContext
   /** Goes back to the state right after `make` (the seed, if any). */
   readonly reset: () => void
+  /**
+   * Adds a seed to the current state (as `Options.seed` does at creation: validated, no webhooks)
+   * and returns the ids it created. All or nothing: an invalid entry throws and leaves the state as
+   * it was. `reset()` still goes back to the state right after `make`.
+   */
+  readonly seed: (seed: Seed.Seed) => Seed.Seeded
   /** A copy of the whole state, cheap enough to take before each test. */
   readonly snapshot: () => Store.Snapshot
   /** Puts the state back to a snapshot (which stays usable for further restores). */
@@ -126,34 +154,6 @@ export const sequentialIds = (): ((prefix: string) => string) => {
     counters.set(prefix, next)
     return prefix + toBase62(next, 27)
   }
-}
-
-// Clerk docs, "Rate limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you
-// receive a 429 error code, you have been rate limited... Requests that have been rate limited will
-// receive the Retry-After response header, which contains the number of seconds after which the
-// block expires."
-const faultResponse = (status: number, retryAfter: number): Response => {
-  const error =
-    status === 429
-      ? ApiError.make(429, {
-          message: "Too many requests",
-          long_message: "Too many requests, retry later.",
-          code: "too_many_requests"
-        })
-      : status >= 500
-        ? ApiError.make(status, {
-            message: "Oops, an unexpected error occurred",
-            long_message: `Injected fault: ${status}.`,
-            code: status === 500 ? "internal_clerk_error" : "service_unavailable"
-          })
-        : ApiError.make(status, {
-            message: "injected fault",
-            long_message: `Injected fault: ${status}.`,
-            code: "injected_fault"
-          })
-  const response = Reply.error(error)
-  if (status === 429) response.headers.set("retry-after", String(retryAfter))
-  return response
 }
 
 /**
@@ -206,14 +206,21 @@ export const make = (options: Options = {}): ClerkEmulator => {
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
   const router = Router.make({ resources: options.resources ?? all, emulator: context, secretKey: options.secretKey })
-  if (options.seed !== undefined) {
+  const maxBodyBytes = options.maxBodyBytes ?? Body.DEFAULT_MAX_BODY_BYTES
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new Error("maxBodyBytes must be a whole number")
+  const seed = (input: Seed.Seed): Seed.Seeded => {
+    const before = seeding ? undefined : store.snapshot()
     seeding = true
     try {
-      Seed.apply(context, options.seed)
+      return Seed.apply(context, input)
+    } catch (error) {
+      if (before !== undefined) store.restore(before)
+      throw error
     } finally {
       seeding = false
     }
   }
+  if (options.seed !== undefined) seed(options.seed)
   const initial = store.snapshot()
 
   const answer = async (request: Request): Promise<Response> => {
@@ -230,28 +237,50 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
 
-  const respond = async (request: Request): Promise<Response | "reset"> => {
+  // Before the router: the public JWKS, the body cap, the control API; then faults, then the API.
+  // `resets: false` (the web-standard `handle`) answers instead of a reset fault.
+  const serve = async (incoming: Request, resets: boolean): Promise<Response | "reset"> => {
+    let url: URL
+    let method: string
+    try {
+      url = new URL(incoming.url)
+      method = incoming.method.toUpperCase()
+    } catch {
+      return Reply.error(ApiError.internal())
+    }
+    if (url.pathname === SessionTokens.wellKnownJwksPath && (method === "GET" || method === "HEAD")) {
+      return Reply.json(200, emulator.sessionTokens.jwks)
+    }
+    const request = await Body.limit(incoming, maxBodyBytes)
+    if (request instanceof ApiError.ApiError) {
+      const response = Reply.error(request)
+      // the rest of an oversized body is not read: a server closes the connection after answering
+      if (request.status === 413) response.headers.set("connection", "close")
+      return response
+    }
+    if (control !== undefined && Control.owns(url.pathname)) return control(request, url)
     let decision: ReturnType<typeof faults.decide>
     try {
-      const url = new URL(request.url)
-      const method = request.method.toUpperCase()
       decision = faults.decide(router.match(method, url.pathname)?.operation.name, method, url.pathname)
     } catch {
       return Reply.error(ApiError.internal())
     }
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
-    if (decision.reset) return "reset"
-    if (decision.status !== undefined) return faultResponse(decision.status, decision.retryAfter)
+    if (decision.reset && resets) return "reset"
+    if (decision.status !== undefined) {
+      const response = Reply.error(Faults.toError(decision.status))
+      if (decision.status === 429) response.headers.set("retry-after", String(decision.retryAfter))
+      return response
+    }
     return answer(request)
   }
 
-  const handle = async (request: Request): Promise<Response> => {
-    const response = await respond(request)
-    return response === "reset" ? answer(request) : response
-  }
+  const respond = (request: Request): Promise<Response | "reset"> => serve(request, true)
 
-  return {
+  const handle = (request: Request): Promise<Response> => serve(request, false) as Promise<Response>
+
+  const emulator: ClerkEmulator = {
     handle,
     fetch: async (input, init) => {
       let request: Request
@@ -276,10 +305,19 @@ export const make = (options: Options = {}): ClerkEmulator => {
     webhooks,
     context,
     reset: () => store.restore(initial),
+    seed,
     snapshot: () => store.snapshot(),
     restore: (snapshot) => store.restore(snapshot),
     sessionTokens: SessionTokens.make(context)
   }
+  const control =
+    options.control === false
+      ? undefined
+      : Control.make(emulator, {
+          authorize: Control.authorizer(options.control?.key ?? options.secretKey),
+          initialFaults: options.faults ?? []
+        })
+  return emulator
 }
 
 /**

@@ -7,7 +7,6 @@
  *
  * @since 0.1.0
  */
-import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -125,8 +124,38 @@ const connect = (request: IncomingMessage, socket: Duplex): void =>
   writeAndClose(socket, "404 Not Found", ApiError.noRoute(request.method ?? "CONNECT", request.url ?? "/"))
 
 /**
- * Starts serving an emulator on 127.0.0.1 (via `NodeHttpServer.layer` + `HttpApp.fromWebHandler`);
- * the server is closed when the scope closes.
+ * The request body as a web stream that pulls from the socket only as it is read. Cancelling it
+ * (the emulator's body cap does, past `maxBodyBytes`) pauses the socket instead of destroying it,
+ * so that the 413 still reaches the client; its `connection: close` then ends the connection.
+ */
+const bodyStream = (message: IncomingMessage): ReadableStream<Uint8Array> => {
+  const onData = (chunk: Buffer) => {
+    controller?.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    if ((controller?.desiredSize ?? 0) <= 0) message.pause()
+  }
+  const onEnd = () => controller?.close()
+  const onError = (error: Error) => controller?.error(error)
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined
+  return new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c
+      message.pause()
+      message.on("data", onData).once("end", onEnd).once("error", onError)
+    },
+    pull: () => {
+      message.resume()
+    },
+    cancel: () => {
+      message.off("data", onData).off("end", onEnd).off("error", onError)
+      message.pause()
+      controller = undefined
+    }
+  })
+}
+
+/**
+ * Starts serving an emulator on 127.0.0.1 (via `NodeHttpServer.layer`); the server is closed when
+ * the scope closes.
  *
  * @since 0.1.0
  * @category constructors
@@ -145,19 +174,41 @@ export const serve = (
     )
     // emulator.respond answers "reset" for a reset fault: the socket is then destroyed with a TCP RST
     // (resetAndDestroy), so the client sees ECONNRESET and no response
-    const app = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-      canCarry(request.method)
-        ? HttpApp.fromWebHandler(async (web) => {
-            const response = await emulator.respond(web)
-            if (response !== "reset") return response
-            const socket = NodeHttpServerRequest.toIncomingMessage(request).socket
-            if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy()
-            else socket.destroy()
-            return new Response(null, { status: 500 })
-          })
-        : // TRACE, CONNECT, TRACK: no web Request carries them, and no operation has them
-          Effect.succeed(HttpServerResponse.fromWeb(Reply.unroutable(request.method, request.url)))
-    )
+    const app = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      // TRACE, CONNECT, TRACK: no web Request carries them, and no operation has them
+      if (!canCarry(request.method)) {
+        return Effect.succeed(HttpServerResponse.fromWeb(Reply.unroutable(request.method, request.url)))
+      }
+      const url = HttpServerRequest.toURL(request)
+      if (url._tag === "None") {
+        return Effect.succeed(
+          HttpServerResponse.fromWeb(Reply.error(ApiError.malformedBody("The request URL is invalid.")))
+        )
+      }
+      const message = NodeHttpServerRequest.toIncomingMessage(request)
+      const hasBody = request.method !== "GET" && request.method !== "HEAD"
+      let web: Request
+      try {
+        web = new Request(url.value, {
+          method: request.method,
+          headers: request.headers,
+          ...(hasBody ? { body: bodyStream(message), duplex: "half" } : {})
+        } as RequestInit)
+      } catch {
+        return Effect.succeed(
+          HttpServerResponse.fromWeb(Reply.error(ApiError.malformedBody("The request could not be read.")))
+        )
+      }
+      return Effect.map(
+        Effect.promise(() => emulator.respond(web)),
+        (response) => {
+          if (response !== "reset") return HttpServerResponse.fromWeb(response)
+          if (typeof message.socket.resetAndDestroy === "function") message.socket.resetAndDestroy()
+          else message.socket.destroy()
+          return HttpServerResponse.empty({ status: 500 })
+        }
+      )
+    })
     const context = yield* Layer.build(HttpServer.serve(app).pipe(Layer.provideMerge(serverLayer)))
     const address = Context.get(context, HttpServer.HttpServer).address
     const port = address._tag === "TcpAddress" ? address.port : 0

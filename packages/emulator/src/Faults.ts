@@ -11,6 +11,10 @@
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as ApiError from "./ApiError.js"
 
 /**
  * One fault rule. The first rule that matches a request (operation, rate, times left) applies.
@@ -33,6 +37,56 @@ export interface Fault {
   readonly retryAfter?: number | undefined
   /** Close the connection without answering (server, in-memory `fetch`). */
   readonly reset?: boolean | undefined
+}
+
+// setTimeout's largest delay: a longer latency would fire at once
+const MAX_LATENCY_MS = 2_147_483_647
+
+const latencyOf = (input: unknown): Option.Option<number> =>
+  Option.filter(
+    Option.map(Duration.decodeUnknown(input), Duration.toMillis),
+    (ms) => Number.isFinite(ms) && ms >= 0 && ms <= MAX_LATENCY_MS
+  )
+
+/**
+ * A {@link Fault} as JSON (a `--faults` file, the control API's `/__emulator/faults`): the same keys,
+ * `latency` as milliseconds or a duration string (`"2 seconds"`, `"500 millis"`). Unknown keys are
+ * errors.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FaultJson: Schema.Schema<Fault, unknown> = Schema.Struct({
+  operation: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String))),
+  rate: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
+  times: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  latency: Schema.optional(
+    Schema.Union(Schema.Number, Schema.String).pipe(
+      Schema.filter((input) => Option.isSome(latencyOf(input)), {
+        message: () => `a latency is milliseconds (0..${MAX_LATENCY_MS}) or a duration such as "2 seconds"`
+      })
+    )
+  ),
+  status: Schema.optional(Schema.Int.pipe(Schema.between(400, 599))),
+  retryAfter: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  reset: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "Fault" }) as unknown as Schema.Schema<Fault, unknown>
+
+/**
+ * Decodes plain data (e.g. a parsed `--faults` JSON file) as a list of {@link Fault} rules; throws a
+ * readable error.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const decode = (input: unknown): ReadonlyArray<Fault> => {
+  const result = Schema.decodeUnknownEither(Schema.Array(FaultJson), { errors: "all", onExcessProperty: "error" })(
+    input
+  )
+  if (result._tag === "Left") {
+    throw new Error(`invalid faults: ${ParseResult.TreeFormatter.formatErrorSync(result.left)}`)
+  }
+  return result.right
 }
 
 /**
@@ -64,6 +118,8 @@ export interface Faults {
   readonly add: (fault: Fault) => void
   /** Removes every rule. */
   readonly clear: () => void
+  /** The current rules, in order. */
+  readonly rules: () => ReadonlyArray<Fault>
   /** Every fault applied so far, oldest first. */
   readonly injected: () => ReadonlyArray<Injected>
 }
@@ -75,6 +131,27 @@ export interface Decision {
   readonly retryAfter: number
   readonly reset: boolean
 }
+
+/**
+ * The Clerk-shaped error of an injected status: Clerk's rate-limit error for 429, its server error
+ * for a 5xx, `injected_fault` for any other 4xx.
+ *
+ * @internal
+ */
+export const toError = (status: number): ApiError.ApiError =>
+  status === 429
+    ? ApiError.tooManyRequests()
+    : status >= 500
+      ? ApiError.make(status, {
+          message: "Oops, an unexpected error occurred",
+          long_message: `Injected fault: ${status}.`,
+          code: status === 500 ? "internal_clerk_error" : "service_unavailable"
+        })
+      : ApiError.make(status, {
+          message: "injected fault",
+          long_message: `Injected fault: ${status}.`,
+          code: "injected_fault"
+        })
 
 interface Rule {
   readonly fault: Fault
@@ -96,6 +173,9 @@ export const make = (
     if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
       throw new Error("fault status must be a 4xx or 5xx status")
     }
+    if (fault.latency !== undefined && Option.isNone(latencyOf(fault.latency))) {
+      throw new Error(`fault latency must be finite, not negative and at most ${MAX_LATENCY_MS} ms`)
+    }
     return { fault, remaining: fault.times ?? Infinity }
   }
   const set = (faults: ReadonlyArray<Fault>) => {
@@ -110,6 +190,7 @@ export const make = (
     clear: () => {
       rules = []
     },
+    rules: () => rules.map((rule) => rule.fault),
     injected: () => injected.slice(),
     decide: (operation, method, path) => {
       for (const rule of rules) {
@@ -125,7 +206,7 @@ export const make = (
         if (fault.rate !== undefined && random() >= fault.rate) continue
         rule.remaining--
         const decision: Decision = {
-          latencyMs: fault.latency === undefined ? 0 : Duration.toMillis(Duration.decode(fault.latency)),
+          latencyMs: fault.latency === undefined ? 0 : Option.getOrElse(latencyOf(fault.latency), () => 0),
           status: fault.reset === true ? undefined : fault.status,
           retryAfter: fault.retryAfter ?? 1,
           reset: fault.reset === true

@@ -105,19 +105,36 @@ const run = <A>(effect: Effect.Effect<A, ApiError.ApiError>, what: string): A =>
 }
 
 /**
+ * The ids of what {@link apply} created, in the seed's order (the given `id`s, or generated ones).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Seeded {
+  readonly users: ReadonlyArray<string>
+  readonly organizations: ReadonlyArray<string>
+  readonly invitations: ReadonlyArray<string>
+  readonly allowlist: ReadonlyArray<string>
+  readonly blocklist: ReadonlyArray<string>
+}
+
+const idOf = (json: { readonly id: string }): string => json.id
+
+/**
  * Writes a seed into an emulator's state: users, then organizations and their memberships, then
- * invitations and the lists. Throws on the first invalid entry.
+ * invitations and the lists. Throws on the first invalid entry (what was written before it stays:
+ * `ClerkEmulator.seed` undoes it).
  *
  * @since 0.1.0
  * @category seeding
  */
-export const apply = (emulator: Resource.EmulatorContext, input: Seed): void => {
+export const apply = (emulator: Resource.EmulatorContext, input: Seed): Seeded => {
   const seed = decode(input)
-  seed.users?.forEach(({ id, ...body }, i) => {
+  const users = (seed.users ?? []).map(({ id, ...body }, i) => {
     const user = run(Users.create(emulator, body), `users[${i}]`)
-    rekey(emulator.store.get(Users.users), user.id, id)
+    return rekey(emulator.store.get(Users.users), user.id, id)
   })
-  seed.organizations?.forEach(({ id, memberships, ...body }, i) => {
+  const organizations = (seed.organizations ?? []).map(({ id, memberships, ...body }, i) => {
     const created = run(Organizations.create(emulator, body), `organizations[${i}]`)
     const orgId = rekey(emulator.store.get(Organizations.organizations), String(created["id"]), id)
     if (orgId !== created["id"]) {
@@ -129,18 +146,26 @@ export const apply = (emulator: Resource.EmulatorContext, input: Seed): void => 
     memberships?.forEach((m, j) =>
       run(Organizations.addMember(emulator, record, m), `organizations[${i}].memberships[${j}]`)
     )
+    return orgId
   })
-  seed.invitations?.forEach((body, i) => run(Invitations.create(emulator, body), `invitations[${i}]`))
-  seed.allowlist?.forEach((identifier, i) =>
-    run(
-      AllowListBlockList.add(emulator, AllowListBlockList.allowlist, "allowlist_identifier", identifier),
-      `allowlist[${i}]`
+  const invitations = (seed.invitations ?? []).map((body, i) =>
+    idOf(run(Invitations.create(emulator, body), `invitations[${i}]`))
+  )
+  const allowlist = (seed.allowlist ?? []).map((identifier, i) =>
+    idOf(
+      run(
+        AllowListBlockList.add(emulator, AllowListBlockList.allowlist, "allowlist_identifier", identifier),
+        `allowlist[${i}]`
+      )
     )
   )
-  seed.blocklist?.forEach((identifier, i) =>
-    run(
-      AllowListBlockList.add(emulator, AllowListBlockList.blocklist, "blocklist_identifier", identifier),
-      `blocklist[${i}]`
+  const blocklist = (seed.blocklist ?? []).map((identifier, i) =>
+    idOf(
+      run(
+        AllowListBlockList.add(emulator, AllowListBlockList.blocklist, "blocklist_identifier", identifier),
+        `blocklist[${i}]`
+      )
     )
   )
+  return { users, organizations, invitations, allowlist, blocklist }
 }

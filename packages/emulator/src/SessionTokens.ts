@@ -15,6 +15,15 @@ import * as Sessions from "./resources/Sessions.js"
 import * as Users from "./resources/Users.js"
 
 /**
+ * Where an emulator serves {@link SessionTokens.jwks} without authentication, as Clerk's Frontend API does
+ * (`https://<frontend api>/.well-known/jwks.json`); `GET /v1/jwks` needs the secret key.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const wellKnownJwksPath = "/.well-known/jwks.json"
+
+/**
  * Options of {@link SessionTokens.mint}.
  *
  * @since 0.1.0

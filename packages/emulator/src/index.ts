@@ -51,3 +51,8 @@ export * as Faults from "./Faults.js"
  * @since 0.1.0
  */
 export * as Webhooks from "./Webhooks.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Control from "./Control.js"

@@ -1,6 +1,6 @@
 /**
  * The `ClerkClient` over undici (a lean client made for the SDK's runtime: one `Effect.async` over
- * undici's `Dispatcher.request`, `ClerkClient.signalAware`), with Node's file system for uploads
+ * undici's `Dispatcher.request`, `ClerkTransport.signalAware`), with Node's file system for uploads
  * given as a path (`{ file: { path: "./logo.png" } }`): provide it under the layers of the groups a
  * program uses (`ActorTokens.layer`, ...), and the program loads only those groups.
  *

@@ -13,6 +13,8 @@ import * as Redacted from "effect/Redacted"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
+// the runtime's private flags of a service (no longer fields of the public `ClerkClient.Service`)
+import * as RuntimeFlags from "../../backend/src/internal/runtimeFlags.js"
 
 const SECRET = "sk_test_nodeCANARYkey42"
 
@@ -273,18 +275,18 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       })
   )
 
-  it.scoped("the undici client keeps time limits by signal; a transformClient or the fetch client by a fiber", () =>
+  it.scoped("the undici client keeps time limits by signal; a transformClient or the fetch client does not", () =>
     Effect.gen(function* () {
       const options = { secretKey: Redacted.make(SECRET), baseUrl: "http://127.0.0.1:9/v1" }
       const attemptSignal = (layer: Layer.Layer<ClerkClient.ClerkClient, unknown>) =>
-        Effect.map(Effect.provide(ClerkClient.ClerkClient, layer), (client) => client.attemptSignal)
+        Effect.map(Effect.provide(ClerkClient.ClerkClient, layer), (client) => RuntimeFlags.of(client).attemptSignal)
       expect(yield* attemptSignal(NodeClerkClient.layer(options))).toBe(true)
       expect(yield* attemptSignal(NodeClerkClient.layer({ ...options, transformClient: (c) => c }))).toBe(false)
       expect(yield* attemptSignal(Clerk.layerFetch(options))).toBe(false)
     })
   )
 
-  it.live("a transformClient that waits without a signal is still cut at the timeout (its own fiber)", () =>
+  it.live("a transformClient that waits without a signal is still cut at the timeout (Effect.timeoutFail)", () =>
     Effect.gen(function* () {
       const { url, seen } = yield* server((_, res) => json(res, 200, { keys: [] }))
       const started = performance.now()
@@ -327,8 +329,10 @@ describe("NodeClerk over undici against a server on 127.0.0.1", () => {
       expect(parentId).not.toBe(outer.spanId)
       // on the bare client nothing reads it, and the runtime does not set it
       const bare = yield* Effect.provide(ClerkClient.ClerkClient, NodeClerkClient.layer(options))
-      expect(bare.readsSpan).toBe(false)
-      expect((yield* Effect.provide(ClerkClient.ClerkClient, Clerk.layerFetch(options))).readsSpan).toBe(true)
+      expect(RuntimeFlags.of(bare).readsSpan).toBe(false)
+      expect(RuntimeFlags.of(yield* Effect.provide(ClerkClient.ClerkClient, Clerk.layerFetch(options))).readsSpan).toBe(
+        true
+      )
     })
   )
 

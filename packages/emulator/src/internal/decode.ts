@@ -78,7 +78,12 @@ export const validateBody = <A, I>(
   )
 }
 
-const readJson = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
+/**
+ * A body read as JSON: `undefined` when empty, 400 `malformed_request_body` when it is not JSON.
+ *
+ * @internal
+ */
+export const readJson = (request: Request): Effect.Effect<unknown, ApiError.ApiError> =>
   Effect.tryPromise({
     try: () => request.text(),
     catch: () => ApiError.malformedBody("The request body could not be read.")

@@ -1,6 +1,6 @@
 /**
  * The HttpClient under `NodeClerkClient`: undici's `Dispatcher.request`, and nothing the SDK's
- * runtime already does.
+ * runtime already does. It keeps the runtime's transport contract (`ClerkTransport.signalAware`).
  *
  * `NodeHttpClient.layerUndici` wraps every request in what a general-purpose client needs: a `URL`
  * object, a tracer check and an `http.client` span, an interruption mask, a `FinalizationRegistry`
@@ -10,10 +10,8 @@
  * a request is one `Effect.async` over `dispatcher.request`, aborted by its canceler or, under the
  * runtime's attempt signal, by that signal.
  *
- * In `pnpm bench --scenario list10 --profile "Effect floor"`, `@effect/platform` and the parts of
- * `effect` it drives took about a third of a call's CPU; in the same benchmark the same hand-written
- * request costs about 485 µs of CPU over `NodeHttpClient.layerUndici` ("Effect floor") and about
- * 340 µs through this client ("Effect floor (SDK client)").
+ * What that client adds is a large share of a call's CPU; the benchmark's "Effect floor" and
+ * "Effect floor (SDK client)" rows (`pnpm bench`) send the same hand-written request through each.
  *
  * The same outcomes as the platform's clients (the fault suite checks each case on this client and
  * on fetch, and expects the same outcome of both):
@@ -39,7 +37,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as ClerkClient from "@effect-clerk/backend/ClerkClient"
+import * as ClerkTransport from "@effect-clerk/backend/ClerkTransport"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import type * as Undici from "@effect/platform-node/Undici"
@@ -56,7 +54,7 @@ import * as Stream from "effect/Stream"
  * `request` does not) and records no span.
  */
 export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
-  ClerkClient.signalAware(
+  ClerkTransport.signalAware(
     HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (effect) => Effect.flatMap(effect, (request) => send(dispatcher, request)),
       Effect.succeed
@@ -78,7 +76,7 @@ const send = (
     if (Either.isLeft(url)) {
       return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
     }
-    const attempt = fiber.getFiberRef(ClerkClient.CurrentAttemptSignal)
+    const attempt = fiber.getFiberRef(ClerkTransport.CurrentAttemptSignal)
     const body = request.body
     if (body._tag === "Stream") {
       return Effect.flatMap(NodeStream.toReadable(body.stream), (readable) =>
