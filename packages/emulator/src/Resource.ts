@@ -75,6 +75,16 @@ export type Answer<O extends ClerkOperation.Any> = O extends {
   : ClerkOperation.Success<O>
 
 /**
+ * Who sent a request: the instance's secret key (`sk_…`), or, for the routes that take one (see
+ * {@link RouteOptions}), a Machine Secret Key (`ak_…`) that the route itself resolves to a machine.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Caller =
+  { readonly _tag: "SecretKey"; readonly key: string } | { readonly _tag: "MachineSecretKey"; readonly secret: string }
+
+/**
  * Everything a handler receives for one request: the operation's `path`, `query` and `body`, typed
  * and decoded with the backend's generated schemas (`query` is `undefined` for an operation without
  * one, `body` for one without a body), plus the emulator instance and the raw request.
@@ -84,6 +94,12 @@ export type Answer<O extends ClerkOperation.Any> = O extends {
  */
 export interface RouteInput<O extends ClerkOperation.Any> extends ClerkOperation.Input<O> {
   readonly emulator: EmulatorContext
+  /**
+   * Who sent it (the router checked that the route takes that credential).
+   *
+   * @since 0.2.0
+   */
+  readonly caller: Caller
   /** The operation matched: the entry of the backend's table. */
   readonly operation: O
   readonly request: Request
@@ -106,6 +122,12 @@ export interface Route {
   readonly ignores?: Readonly<Record<string, string>>
   /** `order_by`, for a list that documents it (see {@link orderBy}). */
   readonly orderBy?: OrderBy<any>
+  /**
+   * The credentials the route takes (default: the instance's secret key only).
+   *
+   * @since 0.2.0
+   */
+  readonly credentials?: RouteOptions<ClerkOperation.Any>["credentials"]
 }
 
 // the keys of a body or query type (of each entry, for a bulk body); `never` for none
@@ -131,6 +153,13 @@ export type Field<O extends ClerkOperation.Any> =
  * @category models
  */
 export interface RouteOptions<O extends ClerkOperation.Any> {
+  /**
+   * The credentials the route takes: the instance's secret key (`sk_…`, the default), a Machine
+   * Secret Key (`ak_…`, which the route resolves to a machine), or either.
+   *
+   * @since 0.2.0
+   */
+  readonly credentials?: "secret-key" | "secret-key-or-machine" | "machine" | undefined
   /**
    * Fields the emulator does not model. A request that sends one (with a value other than `null`)
    * is refused before the handler runs: a 422 whose error item has code `not_emulated` and
@@ -222,7 +251,8 @@ export interface Resource {
 /**
  * Emulates one operation of the backend's tables (`Users.operations.get`). The handler's input and
  * answer are the operation's types (see {@link RouteInput} and {@link Answer}); a failure is a
- * Clerk-shaped {@link ApiError.ApiError}.
+ * Clerk-shaped {@link ApiError.ApiError}. `options.credentials` lets a route take a Machine Secret
+ * Key (see {@link RouteOptions}).
  *
  * @since 0.1.0
  * @category constructors
@@ -236,7 +266,8 @@ export const route = <O extends ClerkOperation.Any>(
   handler: handler as unknown as Route["handler"],
   unmodeled: options.unmodeled ?? [],
   ignores: (options.ignores ?? {}) as Record<string, string>,
-  ...(options.orderBy === undefined ? {} : { orderBy: options.orderBy })
+  ...(options.orderBy === undefined ? {} : { orderBy: options.orderBy }),
+  credentials: options.credentials
 })
 
 /**

@@ -8,6 +8,11 @@
  */
 
 /**
+ * @since 0.2.0
+ */
+export * as APIKeys from "./resources/APIKeys.js"
+
+/**
  * @since 0.1.0
  */
 export * as ActorTokens from "./resources/ActorTokens.js"
@@ -28,6 +33,11 @@ export * as Clients from "./resources/Clients.js"
 export * as EmailAddresses from "./resources/EmailAddresses.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as Domains from "./resources/Domains.js"
+
+/**
  * @since 0.1.0
  */
 export * as Invitations from "./resources/Invitations.js"
@@ -41,6 +51,26 @@ export * as JWKS from "./resources/JWKS.js"
  * @since 0.2.0
  */
 export * as JWTTemplates from "./resources/JWTTemplates.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as M2MTokens from "./resources/M2MTokens.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Machines from "./resources/Machines.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as OAuthAccessTokens from "./resources/OAuthAccessTokens.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as OrganizationDomains from "./resources/OrganizationDomains.js"
 
 /**
  * @since 0.1.0

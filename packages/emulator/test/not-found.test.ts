@@ -36,7 +36,9 @@ const bodies: Record<string, unknown> = {
   "OrganizationInvitations.create": { email_address: "x@example.com", role: "org:member" },
   "OrganizationInvitations.bulkCreate": [{ email_address: "x@example.com", role: "org:member" }],
   "OrganizationMemberships.create": { user_id: "user_missing", role: "org:member" },
-  "OrganizationMemberships.update": { role: "org:member" }
+  "OrganizationMemberships.update": { role: "org:member" },
+  "Machines.rotateSecretKey": { previous_token_ttl: 0 },
+  "Machines.createScope": { to_machine_id: "mch_other" }
 }
 
 const isNoRoute = (body: { errors: Array<{ long_message: string }> }) =>

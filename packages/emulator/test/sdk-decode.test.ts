@@ -7,13 +7,19 @@
 import {
   ActorTokens,
   AllowListBlockList,
+  APIKeys,
   Clerk,
   ClerkClient,
   Clients,
+  Domains,
   EmailAddresses,
   Invitations,
   JWKS,
   JWTTemplates,
+  M2MTokens,
+  Machines,
+  OAuthAccessTokens,
+  OrganizationDomains,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
@@ -30,6 +36,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Emulator from "../src/Emulator.js"
+import * as EmulatedOAuth from "../src/resources/OAuthAccessTokens.js"
+import { asMachine } from "./sdk-world.js"
 
 const TestClerk = Clerk.layer.pipe(
   Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_decode") })),
@@ -47,12 +55,37 @@ const fixture = Effect.gen(function* () {
 })
 type Fixture = Effect.Effect.Success<typeof fixture>
 
+// an M2M token, created with a new machine's Machine Secret Key (the only key createToken takes)
+const m2mToken = (f: Fixture, body: M2MTokens.CreateTokenBody = {}) =>
+  Effect.flatMap(Machines.create({ name: "m2m" }), (m) =>
+    M2MTokens.createToken(body).pipe(Effect.provide(asMachine(f.emulator, m.secret_key)))
+  )
+
 const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, Clerk.Services>> = {
   "ActorTokens.create": (f) => ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }),
   "ActorTokens.revoke": (f) =>
     Effect.flatMap(ActorTokens.create({ user_id: f.user.id, actor: { sub: f.other.id } }), (t) =>
       ActorTokens.revoke(t.id)
     ),
+  "APIKeys.list": (f) =>
+    Effect.zipRight(APIKeys.create({ name: "listed", subject: f.user.id }), APIKeys.list({ subject: f.user.id })),
+  "APIKeys.create": (f) =>
+    APIKeys.create({ name: "full", subject: f.org.id, claims: { a: 1 }, scopes: ["s"], created_by: f.user.id }),
+  "APIKeys.get": (f) => Effect.flatMap(APIKeys.create({ name: "got", subject: f.user.id }), (k) => APIKeys.get(k.id)),
+  "APIKeys.update": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "upd", subject: f.user.id }), (k) =>
+      APIKeys.update(k.id, { description: "d", seconds_until_expiration: 60 })
+    ),
+  "APIKeys.delete": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "gone", subject: f.user.id }), (k) => APIKeys.delete(k.id)),
+  "APIKeys.getSecret": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "sec", subject: f.user.id }), (k) => APIKeys.getSecret(k.id)),
+  "APIKeys.revoke": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "rev", subject: f.user.id }), (k) =>
+      APIKeys.revoke(k.id, { revocation_reason: "r" })
+    ),
+  "APIKeys.verify": (f) =>
+    Effect.flatMap(APIKeys.create({ name: "ver", subject: f.user.id }), (k) => APIKeys.verify({ secret: k.secret })),
   "AllowListBlockList.listAllowlistIdentifiers": () =>
     Effect.zipRight(
       AllowListBlockList.createAllowlistIdentifier({ identifier: "*@example.com" }),
@@ -75,6 +108,14 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
     Effect.flatMap(AllowListBlockList.createBlocklistIdentifier({ identifier: "z@example.com" }), (i) =>
       AllowListBlockList.deleteBlocklistIdentifier(i.id!)
     ),
+  "Domains.list": () => Domains.list(),
+  "Domains.add": () => Domains.add({ name: "satellite.example.com", is_satellite: true }),
+  "Domains.update": () =>
+    Effect.flatMap(Domains.add({ name: "u.example.com", is_satellite: true }), (d) =>
+      Domains.update(d.id, { proxy_url: "https://u.example.com/__clerk" })
+    ),
+  "Domains.delete": () =>
+    Effect.flatMap(Domains.add({ name: "d.example.com", is_satellite: true }), (d) => Domains.delete(d.id)),
   "Invitations.list": () =>
     Effect.zipRight(Invitations.create({ email_address: "new@example.com" }), Invitations.list({ status: "pending" })),
   "Invitations.create": () => Invitations.create({ email_address: "inv@example.com", expires_in_days: 3 }),
@@ -137,6 +178,58 @@ const scenarios: Record<string, (f: Fixture) => Effect.Effect<unknown, unknown, 
       )
     ),
   "PhoneNumbers.replaceForUser": (f) => PhoneNumbers.replaceForUser(f.user.id, { phone_number: "+15555550104" }),
+  "M2MTokens.listTokens": (f) =>
+    Effect.flatMap(m2mToken(f), (t) => M2MTokens.listTokens({ subject: t.subject, revoked: true })),
+  "M2MTokens.createToken": (f) => m2mToken(f, { token_format: "jwt", claims: { a: 1 } }),
+  "M2MTokens.revokeToken": (f) =>
+    Effect.flatMap(m2mToken(f), (t) => M2MTokens.revokeToken(t.id, { revocation_reason: "r" })),
+  "M2MTokens.verifyToken": (f) => Effect.flatMap(m2mToken(f), (t) => M2MTokens.verifyToken({ token: t.token })),
+  "Machines.list": () => Effect.zipRight(Machines.create({ name: "listed" }), Machines.list({ order_by: "name" })),
+  "Machines.create": () => Machines.create({ name: "worker", default_token_ttl: 60 }),
+  "Machines.get": () => Effect.flatMap(Machines.create({ name: "got" }), (m) => Machines.get(m.id)),
+  "Machines.update": () =>
+    Effect.flatMap(Machines.create({ name: "old" }), (m) => Machines.update(m.id, { name: "new" })),
+  "Machines.delete": () => Effect.flatMap(Machines.create({ name: "gone" }), (m) => Machines.delete(m.id)),
+  "Machines.getSecretKey": () => Effect.flatMap(Machines.create({ name: "s" }), (m) => Machines.getSecretKey(m.id)),
+  "Machines.rotateSecretKey": () =>
+    Effect.flatMap(Machines.create({ name: "r" }), (m) => Machines.rotateSecretKey(m.id, { previous_token_ttl: 60 })),
+  "Machines.createScope": () =>
+    Effect.flatMap(Effect.all([Machines.create({ name: "from" }), Machines.create({ name: "to" })]), ([a, b]) =>
+      Machines.createScope(a.id, { to_machine_id: b.id })
+    ),
+  "Machines.deleteScope": () =>
+    Effect.flatMap(Machines.create({ name: "to" }), (b) =>
+      Effect.flatMap(Machines.create({ name: "from", scoped_machines: [b.id] }), (a) =>
+        Machines.deleteScope(a.id, b.id)
+      )
+    ),
+  "OAuthAccessTokens.verify": (f) =>
+    Effect.flatMap(EmulatedOAuth.issue(f.emulator, { userId: f.user.id, scopes: ["email"] }), (t) =>
+      OAuthAccessTokens.verify({ access_token: t.token })
+    ),
+  "OrganizationDomains.create": (f) => OrganizationDomains.create(f.org.id, { name: "acme.com" }),
+  "OrganizationDomains.list": (f) =>
+    Effect.zipRight(
+      OrganizationDomains.create(f.org.id, { name: "acme.dev", verified: false }),
+      OrganizationDomains.list(f.org.id, { verified: "false" })
+    ),
+  "OrganizationDomains.listAll": (f) =>
+    Effect.zipRight(
+      OrganizationDomains.create(f.org.id, { name: "acme.io" }),
+      OrganizationDomains.listAll({ enrollment_mode: ["-enterprise_sso"], order_by: "name" })
+    ),
+  "OrganizationDomains.update": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.net" }), (d) =>
+      OrganizationDomains.update(f.org.id, d.id, { enrollment_mode: "automatic_invitation" })
+    ),
+  "OrganizationDomains.delete": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.org" }), (d) =>
+      OrganizationDomains.delete(f.org.id, d.id)
+    ),
+  "OrganizationDomains.verifyOwnership": (f) =>
+    Effect.flatMap(OrganizationDomains.create(f.org.id, { name: "acme.app" }), (d) =>
+      OrganizationDomains.verifyOwnership(f.org.id, d.id)
+    ),
   "OrganizationInvitations.getAll": (f) =>
     Effect.zipRight(
       OrganizationInvitations.create(f.org.id, { email_address: "x@example.com", role: "org:member" }),

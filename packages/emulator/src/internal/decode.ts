@@ -19,13 +19,27 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
 const paramName = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join(".")
 
 /**
- * Maps a Schema parse error to Clerk's 422 error items: a missing key is `form_param_missing`, a key
- * the schema does not declare is `form_param_unknown`, anything else is `form_param_format_invalid`.
- * Each item carries `meta.param_name` (nested keys are joined with `.`).
+ * The status of a request that breaks the operation's schema: 422, as Clerk answers, unless the
+ * operation documents 400 and not 422. Those are mostly the machine-auth endpoints (`APIKeys.*`,
+ * `M2MTokens.*`, `OAuthAccessTokens.verify`), whose spec documents a 400 "Invalid
+ * 'url_parameter.example': Failed regex check" for a bad request; answering 422 there would be a
+ * status the operation does not document (an `UnexpectedResponse` to the SDK).
  *
  * @internal
  */
-export const fromParseError = (error: ParseResult.ParseError): ApiError.ApiError => {
+export const invalidStatus = (operation: ClerkOperation.Any): 400 | 422 => {
+  const errors: ReadonlyArray<number> = operation.errors
+  return errors.includes(400) && !errors.includes(422) ? 400 : 422
+}
+
+/**
+ * Maps a Schema parse error to Clerk's error items (status 422, or `status`): a missing key is
+ * `form_param_missing`, a key the schema does not declare is `form_param_unknown`, anything else is
+ * `form_param_format_invalid`. Each item carries `meta.param_name` (nested keys are joined with `.`).
+ *
+ * @internal
+ */
+export const fromParseError = (error: ParseResult.ParseError, status: 400 | 422 = 422): ApiError.ApiError => {
   const seen = new Set<string>()
   const items: Array<ApiError.ClerkErrorItem> = []
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
@@ -42,25 +56,26 @@ export const fromParseError = (error: ParseResult.ParseError): ApiError.ApiError
       items.push(item)
     }
   }
-  return ApiError.unprocessable(...items)
+  return new ApiError.ApiError({ status, errors: items })
 }
 
 /**
  * Validates a JSON body with `schema`, rejecting keys the schema does not declare. A body that is
- * not a JSON object is a 400 `malformed_request_body`; a body that breaks the schema is a 422 with
- * one item per problem (see {@link fromParseError}).
+ * not a JSON object is a 400 `malformed_request_body`; a body that breaks the schema is a 422 (or
+ * `status`, see {@link invalidStatus}) with one item per problem (see {@link fromParseError}).
  *
  * @internal
  */
 export const validateBody = <A, I>(
   schema: Schema.Schema<A, I, never>,
-  body: unknown
+  body: unknown,
+  status: 400 | 422 = 422
 ): Effect.Effect<A, ApiError.ApiError> => {
   if (!isPlainObject(body) && !(Array.isArray(body) && acceptsArray(schema.ast))) {
     return Effect.fail(ApiError.malformedBody("The request body must be a JSON object."))
   }
   return Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body).pipe(
-    Effect.mapError(fromParseError)
+    Effect.mapError((error) => fromParseError(error, status))
   )
 }
 
@@ -115,7 +130,7 @@ export const query = (operation: ClerkOperation.Any, url: URL): Effect.Effect<un
     ? Effect.succeed(undefined)
     : Schema.decodeUnknown(operation.query, { errors: "all" })(
         fromSearchParams(operation.query.ast, url.searchParams, new Set(operation.queryCsv ?? []))
-      ).pipe(Effect.mapError(fromParseError))
+      ).pipe(Effect.mapError((error) => fromParseError(error, invalidStatus(operation))))
 
 /**
  * The body of a request, decoded with the operation's generated schema: JSON, or a multipart form
@@ -132,6 +147,9 @@ export const body = (operation: ClerkOperation.Any, request: Request): Effect.Ef
     // a body sent to an operation that takes none must still be JSON, but is not handed over
     if (operation.body === undefined) return Effect.succeed(undefined)
     if (raw === undefined && operation.optionalBody === true) return Effect.succeed(undefined)
-    return Effect.tap(validateBody(operation.body, raw === undefined ? {} : raw), Metadata.checkBody)
+    return Effect.tap(
+      validateBody(operation.body, raw === undefined ? {} : raw, invalidStatus(operation)),
+      Metadata.checkBody
+    )
   })
 }

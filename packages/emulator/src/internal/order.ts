@@ -86,7 +86,7 @@ export const compare =
 /** `{ data, total_count }`, Clerk's paginated list shape, after `offset`/`limit` (default 10). */
 export const page = <A>(
   items: ReadonlyArray<A>,
-  query: { readonly limit?: number | undefined; readonly offset?: number | undefined }
+  query: { readonly limit?: number | undefined; readonly offset?: number | null | undefined }
 ): { readonly data: ReadonlyArray<A>; readonly total_count: number } => {
   const offset = query.offset ?? 0
   return { data: items.slice(offset, offset + (query.limit ?? 10)), total_count: items.length }
