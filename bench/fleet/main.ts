@@ -5,7 +5,7 @@
  * the shared budget. See `harness.ts` for what runs and how it is counted.
  *
  *   npx -y pnpm@10.34.9 bench --scenario fleet                     30 s per set-up
- *   npx -y pnpm@10.34.9 bench --scenario fleet --seconds 12 --workers 3 --limit 20/2s
+ *   npx -y pnpm@10.34.9 bench --scenario fleet --seconds 10 --workers 3 --lanes 3 --limit 20/2s
  *
  * Flags: `--seconds` (per set-up, 30), `--workers` (processes, 6), `--lanes` (calls in flight per
  * process, 4), `--limit <n>/<seconds>s` (100/10s), `--budget <n>/<seconds>s` (the shared set-up's
