@@ -84,7 +84,7 @@ const fresh = async () => {
     )
   )
   const template = await ok("POST", "/jwt_templates", { name: "field_template", claims: { aud: "field" } })
-  const waitlistEntry = await ok("POST", "/waitlist_entries", { email_address: "wait@example.com" })
+  const waitlistEntry = await ok("POST", "/waitlist_entries", { email_address: "erin@example.com" })
   // two pending verifications of each identification the paths name
   const email = user.email_addresses[2].id
   const phone = user.phone_numbers[1].id
@@ -206,7 +206,11 @@ const SAMPLES: Record<string, ReadonlyArray<Sample>> = {
   ],
   // Clerk's test code, then a wrong one (a failed attempt, not an error)
   "EmailAddresses.attemptVerification.code": [value("424242"), value("000000")],
-  "PhoneNumbers.attemptVerification.code": [value("424242"), value("000000")]
+  "PhoneNumbers.attemptVerification.code": [value("424242"), value("000000")],
+  // the default is `verified`
+  identification_status: [value("reserved"), value("unverified")],
+  signing_algorithm: [value("HS256"), value("HS512")],
+  signing_key: [value("a secret of at least thirty-two bytes"), value("another secret of thirty-two bytes")]
 }
 
 // What a field needs beside it to mean anything, sent in both the request without it and with it.
@@ -217,7 +221,26 @@ const COMPANIONS: Record<string, (w: World) => Record<string, unknown>> = {
   phone_number_identification_status: () => ({ phone_number: ["+15555550199"] }),
   // an invitation to an address a user already has
   "Invitations.create.ignore_existing": () => ({ email_address: "bob@example.com" }),
-  "Invitations.bulkCreate.ignore_existing": () => ({ email_address: "bob@example.com" })
+  "Invitations.bulkCreate.ignore_existing": () => ({ email_address: "bob@example.com" }),
+  // a custom key needs its algorithm and key
+  "JWTTemplates.create.custom_signing_key": () => ({
+    signing_algorithm: "HS256",
+    signing_key: "a secret of at least thirty-two bytes"
+  }),
+  "JWTTemplates.update.custom_signing_key": () => ({
+    signing_algorithm: "HS256",
+    signing_key: "a secret of at least thirty-two bytes"
+  }),
+  "JWTTemplates.create.signing_algorithm": () => ({
+    custom_signing_key: true,
+    signing_key: "a secret of at least thirty-two bytes"
+  }),
+  "JWTTemplates.update.signing_algorithm": () => ({
+    custom_signing_key: true,
+    signing_key: "a secret of at least thirty-two bytes"
+  }),
+  "JWTTemplates.create.signing_key": () => ({ custom_signing_key: true, signing_algorithm: "HS256" }),
+  "JWTTemplates.update.signing_key": () => ({ custom_signing_key: true, signing_algorithm: "HS256" })
 }
 
 const unwrap = (ast: AST.AST): AST.AST =>

@@ -161,7 +161,7 @@ export const routes: ReadonlyArray<Resource.Route> = [
     {
       ignores: {
         refresh_token:
-          "the emulator has no Frontend API and so no __refresh cookie to compare it with: any non-empty one is accepted",
+          "the emulator has no Frontend API and so no `__refresh` cookie to compare it with: any non-empty one is accepted",
         request_origin: "the emulator checks the expired_token's signature and session, not the request's origin",
         request_headers: "the emulator checks the expired_token's signature and session, not the request's headers",
         request_originating_ip: "the emulator checks the expired_token's signature and session, not the request's IP"
