@@ -101,7 +101,6 @@ export const resource: Resource.Resource = Resource.make("users", [
     // the emulator's users have no web3 wallets
     unmodeled: ["web3_wallet"],
     ignores: {
-      password_hasher: "how Clerk checks password_digest at sign-in; the emulator checks no password",
       skip_password_requirement: "the emulator requires no password",
       skip_legal_checks: "the emulator requires no legal acceptance",
       skip_user_requirement: "the emulator requires no identifier"
