@@ -98,8 +98,6 @@ export const seed = (
  */
 export const resource: Resource.Resource = Resource.make("users", [
   Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body), {
-    // the emulator's users have no web3 wallets
-    unmodeled: ["web3_wallet"],
     ignores: {
       skip_password_requirement: "the emulator requires no password",
       skip_legal_checks: "the emulator requires no legal acceptance",
