@@ -191,6 +191,7 @@ const SAMPLES: Record<string, ReadonlyArray<Sample>> = {
   password_digest: [value("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy")],
   password_hasher: [value("bcrypt")],
   totp_secret: [value("JBSWY3DPEHPK3PXP")],
+  web3_wallet: [value(`0x${"1".repeat(40)}`)],
   email_address_identification_status: [value("reserved")],
   phone_number_identification_status: [value("reserved")],
   created_at: [DATE],
