@@ -12,7 +12,8 @@ import {
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
-  Users
+  Users,
+  WaitlistEntries
 } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -37,7 +38,8 @@ const CALLS: { readonly [operation: string]: Call } = {
   "OrganizationMemberships.listInstance": (_, order_by) => OrganizationMemberships.listInstance(by(order_by)),
   "Invitations.list": (_, order_by) => Invitations.list(by(order_by)),
   "OrganizationInvitations.list": (w, order_by) => OrganizationInvitations.list(w.orgs[0]!.id, by(order_by)),
-  "OrganizationInvitations.getAll": (_, order_by) => OrganizationInvitations.getAll(by(order_by))
+  "OrganizationInvitations.getAll": (_, order_by) => OrganizationInvitations.getAll(by(order_by)),
+  "WaitlistEntries.list": (_, order_by) => WaitlistEntries.list(by(order_by))
 }
 
 const items = (answer: unknown): ReadonlyArray<any> =>

@@ -22,7 +22,8 @@ export type Read = (item: any, phones: Phones) => string | number | null | undef
 
 /**
  * Builds the world in `emulator` (whose clock `advance` moves): three users, three organizations
- * with 3, 1 and 2 members, three instance invitations, three invitations to the first organization.
+ * with 3, 1 and 2 members, three instance invitations, three invitations to the first organization,
+ * three waitlist entries, two of them invited (in another order than they were made).
  */
 export const build = async (emulator: Emulator.ClerkEmulator, advance: (ms: number) => void) => {
   const ok = async (method: string, path: string, body?: unknown) => {
@@ -91,6 +92,11 @@ export const build = async (emulator: Emulator.ClerkEmulator, advance: (ms: numb
     await ok("POST", "/invitations", { email_address: email, expires_in_days: days })
     await ok("POST", `/organizations/${orgs[0]!.id}/invitations`, { email_address: email, role: "org:member" })
   }
+  const entries: Array<{ readonly id: string }> = []
+  for (const email of ["wren@c.example", "vera@a.example", "ugo@b.example"]) {
+    entries.push(await ok("POST", "/waitlist_entries", { email_address: email }))
+  }
+  for (const i of [2, 0]) await ok("POST", `/waitlist_entries/${entries[i]!.id}/invite`, {})
   const phones: Phones = new Map(users.map((u, i) => [u.id, PEOPLE[i]!.phone]))
   return { users, orgs, phones }
 }
@@ -155,7 +161,15 @@ export const LISTS: {
     fields: { ...invitation, expires_at: (i) => i.expires_at }
   },
   "OrganizationInvitations.list": { path: (w) => `/organizations/${w.orgs[0]!.id}/invitations`, fields: invitation },
-  "OrganizationInvitations.getAll": { path: () => "/organization_invitations", fields: invitation }
+  "OrganizationInvitations.getAll": { path: () => "/organization_invitations", fields: invitation },
+  "WaitlistEntries.list": {
+    path: () => "/waitlist_entries",
+    fields: {
+      created_at: (e) => e.created_at,
+      email_address: (e) => e.email_address,
+      invited_at: (e) => e.invitation?.created_at ?? null
+    }
+  }
 }
 
 /**

@@ -93,7 +93,9 @@ layer(Prism.layer({ seed: 20260512 }), { timeout: "120 seconds", excludeTestServ
             expect(request.url.searchParams.get("limit")).toBe("2")
             expect(request.url.searchParams.getAll("paginated")).toEqual(s.paginated ? ["true"] : [])
           })
-        })
+        }),
+        // the stream has its own 20 s limit above; vitest's 5 s default fired first under load
+        30_000
       )
     }
   }

@@ -191,9 +191,19 @@ export const resource: Resource.Resource = Resource.make("domains", [
       return { data, total_count: data.length }
     })
   ),
-  Resource.route(BackendDomains.operations.add, ({ emulator, body }) => add(emulator, body)),
-  Resource.route(BackendDomains.operations.update, ({ emulator, path, body }) =>
-    Effect.flatMap(find(emulator, path.domain_id), (record) => update(emulator, record, body))
+  Resource.route(BackendDomains.operations.add, ({ emulator, body }) => add(emulator, body), {
+    ignores: { is_satellite: "the schema allows `true` only: a satellite is all `POST /domains` adds" }
+  }),
+  Resource.route(
+    BackendDomains.operations.update,
+    ({ emulator, path, body }) =>
+      Effect.flatMap(find(emulator, path.domain_id), (record) => update(emulator, record, body)),
+    {
+      ignores: {
+        is_secondary:
+          "the emulator keeps every name as given, never reducing it to its registrable domain: what `true` asks for, and `false` changes nothing here"
+      }
+    }
   ),
   Resource.route(BackendDomains.operations.delete, ({ emulator, path }) =>
     Effect.flatMap(find(emulator, path.domain_id), (record) => {

@@ -39,6 +39,11 @@ const make = (
   updated_at: emulator.now()
 })
 
+// as for Users.update (users/profile.ts)
+const NOTIFY = {
+  notify_primary_email_address_changed: "a notice by email, which the emulator does not record (it records invitations)"
+}
+
 /**
  * The Email Addresses resource.
  *
@@ -46,43 +51,52 @@ const make = (
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("email_addresses", [
-  Resource.route(BackendEmailAddresses.operations.create, ({ emulator, body }) =>
-    Effect.gen(function* () {
-      const user = yield* Users.get(emulator, body.user_id)
-      const mine = user.json.email_addresses
-      const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, "")
-      const item = make(emulator, address, body.verified === true ? "verified" : "unverified")
-      Shared.write(emulator, user, "email_addresses", [...mine, item], body.primary === true ? item.id : undefined)
-      return Shared.current(user, "email_addresses", item.id!)
-    })
+  Resource.route(
+    BackendEmailAddresses.operations.create,
+    ({ emulator, body }) =>
+      Effect.gen(function* () {
+        const user = yield* Users.get(emulator, body.user_id)
+        const mine = user.json.email_addresses
+        const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, "")
+        const item = make(emulator, address, body.verified === true ? "verified" : "unverified")
+        Shared.write(emulator, user, "email_addresses", [...mine, item], body.primary === true ? item.id : undefined)
+        return Shared.current(user, "email_addresses", item.id!)
+      }),
+    { ignores: NOTIFY }
   ),
   Resource.route(BackendEmailAddresses.operations.get, ({ emulator, path }) =>
     Effect.map(Shared.find(emulator, "email_addresses", path.email_address_id), (f) => structuredClone(f.item))
   ),
-  Resource.route(BackendEmailAddresses.operations.update, ({ emulator, path, body }) =>
-    Effect.map(Shared.find(emulator, "email_addresses", path.email_address_id), ({ user, item }) => {
-      const changed: Item =
-        body?.verified === undefined || body.verified === null
-          ? item
-          : { ...item, verification: Shared.verification(body.verified), updated_at: emulator.now() }
-      const items = user.json.email_addresses.map((e) => (e.id === item.id ? changed : e))
-      Shared.write(emulator, user, "email_addresses", items, body?.primary === true ? item.id : undefined)
-      return Shared.current(user, "email_addresses", item.id!)
-    })
+  Resource.route(
+    BackendEmailAddresses.operations.update,
+    ({ emulator, path, body }) =>
+      Effect.map(Shared.find(emulator, "email_addresses", path.email_address_id), ({ user, item }) => {
+        const changed: Item =
+          body?.verified === undefined || body.verified === null
+            ? item
+            : { ...item, verification: Shared.verification(body.verified), updated_at: emulator.now() }
+        const items = user.json.email_addresses.map((e) => (e.id === item.id ? changed : e))
+        Shared.write(emulator, user, "email_addresses", items, body?.primary === true ? item.id : undefined)
+        return Shared.current(user, "email_addresses", item.id!)
+      }),
+    { ignores: NOTIFY }
   ),
   Resource.route(BackendEmailAddresses.operations.delete, ({ emulator, path }) =>
     Effect.map(Shared.find(emulator, "email_addresses", path.email_address_id), (found) =>
       Shared.remove(emulator, "email_addresses", found)
     )
   ),
-  Resource.route(BackendEmailAddresses.operations.replaceForUser, ({ emulator, path, body }) =>
-    Effect.gen(function* () {
-      const user = yield* Users.get(emulator, path.user_id)
-      const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, user.json.id)
-      const item = make(emulator, address, body.identification_status ?? "verified")
-      Shared.write(emulator, user, "email_addresses", [item], item.id)
-      return Shared.current(user, "email_addresses", item.id!)
-    })
+  Resource.route(
+    BackendEmailAddresses.operations.replaceForUser,
+    ({ emulator, path, body }) =>
+      Effect.gen(function* () {
+        const user = yield* Users.get(emulator, path.user_id)
+        const address = yield* Shared.checkValue(emulator, "email_addresses", body.email_address, user.json.id)
+        const item = make(emulator, address, body.identification_status ?? "verified")
+        Shared.write(emulator, user, "email_addresses", [item], item.id)
+        return Shared.current(user, "email_addresses", item.id!)
+      }),
+    { ignores: NOTIFY }
   ),
   Resource.route(BackendEmailAddresses.operations.prepareVerification, ({ emulator, path }) =>
     Verification.prepare(emulator, "email_addresses", path.email_address_id)

@@ -5,9 +5,9 @@
  *
  * Records and answers are the backend's generated `Users.User`. Email addresses and usernames are
  * lower-cased and unique across the instance (as are phone numbers and external ids): a taken one
- * is a 422 `form_identifier_exists`. `web3_wallet`, `password_digest`, `password_hasher` and the
- * `skip_*` flags are accepted (the spec allows them) but have no emulated effect beyond
- * `password_enabled`. Timestamps are Unix milliseconds, as Clerk's.
+ * is a 422 `form_identifier_exists`. `web3_wallet` is stored (primary, unique, searchable);
+ * `password_hasher` and the `skip_*` flags are accepted without effect (the route's `ignores` say
+ * why). Timestamps are Unix milliseconds, as Clerk's.
  *
  * The parts, one concept each: `users/records.ts` (the table, lookups, {@link patch}),
  * `users/create.ts`, `users/search.ts` (list, count), `users/profile.ts` (every change).
@@ -98,10 +98,7 @@ export const seed = (
  */
 export const resource: Resource.Resource = Resource.make("users", [
   Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body), {
-    // the emulator's users have no web3 wallets
-    unmodeled: ["web3_wallet"],
     ignores: {
-      password_hasher: "how Clerk checks password_digest at sign-in; the emulator checks no password",
       skip_password_requirement: "the emulator requires no password",
       skip_legal_checks: "the emulator requires no legal acceptance",
       skip_user_requirement: "the emulator requires no identifier"

@@ -88,7 +88,15 @@ const templateContext = (emulator: Resource.EmulatorContext, session: Records.Se
     }
   })
 
-// what `expired_token` must be: a token this instance signed for this session
+// what `expired_token` must be: a token this instance signed for this session (the 401 names it)
+const expiredTokenInvalid = (longMessage: string) =>
+  ApiError.make(401, {
+    message: "Invalid authentication",
+    long_message: longMessage,
+    code: "authentication_invalid",
+    meta: { param_name: "expired_token" }
+  })
+
 const checkExpiredToken = (emulator: Resource.EmulatorContext, token: string, sessionId: string) =>
   Effect.tryPromise({
     // an expired token is what a refresh is for: only the signature and the session are checked
@@ -98,11 +106,11 @@ const checkExpiredToken = (emulator: Resource.EmulatorContext, token: string, se
       })
       return JSON.parse(new TextDecoder().decode(verified.payload)) as { readonly sid?: unknown }
     },
-    catch: () => ApiError.authenticationInvalid("expired_token is not a session token signed by this instance.")
+    catch: () => expiredTokenInvalid("expired_token is not a session token signed by this instance.")
   }).pipe(
     Effect.filterOrFail(
       (payload) => payload.sid === sessionId,
-      () => ApiError.authenticationInvalid("expired_token belongs to another session.")
+      () => expiredTokenInvalid("expired_token belongs to another session.")
     )
   )
 
@@ -133,20 +141,31 @@ export const routes: ReadonlyArray<Resource.Route> = [
       return { object: "token", jwt }
     })
   ),
-  Resource.route(BackendSessions.operations.refresh, ({ emulator, path, body }) =>
-    Effect.gen(function* () {
-      if (body.refresh_token === "") {
-        return yield* ApiError.authenticationInvalid("refresh_token must not be empty.")
+  Resource.route(
+    BackendSessions.operations.refresh,
+    ({ emulator, path, body }) =>
+      Effect.gen(function* () {
+        if (body.refresh_token === "") {
+          return yield* ApiError.authenticationInvalid("refresh_token must not be empty.")
+        }
+        const record = Records.find(emulator, path.session_id)
+        if (record === undefined) return yield* ApiError.authenticationInvalid("The session does not exist.")
+        yield* checkExpiredToken(emulator, body.expired_token, record.json.id)
+        if (record.json.status !== "active") return yield* Records.notActive(record.json)
+        record.json = { ...record.json, last_active_at: emulator.now(), updated_at: emulator.now() }
+        const jwt = yield* sessionToken(emulator, record.json)
+        return body.format === "cookie"
+          ? { object: "cookies", cookies: [`__session=${jwt}; Path=/; Secure; SameSite=Lax`] }
+          : { object: "token", jwt }
+      }),
+    {
+      ignores: {
+        refresh_token:
+          "the emulator has no Frontend API and so no `__refresh` cookie to compare it with: any non-empty one is accepted",
+        request_origin: "the emulator checks the expired_token's signature and session, not the request's origin",
+        request_headers: "the emulator checks the expired_token's signature and session, not the request's headers",
+        request_originating_ip: "the emulator checks the expired_token's signature and session, not the request's IP"
       }
-      const record = Records.find(emulator, path.session_id)
-      if (record === undefined) return yield* ApiError.authenticationInvalid("The session does not exist.")
-      yield* checkExpiredToken(emulator, body.expired_token, record.json.id)
-      if (record.json.status !== "active") return yield* Records.notActive(record.json)
-      record.json = { ...record.json, last_active_at: emulator.now(), updated_at: emulator.now() }
-      const jwt = yield* sessionToken(emulator, record.json)
-      return body.format === "cookie"
-        ? { object: "cookies", cookies: [`__session=${jwt}; Path=/; Secure; SameSite=Lax`] }
-        : { object: "token", jwt }
-    })
+    }
   )
 ]
