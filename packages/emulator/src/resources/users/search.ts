@@ -8,6 +8,7 @@ import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
 import * as Order from "../../internal/order.js"
+import * as Params from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
 import * as Organizations from "../organizations/records.js"
 import * as Records from "./records.js"
@@ -31,8 +32,12 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
   if (usernames.length > 0) out.push((_, i) => i.username !== null && usernames.includes(i.username))
   const externalIds = q.external_id ?? []
   if (externalIds.length > 0) out.push((_, i) => i.externalId !== null && externalIds.includes(i.externalId))
-  const userIds = q.user_id ?? []
-  if (userIds.length > 0) out.push((_, i) => userIds.includes(i.id))
+  // user_id: "For each user ID, the `+` and `-` can be prepended to the ID, which denote whether
+  // the respective user ID should be included or excluded from the result set" (spec).
+  if ((q.user_id ?? []).length > 0) {
+    const byId = Params.includeExclude(q.user_id)
+    out.push((_, i) => byId(i.id))
+  }
   if ((q.web3_wallet ?? []).length > 0) out.push(() => false) // no user has a web3 wallet here
   // organization_id: "the `+` and `-` can be prepended to the ID, which denote whether the
   // respective organization should be included or excluded from the result set" (spec).
