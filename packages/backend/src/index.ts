@@ -60,3 +60,10 @@ export * as ClerkFile from "./ClerkFile.js"
  * @since 0.2.0
  */
 export * as ClerkOperation from "./ClerkOperation.js"
+
+/**
+ * `Users.get` and `Organizations.get` batched into list calls with the id filter.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkBatching from "./ClerkBatching.js"
