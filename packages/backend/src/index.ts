@@ -67,3 +67,10 @@ export * as ClerkOperation from "./ClerkOperation.js"
  * @since 0.2.0
  */
 export * as ClerkBatching from "./ClerkBatching.js"
+
+/**
+ * The metrics every call records: calls by outcome, their time, attempts and 429s, per operation.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkMetrics from "./ClerkMetrics.js"

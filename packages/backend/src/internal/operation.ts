@@ -9,7 +9,8 @@
  * - deadline.ts (and timers.ts): each attempt within its time limit;
  * - transportErrors.ts: a failed exchange as a `TransportError` with its reason;
  * - response.ts (and body.ts, decode.ts): a response as the typed value or the typed error;
- * - retry.ts: whether and when a failed attempt is tried again.
+ * - retry.ts: whether and when a failed attempt is tried again;
+ * - metrics.ts: each call and each attempt counted, each call timed.
  *
  * @internal
  */
@@ -24,6 +25,7 @@ import * as ClerkError from "../ClerkError.js"
 import type { ClerkOperation } from "../ClerkOperation.js"
 import * as Deadline from "./deadline.js"
 import * as Decode from "./decode.js"
+import * as Metrics from "./metrics.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 import * as Retry from "./retry.js"
@@ -69,6 +71,8 @@ interface Plan extends Request.RequestPlan, Response.ResponsePlan {
   readonly idempotent: boolean
   /** The client keeps the signal contract (`ClerkTransport.signalAware`, no `transformClient`). */
   readonly attemptSignal: boolean
+  /** The operation's metrics, tagged once (metrics.ts). */
+  readonly metrics: Metrics.OperationMetrics
 }
 
 /** One call, as every attempt of it shares it. */
@@ -101,7 +105,8 @@ export const make = <A, Status extends number = never, Path extends string = nev
     clientOptions,
     clientSettings: Settings.resolve(clientOptions),
     idempotent: Retry.isIdempotent(spec.method),
-    attemptSignal: flags.attemptSignal
+    attemptSignal: flags.attemptSignal,
+    metrics: Metrics.forOperation(spec.operationId)
   }
   const spanOptions = {
     kind: "client",
@@ -116,8 +121,16 @@ export const make = <A, Status extends number = never, Path extends string = nev
   // (InvalidInput only arises from a path parameter, a query or a body: an operation without any
   // has none of them, which `Failure` states at the type level.)
   const run: (input: Input<Path, Query, Body>) => Effect.Effect<unknown, ClerkError.ClerkError> = flags.readsSpan
-    ? (input) => Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
-    : (input) => Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+    ? (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
+        )
+    : (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+        )
   return run as Run<A, ErrorOf<Status>, Path, Query, Body>
 }
 
@@ -183,6 +196,9 @@ const retryLoop = (
 
 /** One attempt: send, read, decode, within the time limit. */
 const attemptOnce = (plan: Plan, call: Call, attempt: number): Effect.Effect<unknown, ClerkError.ClerkError> =>
+  Metrics.attempt(plan.metrics, attemptWithin(plan, call, attempt))
+
+const attemptWithin = (plan: Plan, call: Call, attempt: number): Effect.Effect<unknown, ClerkError.ClerkError> =>
   Deadline.within(
     Effect.flatMap(
       Effect.catchTag(plan.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
