@@ -1,6 +1,7 @@
 import { ActorTokens, ClerkClient, ClerkMetrics, ClerkTest, Users } from "@effect-clerk/backend"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricLabel from "effect/MetricLabel"
@@ -40,6 +41,8 @@ const scripted = (...answers: ReadonlyArray<() => Response | Promise<Response>>)
 
 const withClerk = (handler: ClerkTest.Handler) =>
   Effect.provide(Layer.merge(Users.layer, ActorTokens.layer).pipe(Layer.provideMerge(ClerkTest.layer(handler))))
+
+let sent = false
 
 const ok = () => ClerkTest.json(200, user)
 const notFound = () => ClerkTest.clerkError(404, "resource_not_found", "not found")
@@ -89,6 +92,24 @@ describe("ClerkMetrics", () => {
         users.calls("TransportError.Other")
       ])
     }).pipe(withClerk(() => Promise.reject(new Error("socket hang up"))))
+  )
+
+  it.live("an interrupted call is counted as interrupted", () =>
+    Effect.gen(function* () {
+      const before = yield* figures("GetUser")
+      const fiber = yield* Effect.fork(Users.get("user_1"))
+      // the request is sent, its answer never comes
+      yield* Effect.yieldNow().pipe(Effect.repeat({ until: () => sent }), Effect.timeout("10 seconds"))
+      yield* Fiber.interrupt(fiber)
+      const after = yield* figures("GetUser")
+      expect(after.calls("interrupted") - before.calls("interrupted")).toBe(1)
+      expect(after.attempts - before.attempts).toBe(1)
+    }).pipe(
+      withClerk(() => {
+        sent = true
+        return new Promise<Response>(() => {})
+      })
+    )
   )
 
   it.live("the tags of Effect.tagMetrics around a call are added", () =>
