@@ -19,23 +19,27 @@
  * or `interrupted`.
  *
  * @example
- * import { ClerkMetrics, ClerkTest, Users } from "@effect-clerk/backend"
+ * import { ClerkMetrics, ClerkTest, Organizations } from "@effect-clerk/backend"
  * import * as Effect from "effect/Effect"
  * import * as Layer from "effect/Layer"
  * import * as Metric from "effect/Metric"
  *
- * const TestClerk = Users.layer.pipe(
+ * const TestClerk = Organizations.layer.pipe(
  *   Layer.provideMerge(ClerkTest.layer(() => ClerkTest.clerkError(404, "resource_not_found", "not found")))
  * )
+ * // the counter of this operation and outcome (global: read it before and after)
+ * const notFound = ClerkMetrics.calls.pipe(
+ *   Metric.tagged("operation_id", "GetOrganization"),
+ *   Metric.tagged("outcome", "NotFound")
+ * )
  * const program = Effect.gen(function* () {
- *   yield* Effect.ignore(Users.get("user_gone"))
- *   // the counter of this operation and outcome
- *   return yield* Metric.value(
- *     ClerkMetrics.calls.pipe(Metric.tagged("operation_id", "GetUser"), Metric.tagged("outcome", "NotFound"))
- *   )
+ *   const before = yield* Metric.value(notFound)
+ *   yield* Effect.ignore(Organizations.get("org_gone"))
+ *   const after = yield* Metric.value(notFound)
+ *   return after.count - before.count
  * })
- * Effect.runPromise(program.pipe(Effect.provide(TestClerk))).then((state) => {
- *   assert.strictEqual(state.count, 1)
+ * Effect.runPromise(program.pipe(Effect.provide(TestClerk))).then((calls) => {
+ *   assert.strictEqual(calls, 1)
  * })
  *
  * @since 0.2.0
