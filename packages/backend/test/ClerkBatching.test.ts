@@ -40,6 +40,12 @@ const clerk =
     return ClerkTest.json(200, path.startsWith("/v1/users/") ? user(id) : organization(id))
   }
 
+/** `handler`, after a first answer 503. */
+const unavailableOnce = (handler: ClerkTest.Handler): ClerkTest.Handler => {
+  let calls = 0
+  return (request) => (calls++ === 0 ? ClerkTest.clerkError(503, "unavailable", "later") : handler(request))
+}
+
 const batched = (handler: ClerkTest.Handler, options?: Partial<ClerkClient.Options>) =>
   Effect.provide(ClerkBatching.layer().pipe(Layer.provideMerge(ClerkTest.layer(handler, options))))
 
@@ -207,17 +213,7 @@ describe("ClerkBatching", () => {
         "GET /v1/users?user_id=user_a&user_id=user_b&limit=2",
         "GET /v1/users?user_id=user_a&user_id=user_b&limit=2"
       ])
-    }).pipe(
-      batched(
-        (() => {
-          let calls = 0
-          return (request) =>
-            calls++ === 0
-              ? ClerkTest.clerkError(503, "unavailable", "later")
-              : clerk(new Set(["user_a", "user_b"]))(request)
-        })()
-      )
-    )
+    }).pipe(batched(unavailableOnce(clerk(new Set(["user_a", "user_b"])))))
   )
 
   it.effect("gets under different options are sent apart, each under its own", () =>
@@ -348,17 +344,7 @@ describe("ClerkBatching", () => {
     }).pipe(
       Effect.provide(
         ClerkBatching.layerUsers({ resolver: DataLoader.dataLoader({ window: "10 millis" }) }).pipe(
-          Layer.provideMerge(
-            ClerkTest.layer(
-              (() => {
-                let calls = 0
-                return (request: ClerkTest.RecordedRequest) =>
-                  calls++ === 0
-                    ? ClerkTest.clerkError(503, "unavailable", "later")
-                    : clerk(new Set(["user_a", "user_b"]))(request)
-              })()
-            )
-          )
+          Layer.provideMerge(ClerkTest.layer(unavailableOnce(clerk(new Set(["user_a", "user_b"])))))
         )
       )
     )
