@@ -154,7 +154,8 @@ export const make = <A extends { readonly id: string }, Params>(
     Effect.forEach(
       groupsOf(requests),
       (same) => {
-        const chunks = Arr.chunksOf(Arr.dedupe(same.map((request) => request.id)), group.maxIds)
+        // (a Set, not Arr.dedupe: that compares every pair)
+        const chunks = Arr.chunksOf(Array.from(new Set(same.map((request) => request.id))), group.maxIds)
         // the call's own options, as each get would have run under them
         return Effect.provideService(
           Effect.forEach(
