@@ -5,7 +5,10 @@
  * 2. bundle size of a program using one group vs the same call written by hand;
  * 3. cold import time of one group vs the effect / @effect/platform modules it uses;
  * 4. one group through @effect-clerk/platform-node (bundle, cold import of the tree-shaken bundle and
- *    of the packed packages' dist/ as plain Node loads it) vs the same POST by hand over undici.
+ *    of the packed packages' dist/ as plain Node loads it) vs the same POST by hand over undici;
+ * 5. at the edge (`edge.ts`): a Worker with one group plus @effect-clerk/auth vs the same Worker by
+ *    hand (effect + jose, and plain fetch + jose), and session verification from the auth barrel vs
+ *    its subpaths.
  *
  * The groups are read from packages/backend/src/index.ts, so the script follows the generator.
  * Everything is local; scratch files go to bench/.tmp (gitignored).
@@ -18,6 +21,7 @@ import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import * as esbuild from "esbuild"
+import { actorTokenSchemas, BARREL_RATIO_LIMIT, edgeFigures, WORKER_RATIO_LIMIT } from "./edge.js"
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -330,24 +334,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
-const ActorToken = Schema.Struct({
-  object: Schema.String,
-  id: Schema.String,
-  status: Schema.String,
-  user_id: Schema.String,
-  actor: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  token: Schema.optional(Schema.String),
-  url: Schema.optional(Schema.String),
-  created_at: Schema.Number,
-  updated_at: Schema.Number
-})
-
-const CreateBody = Schema.Struct({
-  user_id: Schema.String,
-  actor: Schema.Struct({ sub: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  expires_in_seconds: Schema.optional(Schema.Int),
-  session_max_duration_in_seconds: Schema.optional(Schema.Int)
-})
+${actorTokenSchemas}
 
 const create = (body: typeof CreateBody.Type) =>
   Effect.gen(function* () {
@@ -712,6 +699,8 @@ const main = async (): Promise<void> => {
   const bundle = await bundleFigures(groups)
   const imports = await importFigures()
   const node = await nodeFigures(groups)
+  step("esbuild: Workers and auth verification (edge.ts)")
+  const edge = await edgeFigures(".tmp/edge")
 
   const tscVersion = run(process.execPath, [TSC, "--version"], NODE_TIMEOUT_MS).trim()
   const rows: Array<readonly [string, string, string, string]> = []
@@ -805,6 +794,20 @@ const main = async (): Promise<void> => {
     ratio(node.unbundled.allGroups, node.unbundled.floor)
   ])
 
+  for (const [label, a, b] of [
+    [
+      `bundle (f) Worker: ${one.name} + auth session token, vs the same by hand (effect + jose)`,
+      edge.worker,
+      edge.floor
+    ],
+    [`bundle (g) Worker: ${one.name} + auth session token, vs plain fetch + jose (no effect)`, edge.worker, edge.plain],
+    [`bundle (h) auth session verification: barrel vs subpaths`, edge.barrel, edge.subpaths]
+  ] as const) {
+    rows.push([`${label}: minified`, bytes(a.minified), bytes(b.minified), ratio(a.minified, b.minified)])
+    rows.push([`${label}: gzip`, bytes(a.gzip), bytes(b.gzip), ratio(a.gzip, b.gzip)])
+  }
+  const nodeImports = [edge.worker, edge.barrel, edge.subpaths].flatMap((bundle) => bundle.nodeImports)
+
   const lines = [
     `## @effect-clerk/backend figures`,
     ``,
@@ -830,6 +833,9 @@ const main = async (): Promise<void> => {
       (node.leaked.length === 0
         ? `No other group's service tag is left in (d).`
         : `Service tags of other groups left in (d): ${node.leaked.join(", ")}.`),
+    `Bundles (f), (g), (h) are built as a Worker is (esbuild, ESM, workerd/worker/browser conditions, Node built-ins ` +
+      `left external): ${nodeImports.length === 0 ? "none imports a node: module" : `node: imports: ${[...new Set(nodeImports)].join(", ")}`}; ` +
+      `bench/test/edge.test.ts bounds (f) at ${WORKER_RATIO_LIMIT}× and (h) at ${BARREL_RATIO_LIMIT}× (gzip).`,
     `Time: ${((performance.now() - started) / 1000).toFixed(1)} s`
   ]
   process.stdout.write(lines.join("\n") + "\n")

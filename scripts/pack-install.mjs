@@ -14,12 +14,12 @@
 //
 // Env: PACK_INSTALL_KEEP=1 keeps the temp app; PACK_INSTALL_TSC_RUNS (default 3) sets the tsc rounds.
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
-import { gunzipSync } from "node:zlib"
+import { externalPeers, packPublicPackages, runCommand } from "./lib/pack.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(join(root, "package.json"))
@@ -37,79 +37,33 @@ const fail = (message) => {
 /** Runs a command and returns its stdout; on failure, stops with the command's output. */
 const run = (file, args, options = {}) => {
   try {
-    return execFileSync(file, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 5 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      ...options
-    })
+    return runCommand(file, args, options)
   } catch (error) {
-    fail(`${[basename(file), ...args].join(" ")}\n${error.stdout ?? ""}${error.stderr ?? ""}${error.message}`)
+    fail(error.message)
   }
-}
-
-// pnpm: the one running this script when started as a pnpm script, else the pinned one through npx.
-const pnpm = (args, cwd) => {
-  const execpath = process.env["npm_execpath"]
-  if (execpath && /pnpm/.test(execpath) && /\.c?js$/.test(execpath)) {
-    return run(process.execPath, [execpath, ...args], { cwd })
-  }
-  const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager
-  return run("npx", ["-y", pinned, ...args], { cwd })
 }
 
 // ---------------------------------------------------------------------------------------------
 // 1. pack
 // ---------------------------------------------------------------------------------------------
 
-const packages = readdirSync(join(root, "packages"))
-  .map((dir) => join(root, "packages", dir))
-  .filter((dir) => existsSync(join(dir, "package.json")))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
-  .filter(({ manifest }) => manifest.private !== true)
-if (packages.length === 0) fail("no public package under packages/")
-
 const app = mkdtempSync(join(tmpdir(), "effect-clerk-pack-install-"))
 const tarballs = join(app, "tarballs")
 mkdirSync(tarballs)
 if (relative(root, app).split(/[\\/]/)[0] !== "..") fail(`the temp app ${app} is inside the repo`)
 
-/** The files of a .tgz: path and size, read from the tar headers. */
-const tarEntries = (file) => {
-  const data = gunzipSync(readFileSync(file))
-  const entries = []
-  for (let offset = 0; offset + 512 <= data.length;) {
-    const header = data.subarray(offset, offset + 512)
-    if (header.every((byte) => byte === 0)) break
-    const text = (start, length) =>
-      header
-        .subarray(start, start + length)
-        .toString("utf8")
-        .replace(/\0.*$/s, "")
-    const prefix = text(345, 155)
-    const name = (prefix ? `${prefix}/` : "") + text(0, 100)
-    const size = parseInt(text(124, 12).trim() || "0", 8)
-    if (text(156, 1) === "0" || text(156, 1) === "") entries.push({ name, size })
-    offset += 512 + Math.ceil(size / 512) * 512
-  }
-  return entries
+let packed
+try {
+  packed = packPublicPackages({ root, destination: tarballs, log: step })
+} catch (error) {
+  fail(error.message)
 }
-
-const packed = []
-for (const { dir, manifest } of packages) {
-  step(`pnpm pack ${manifest.name} (prepack builds it)`)
-  const output = pnpm(["pack", "--json", "--pack-destination", tarballs], dir)
-  const file = JSON.parse(output.slice(output.indexOf("{"))).filename
-  if (!file || !existsSync(file)) fail(`pnpm pack ${manifest.name} printed no tarball:\n${output}`)
-  const entries = tarEntries(file)
+for (const { name, entries } of packed) {
   const forbidden = entries.filter((e) => /^package\/(test|fixtures)\/|\.test\.|\.tsbuildinfo$/.test(e.name))
-  if (forbidden.length > 0) fail(`${manifest.name} packs ${forbidden.map((e) => e.name).join(", ")}`)
+  if (forbidden.length > 0) fail(`${name} packs ${forbidden.map((e) => e.name).join(", ")}`)
   for (const needed of ["package/LICENSE", "package/README.md", "package/dist/index.js", "package/dist/index.d.ts"]) {
-    if (!entries.some((e) => e.name === needed)) fail(`${manifest.name}: ${needed} is not in the tarball`)
+    if (!entries.some((e) => e.name === needed)) fail(`${name}: ${needed} is not in the tarball`)
   }
-  const published = JSON.parse(execFileSync("tar", ["-xzOf", file, "package/package.json"], { encoding: "utf8" }))
-  packed.push({ name: manifest.name, file, entries, published })
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`
@@ -188,12 +142,7 @@ for (const { name, file, published, entries } of packed) {
 // 3. install into a fresh npm app
 // ---------------------------------------------------------------------------------------------
 
-const peers = {}
-for (const { published } of packed) {
-  for (const [dep, range] of Object.entries(published.peerDependencies ?? {})) {
-    if (!packed.some((p) => p.name === dep)) peers[dep] ??= range
-  }
-}
+const peers = externalPeers(packed)
 writeFileSync(
   join(app, "package.json"),
   JSON.stringify({ name: "effect-clerk-user-app", private: true, type: "module" }, null, 2) + "\n"

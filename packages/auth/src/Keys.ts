@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { JWKS } from "@effect-clerk/backend"
+import type * as JWKS from "@effect-clerk/backend/JWKS"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -15,6 +15,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Jose from "jose"
 import * as JwksCache from "./internal/jwks.js"
+import { JWKSService } from "./internal/jwksService.js"
 import type { TokenVerificationError } from "./TokenError.js"
 
 /**
@@ -132,7 +133,7 @@ export interface JwksOptions {
 export const makeJwks = (options: JwksOptions = {}): Effect.Effect<Keys.Service, never, JWKS.JWKS | Scope.Scope> =>
   Effect.gen(function* () {
     const get = yield* JwksCache.make(
-      yield* JWKS.JWKS,
+      yield* JWKSService,
       {
         ttl: Duration.toMillis(options.ttl ?? Duration.hours(1)),
         minRefetchInterval: Duration.toMillis(options.minRefetchInterval ?? Duration.seconds(5)),

@@ -31,6 +31,8 @@ export interface ClerkErrorItem {
 export class ApiError extends Data.TaggedError("ApiError")<{
   readonly status: number
   readonly errors: ReadonlyArray<ClerkErrorItem>
+  /** Seconds for the `Retry-After` header of the answer (a 429), when set. */
+  readonly retryAfter?: number
 }> {
   /**
    * The Clerk-shaped JSON body (spec schema `ClerkErrors`) with a fresh `clerk_trace_id`.
@@ -164,14 +166,23 @@ export const identifierExists = (paramName: string, longMessage: string): ApiErr
   })
 
 /**
- * 501 `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
- * Never confused with a missing resource (which is a 404 `resource_not_found`).
+ * `not_emulated`: the operation exists in Clerk's API but this emulator does not emulate it.
+ *
+ * The status is 400 unless given (`Emulator.make({ notEmulatedStatus: 501 })`), because no client
+ * of Clerk's API retries a 400: Clerk's Speakeasy-generated SDKs (Python, Go, Java, C#, TypeScript)
+ * retry every 5xx for up to an hour (the spec's `x-speakeasy-retries`: `statusCodes: [5XX]`,
+ * `maxElapsedTime: 3600000`), so a 501 kept them waiting; `@clerk/backend` retries no Backend API
+ * answer; this SDK retries only 429 and 5xx. Not a 404, which apps read as "no such resource" and
+ * which would hide the gap behind a plausible answer; not a 422, which apps show as a validation
+ * error of the user's input. Most operations document a 400 with Clerk's error body, so typed SDKs
+ * decode its code and `meta.operation`. Never confused with a missing resource (404
+ * `resource_not_found`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const notEmulated = (operation: string, operationId: string): ApiError =>
-  make(501, {
+export const notEmulated = (operation: string, operationId: string, status = 400): ApiError =>
+  make(status, {
     message: "not emulated",
     long_message: `${operation} is not emulated by @effect-clerk/emulator (${operationId}).`,
     code: "not_emulated",
@@ -179,20 +190,35 @@ export const notEmulated = (operation: string, operationId: string): ApiError =>
   })
 
 /**
- * 429 `too_many_requests`. Clerk docs, "Rate limits"
- * (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429 error code,
- * you have been rate limited... Requests that have been rate limited will receive the Retry-After
- * response header, which contains the number of seconds after which the block expires." (The
- * header is the caller's to set.)
+ * The error item for a request field the emulator does not model (code `not_emulated`, in a 422):
+ * `meta.param_name` names the field (`0.notify` in the first entry of a bulk body),
+ * `meta.operation` the operation.
+ *
+ * @since 0.1.0
+ * @category items
+ */
+export const notModeledItem = (operation: string, paramName: string): ClerkErrorItem => ({
+  message: "is not emulated",
+  long_message: `${paramName} is not modeled by @effect-clerk/emulator for ${operation}: leave it out, or test this against Clerk.`,
+  code: "not_emulated",
+  meta: { param_name: paramName, operation }
+})
+
+/**
+ * 429 `too_many_requests`, answered with `Retry-After: <retryAfter>` (seconds). Clerk docs, "Rate
+ * limits" (https://clerk.com/docs/guides/how-clerk-works/system-limits): "If you receive a 429
+ * error code, you have been rate limited... Requests that have been rate limited will receive the
+ * Retry-After response header, which contains the number of seconds after which the block
+ * expires." The body is the spec's `TooManyRequests` response, a `ClerkErrors`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const tooManyRequests = (): ApiError =>
-  make(429, {
-    message: "Too many requests",
-    long_message: "Too many requests, retry later.",
-    code: "too_many_requests"
+export const tooManyRequests = (retryAfter = 1, longMessage = "Too many requests, retry later."): ApiError =>
+  new ApiError({
+    status: 429,
+    errors: [{ message: "Too many requests", long_message: longMessage, code: "too_many_requests" }],
+    retryAfter
   })
 
 /**

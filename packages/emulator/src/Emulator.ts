@@ -23,11 +23,13 @@ import * as Body from "./internal/body.js"
 import { randomBase62, toBase62 } from "./internal/ids.js"
 import { lazy, makeSigningKey } from "./internal/keys.js"
 import * as Operations from "./internal/operations.js"
+import * as RateLimit from "./internal/rateLimit.js"
 import * as Reply from "./internal/response.js"
 import * as Router from "./internal/router.js"
 import type * as Resource from "./Resource.js"
 import { all } from "./resources/all.js"
 import * as Faults from "./Faults.js"
+import type * as RateLimits from "./RateLimits.js"
 import * as Seed from "./Seed.js"
 import * as Webhooks from "./Webhooks.js"
 import * as SessionTokens from "./SessionTokens.js"
@@ -73,6 +75,19 @@ export interface Options {
   /** The emulated resources. Default: every registered resource (`src/resources/all.ts`). */
   readonly resources?: ReadonlyArray<Resource.Resource>
   /**
+   * The status of the `not_emulated` answer to an operation of the API that no resource emulates,
+   * 400..599. Default 400, which no Clerk SDK retries; with 501 ("Not Implemented") Clerk's
+   * Speakeasy-generated SDKs retry for up to an hour (see `ApiError.notEmulated`).
+   */
+  readonly notEmulatedStatus?: number
+  /**
+   * Rate limits, counted per secret key: `"dev"` or `"prod"` (Clerk's documented limits of a
+   * development or production instance, and its endpoints' lower ones) or one `{ limit, window }`
+   * for every request; over a limit, a 429 `too_many_requests` with `Retry-After`. Off by default.
+   * See {@link RateLimits}.
+   */
+  readonly rateLimit?: RateLimits.RateLimit | undefined
+  /**
    * The largest request body accepted, in bytes; default {@link defaultMaxBodyBytes} (12 MiB).
    * A larger one is answered `413 request_body_too_large` as soon as its declared length or the
    * bytes read so far pass the cap: it is never held whole.
@@ -116,7 +131,7 @@ export interface ClerkEmulator {
   readonly webhooks: Webhooks.Webhooks
   /** The state and generators shared by every resource (use with `Users.seed`, `ActorTokens.accept`…). */
   readonly context: Resource.EmulatorContext
-  /** Goes back to the state right after `make` (the seed, if any). */
+  /** Goes back to the state right after `make` (the seed, if any), rate-limit counters empty. */
   readonly reset: () => void
   /**
    * Adds a seed to the current state (as `Options.seed` does at creation: validated, no webhooks)
@@ -205,7 +220,18 @@ export const make = (options: Options = {}): ClerkEmulator => {
     }
   }
   const faults = Faults.make(options.faults ?? [], options.random ?? Math.random)
-  const router = Router.make({ resources: options.resources ?? all, emulator: context, secretKey: options.secretKey })
+  const notEmulatedStatus = options.notEmulatedStatus ?? 400
+  if (!Number.isInteger(notEmulatedStatus) || notEmulatedStatus < 400 || notEmulatedStatus > 599) {
+    throw new RangeError(`notEmulatedStatus must be an HTTP error status, 400..599: ${notEmulatedStatus}`)
+  }
+  const rateLimit = options.rateLimit === undefined ? undefined : RateLimit.make(options.rateLimit, context.now)
+  const router = Router.make({
+    resources: options.resources ?? all,
+    emulator: context,
+    secretKey: options.secretKey,
+    notEmulatedStatus,
+    rateLimit
+  })
   const maxBodyBytes = options.maxBodyBytes ?? Body.DEFAULT_MAX_BODY_BYTES
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new Error("maxBodyBytes must be a whole number")
   const seed = (input: Seed.Seed): Seed.Seeded => {
@@ -268,11 +294,7 @@ export const make = (options: Options = {}): ClerkEmulator => {
     if (decision === undefined) return answer(request)
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
     if (decision.reset && resets) return "reset"
-    if (decision.status !== undefined) {
-      const response = Reply.error(Faults.toError(decision.status))
-      if (decision.status === 429) response.headers.set("retry-after", String(decision.retryAfter))
-      return response
-    }
+    if (decision.status !== undefined) return Reply.error(Faults.toError(decision.status, decision.retryAfter))
     return answer(request)
   }
 
@@ -304,7 +326,10 @@ export const make = (options: Options = {}): ClerkEmulator => {
     faults,
     webhooks,
     context,
-    reset: () => store.restore(initial),
+    reset: () => {
+      store.restore(initial)
+      rateLimit?.reset()
+    },
     seed,
     snapshot: () => store.snapshot(),
     restore: (snapshot) => store.restore(snapshot),

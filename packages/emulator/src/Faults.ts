@@ -138,9 +138,9 @@ export interface Decision {
  *
  * @internal
  */
-export const toError = (status: number): ApiError.ApiError =>
+export const toError = (status: number, retryAfter?: number): ApiError.ApiError =>
   status === 429
-    ? ApiError.tooManyRequests()
+    ? ApiError.tooManyRequests(retryAfter)
     : status >= 500
       ? ApiError.make(status, {
           message: "Oops, an unexpected error occurred",

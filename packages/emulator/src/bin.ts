@@ -2,7 +2,7 @@
 /**
  * `npx @effect-clerk/emulator [--port 4100] [--seed file.json] [--secret-key sk_test_…]
  * [--webhook-url URL] [--signing-key key.pem] [--faults faults.json] [--max-body-bytes N]
- * [--control-key KEY | --no-control]`
+ * [--control-key KEY | --no-control] [--not-emulated-status 501]`
  *
  * Serves the emulator on 127.0.0.1 until interrupted (Ctrl-C) and prints what a client needs, as a
  * `.env` file (comment lines say which value is for what): the origin Clerk's SDKs take, a secret

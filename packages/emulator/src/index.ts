@@ -56,3 +56,8 @@ export * as Webhooks from "./Webhooks.js"
  * @since 0.1.0
  */
 export * as Control from "./Control.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateLimits from "./RateLimits.js"

@@ -246,4 +246,50 @@ describe("the CLI (src/bin.ts, bin effect-clerk-emulator), from another process"
       }).pipe(Effect.scoped),
     120_000
   )
+
+  it.live(
+    "answers an operation it does not emulate with 400, or the --not-emulated-status given",
+    () =>
+      Effect.gen(function* () {
+        const statusOf = (args: ReadonlyArray<string>) =>
+          Effect.gen(function* () {
+            const vars = yield* variables(yield* start(["--port", "0", ...args]), "CLERK_JWKS_URL")
+            const reply = yield* Effect.promise(() =>
+              fetch(`${vars["EFFECT_CLERK_API_URL"]}/saml_connections`, {
+                headers: { authorization: `Bearer ${vars["CLERK_SECRET_KEY"]}` }
+              }).then(async (r) => ({
+                status: r.status,
+                body: (await r.json()) as { errors: Array<{ code: string }> }
+              }))
+            )
+            expect(reply.body.errors[0]?.code).toBe("not_emulated")
+            return reply.status
+          })
+        // a bad value is refused by the flag table: cli.test.ts
+        const [byDefault, asked] = yield* Effect.all([statusOf([]), statusOf(["--not-emulated-status", "501"])], {
+          concurrency: 2
+        })
+        expect([byDefault, asked]).toEqual([400, 501])
+      }).pipe(Effect.scoped),
+    60_000
+  )
+
+  it.live(
+    "limits the rate with --rate-limit: the request over it is a 429 with Retry-After",
+    () =>
+      Effect.gen(function* () {
+        const vars = yield* variables(yield* start(["--port", "0", "--rate-limit", "2/1m"]), "CLERK_JWKS_URL")
+        const send = () =>
+          Effect.promise(() =>
+            fetch(`${vars["EFFECT_CLERK_API_URL"]}/users/count`, {
+              headers: { authorization: `Bearer ${vars["CLERK_SECRET_KEY"]}` }
+            }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.json() }))
+          )
+        expect([(yield* send()).status, (yield* send()).status]).toEqual([200, 200])
+        const limited = yield* send()
+        expect(limited).toMatchObject({ status: 429, body: { errors: [{ code: "too_many_requests" }] } })
+        expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(59)
+      }).pipe(Effect.scoped),
+    60_000
+  )
 })

@@ -57,6 +57,10 @@ describe("the command line", () => {
         "faults.json",
         "--max-body-bytes",
         "1024",
+        "--not-emulated-status",
+        "501",
+        "--rate-limit",
+        "5/1s",
         "--control-key",
         "ctl_key"
       ],
@@ -70,9 +74,14 @@ describe("the command line", () => {
       signingKey: files["key.pem"],
       faults: [{ operation: "Users.list", status: 503, latency: "2 seconds" }],
       maxBodyBytes: 1024,
+      notEmulatedStatus: 501,
+      rateLimit: { limit: 5, window: "1 seconds" },
       control: { key: "ctl_key" }
     })
     expect(Cli.parse(["--no-control"], io).options.control).toBe(false)
+    expect(Cli.parse(["--rate-limit", "dev"], io).options.rateLimit).toBe("dev")
+    expect(Cli.parse(["--rate-limit=prod"], io).options.rateLimit).toBe("prod")
+    expect(Cli.parse(["--rate-limit", "25/1h"], io).options.rateLimit).toEqual({ limit: 25, window: "1 hours" })
   })
 
   it("a bad command line exits 2 with the usage; a file it cannot use exits 1 naming it", () => {
@@ -82,6 +91,14 @@ describe("the command line", () => {
       ["--port", "-1"],
       ["--secret-key", "pk_test_x"],
       ["--max-body-bytes", "12MB"],
+      ["--not-emulated-status", "200"],
+      ["--not-emulated-status", "600"],
+      ["--not-emulated-status", "5xx"],
+      ["--rate-limit", "fast"],
+      ["--rate-limit", "0/1s"],
+      ["--rate-limit", "5/1d"],
+      ["--rate-limit", "5/0s"],
+      ["--rate-limit"],
       ["--control-key", "two words"],
       ["--control-key", "k", "--no-control"],
       ["--no-control", "--control-key", "k"],
@@ -95,6 +112,10 @@ describe("the command line", () => {
       message: "cannot read the seed file missing.json: ENOENT: no such file",
       exitCode: 1
     })
+    expect(refusal(["--not-emulated-status", "200"]).message).toMatch(/^--not-emulated-status must be 400..599/)
+    expect(refusal(["--rate-limit", "fast"]).message).toMatch(
+      /^--rate-limit: invalid rate limit "fast": .*expected dev, prod or <requests>\/<window> such as 5\/1s/
+    )
     const faults = refusal(["--faults", "bad-faults.json"])
     expect(faults.exitCode).toBe(1)
     expect(faults.message).toMatch(/^bad-faults\.json: invalid faults:[\s\S]*\["retry_after"\][\s\S]*is unexpected/)
@@ -109,6 +130,8 @@ describe("the command line", () => {
       "--signing-key",
       "--faults",
       "--max-body-bytes",
+      "--not-emulated-status",
+      "--rate-limit",
       "--control-key",
       "--no-control"
     ]) {

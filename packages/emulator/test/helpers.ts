@@ -1,3 +1,5 @@
+import type * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import * as Emulator from "../src/Emulator.js"
 
 export const SECRET_KEY = "sk_test_emulator"
@@ -22,6 +24,8 @@ export const call = async (
   if (options.rawBody !== undefined) {
     init.body = options.rawBody
     headers.set("content-type", "application/json")
+  } else if (options.body instanceof FormData) {
+    init.body = options.body // multipart: the Request sets its content-type and boundary
   } else if (options.body !== undefined) {
     init.body = JSON.stringify(options.body)
     headers.set("content-type", "application/json")
@@ -46,3 +50,18 @@ export const setup = (options: Emulator.Options = {}) => {
     now: () => clock
   }
 }
+
+const properties = (ast: AST.AST): ReadonlyArray<AST.PropertySignature> =>
+  ast._tag === "TypeLiteral"
+    ? ast.propertySignatures
+    : ast._tag === "Refinement" || ast._tag === "Transformation"
+      ? properties(ast.from)
+      : ast._tag === "Suspend"
+        ? properties(ast.f())
+        : ast._tag === "TupleType" && ast.rest[0] !== undefined
+          ? properties(ast.rest[0].type)
+          : []
+
+/** The property names of a struct schema (of each element, for an array of structs); none for `undefined`. */
+export const propertyNames = (schema: Schema.Schema.Any | undefined): ReadonlyArray<string> =>
+  schema === undefined ? [] : properties(schema.ast).map((p) => String(p.name))

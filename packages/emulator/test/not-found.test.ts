@@ -17,12 +17,28 @@ import { call, SECRET_KEY, setup } from "./helpers.js"
 
 const concrete = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => `${name}_missing`)
 
+const image = () => {
+  const form = new FormData()
+  form.set("file", new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: "image/png" }), "logo.png")
+  return form
+}
+
 // a valid body for the operations that require one, so that the id is what fails
 const bodies: Record<string, unknown> = {
+  "EmailAddresses.attemptVerification": { verification_id: "ver_missing", code: "424242" },
+  "EmailAddresses.replaceForUser": { email_address: "x@example.com" },
+  "Organizations.uploadLogo": image(),
+  "PhoneNumbers.attemptVerification": { verification_id: "ver_missing", code: "424242" },
+  "PhoneNumbers.replaceForUser": { phone_number: "+15555550100" },
+  "Users.setProfileImage": image(),
+  "Users.verifyPassword": { password: "correct horse battery" },
+  "Users.verifyTotp": { code: "123456" },
   "OrganizationInvitations.create": { email_address: "x@example.com", role: "org:member" },
   "OrganizationInvitations.bulkCreate": [{ email_address: "x@example.com", role: "org:member" }],
   "OrganizationMemberships.create": { user_id: "user_missing", role: "org:member" },
-  "OrganizationMemberships.update": { role: "org:member" }
+  "OrganizationMemberships.update": { role: "org:member" },
+  "Machines.rotateSecretKey": { previous_token_ttl: 0 },
+  "Machines.createScope": { to_machine_id: "mch_other" }
 }
 
 const isNoRoute = (body: { errors: Array<{ long_message: string }> }) =>

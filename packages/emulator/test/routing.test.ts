@@ -26,14 +26,14 @@ describe("routing from the generated operation table", () => {
     expect(router.match("GET", "/v1/users/user_1")?.operation.name).toBe("Users.get")
   })
 
-  it("answers 501 not_emulated, naming the operation, for every operation it does not emulate", async () => {
+  it("answers 400 not_emulated, naming the operation, for every operation it does not emulate", async () => {
     const { emulator } = setup()
     const emulated = new Set(Emulator.emulatedOperations().map((o) => o.name))
     const missing = operations.filter((o) => !emulated.has(o.name))
     expect(missing.length).toBeGreaterThan(0)
     for (const op of missing) {
       const reply = await call(emulator, op.method, concrete(op.path))
-      expect(reply.status, op.name).toBe(501)
+      expect(reply.status, op.name).toBe(400)
       expect(reply.body.errors[0]).toMatchObject({
         code: "not_emulated",
         long_message: expect.stringContaining(`${op.name} is not emulated`),

@@ -136,8 +136,13 @@ const generate = (root: AST.AST): Predicate => {
   return new Function("h", "hasOwn", source)(helpers, hasOwn) as Predicate
 }
 
-/** Whether this runtime allows `new Function` (a CSP may forbid it). */
-const canGenerate = (() => {
+/**
+ * Whether this runtime allows `new Function` (a CSP may forbid it). Learnt again at the first
+ * failure: workerd allows code generation while a Worker starts and refuses it inside a request
+ * ("Code generation from strings disallowed for this context"), so a probe at load time says yes
+ * and the first decode in a request is where we learn no.
+ */
+let canGenerate = (() => {
   try {
     return new Function("return true")() === true
   } catch {
@@ -156,7 +161,13 @@ export const fastPredicate = (ast: AST.AST): Predicate => {
   if (!canGenerate) return predicate(ast)
   let found = generated.get(ast)
   if (!found) {
-    found = generate(ast)
+    try {
+      found = generate(ast)
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error // a defect of the generator, not the runtime's refusal
+      canGenerate = false
+      return predicate(ast)
+    }
     generated.set(ast, found)
   }
   return found

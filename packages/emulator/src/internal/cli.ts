@@ -9,6 +9,7 @@ import { parseArgs } from "node:util"
 import * as Control from "../Control.js"
 import type * as EmulatorServer from "../EmulatorServer.js"
 import * as Faults from "../Faults.js"
+import * as RateLimits from "../RateLimits.js"
 import * as Seed from "../Seed.js"
 import * as SessionTokens from "../SessionTokens.js"
 
@@ -139,6 +140,28 @@ const flags: ReadonlyArray<Flag> = [
     usage: "[--max-body-bytes 12582912]",
     apply: (value: string, options) => {
       options.maxBodyBytes = wholeNumber("--max-body-bytes", value, Number.MAX_SAFE_INTEGER)
+    }
+  },
+  {
+    name: "not-emulated-status",
+    type: "string",
+    usage: "[--not-emulated-status 400]",
+    // 400 by default, which no client retries; a 5xx makes Clerk's Speakeasy SDKs retry for an hour
+    apply: (value: string, options) => {
+      if (!/^[45]\d\d$/.test(value)) throw new CliError("--not-emulated-status must be 400..599, an error status", 2)
+      options.notEmulatedStatus = Number(value)
+    }
+  },
+  {
+    name: "rate-limit",
+    type: "string",
+    usage: "[--rate-limit dev|prod|<n>/<window>]",
+    apply: (value: string, options) => {
+      try {
+        options.rateLimit = RateLimits.parse(value)
+      } catch (error) {
+        throw new CliError(`--rate-limit: ${error instanceof Error ? error.message : String(error)}`, 2)
+      }
     }
   },
   {

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto"
+
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 /** @internal */
@@ -25,4 +27,27 @@ export const traceId = (): string => {
   const bytes = new Uint8Array(16)
   globalThis.crypto.getRandomValues(bytes)
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+}
+
+/**
+ * An id of the 32-hex-digit shape the machine-auth endpoints use (`ak_…`, `mt_…`, `oat_…`, spec
+ * patterns `^ak_[0-9A-Fa-f]{32}$`): the SHA-256 of an id from the emulator's own generator. It is
+ * as unique as that generator and as deterministic (`sequentialIds` gives repeatable ones).
+ *
+ * @internal
+ */
+export const hexId = (generateId: (prefix: string) => string, prefix: string): string =>
+  prefix + createHash("sha256").update(generateId(prefix)).digest("hex").slice(0, 32)
+
+/**
+ * An id that is the same for every run with the same `seed` (`prefix` + 27 base62 characters):
+ * for what one instance has exactly one of (its primary domain, its instance id).
+ *
+ * @internal
+ */
+export const stableId = (prefix: string, seed: string): string => {
+  const digest = createHash("sha256").update(seed).digest()
+  let out = ""
+  for (let i = 0; i < 27; i++) out += BASE62[digest[i]! % 62]
+  return prefix + out
 }

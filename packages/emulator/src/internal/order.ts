@@ -7,29 +7,60 @@ export interface Order {
   readonly sign: 1 | -1
 }
 
+type Read<R> = (item: R) => string | number | null | undefined
+
+const split = (value: string): Order => ({
+  field: value.replace(/^[+-]/, ""),
+  sign: value.startsWith("-") ? -1 : 1
+})
+
+// nulls last in either direction
+const compareValues = (x: string | number | null, y: string | number | null): number =>
+  x === null || y === null ? (x === y ? 0 : x === null ? 1 : -1) : x < y ? -1 : x > y ? 1 : 0
+
 /**
- * Clerk's `order_by`: a field with an optional `+` (ascending, implied) or `-` (descending) prefix.
- * A field outside `allowed` is a 422 `form_param_format_invalid`.
+ * The implementation of `Resource.orderBy`: sorts by the field `order_by` names (the default when
+ * it is left out or empty, or names no field), nulls last in either direction, equal values in the
+ * order given, reversed for `-`.
  *
  * @internal
  */
-export const parse = (
+export const declare = <R>(defaultOrder: string, fields: { readonly [field: string]: Read<R> }) => ({
+  default: defaultOrder,
+  fields: Object.keys(fields),
+  sort: (items: Iterable<R>, orderBy: string | undefined): Array<R> => {
+    const wanted = split(orderBy === undefined || orderBy === "" ? defaultOrder : orderBy)
+    const order = fields[wanted.field] === undefined ? split(defaultOrder) : wanted
+    const read = fields[order.field]!
+    return Array.from(items, (item, index) => ({ item, index, value: read(item) ?? null }))
+      .sort((a, b) => {
+        const c = compareValues(a.value, b.value)
+        return a.value === null || b.value === null
+          ? c || order.sign * (a.index - b.index)
+          : order.sign * (c || a.index - b.index)
+      })
+      .map((entry) => entry.item)
+  }
+})
+
+/**
+ * The router's check of `order_by` against a list's fields: a field with an optional `+` or `-`
+ * prefix. Any other value is a 422 `form_param_format_invalid` naming `order_by` and the fields.
+ *
+ * @internal
+ */
+export const check = (
   raw: string | undefined,
-  fallback: string,
-  allowed: ReadonlyArray<string>
-): Effect.Effect<Order, ApiError.ApiError> => {
-  const value = raw === undefined || raw === "" ? fallback : raw
-  const sign = value.startsWith("-") ? -1 : 1
-  const field = value.replace(/^[+-]/, "")
-  return allowed.includes(field)
-    ? Effect.succeed({ field, sign })
+  fields: ReadonlyArray<string>
+): Effect.Effect<void, ApiError.ApiError> =>
+  raw === undefined || raw === "" || fields.includes(split(raw).field)
+    ? Effect.void
     : Effect.fail(
         ApiError.paramFormatInvalid(
           "order_by",
-          `order_by must be one of ${allowed.join(", ")}, with an optional + or -.`
+          `order_by must be one of ${fields.join(", ")}, with an optional + or -.`
         )
       )
-}
 
 /**
  * Compares by `value` (nulls last in either direction), then by insertion `sequence` in the same
@@ -55,7 +86,7 @@ export const compare =
 /** `{ data, total_count }`, Clerk's paginated list shape, after `offset`/`limit` (default 10). */
 export const page = <A>(
   items: ReadonlyArray<A>,
-  query: { readonly limit?: number | undefined; readonly offset?: number | undefined }
+  query: { readonly limit?: number | undefined; readonly offset?: number | null | undefined }
 ): { readonly data: ReadonlyArray<A>; readonly total_count: number } => {
   const offset = query.offset ?? 0
   return { data: items.slice(offset, offset + (query.limit ?? 10)), total_count: items.length }

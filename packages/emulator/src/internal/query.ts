@@ -2,7 +2,12 @@ import * as AST from "effect/SchemaAST"
 
 type Kind = "array" | "number" | "boolean" | "string"
 
-const kindOf = (ast: AST.AST): Kind => {
+/**
+ * What a query or body value is, from its schema: an array, a number, a boolean, else a string.
+ *
+ * @internal
+ */
+export const kindOf = (ast: AST.AST): Kind => {
   switch (ast._tag) {
     case "TupleType":
       return "array"

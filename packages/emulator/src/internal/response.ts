@@ -4,8 +4,12 @@ import * as ApiError from "../ApiError.js"
 export const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
 
-/** The Clerk-shaped answer of an {@link ApiError.ApiError}. @internal */
-export const error = (failure: ApiError.ApiError): Response => json(failure.status, failure.toBody())
+/** The Clerk-shaped answer of an {@link ApiError.ApiError}, with its `Retry-After` if it has one. @internal */
+export const error = (failure: ApiError.ApiError): Response => {
+  const response = json(failure.status, failure.toBody())
+  if (failure.retryAfter !== undefined) response.headers.set("retry-after", String(failure.retryAfter))
+  return response
+}
 
 /**
  * The answer to a request whose method a web `Request` cannot carry (`TRACE`, `CONNECT`, `TRACK`,

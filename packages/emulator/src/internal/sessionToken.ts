@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
-import { SignJWT } from "jose"
 import * as ApiError from "../ApiError.js"
 import type * as Resource from "../Resource.js"
+import * as Jwt from "./jwt.js"
 import * as Organizations from "../resources/organizations/records.js"
 
 /** @internal */
@@ -60,7 +60,6 @@ export const sign = (
     readonly claims?: Record<string, unknown> | undefined
   }
 ): Effect.Effect<string, ApiError.ApiError> => {
-  const key = context.signingKey()
   const iat = Math.floor(context.now() / 1000)
   // Clerk docs, "Session tokens", default claims (v2): nbf is iat minus the allowed clock skew
   // (5 s by default); fva is [minutes since first factor, minutes since second factor or -1].
@@ -79,8 +78,5 @@ export const sign = (
     ...(options.actor === undefined || options.actor === null ? {} : { act: { ...options.actor } }),
     ...options.claims
   }
-  return Effect.tryPromise({
-    try: () => new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" }).sign(key.privateKey),
-    catch: () => ApiError.internal("The emulator could not sign the session token.")
-  })
+  return Jwt.sign(context, claims, { typ: "JWT" }, "session token")
 }

@@ -14,6 +14,7 @@ import * as ApiError from "../ApiError.js"
 import * as Order from "../internal/order.js"
 import * as Resource from "../Resource.js"
 import * as Store from "../Store.js"
+import * as Invitations from "./invitations/records.js"
 
 /**
  * An identifier of either list as the API returns it (the backend's generated
@@ -151,8 +152,20 @@ export const resource: Resource.Resource = Resource.make("allowlist_blocklist", 
       return query.paginated === true ? Order.page(items, query) : { data: items, total_count: items.length }
     })
   ),
+  // spec `CreateAllowlistIdentifier` `notify` (default false): "whether the given identifier will
+  // receive an invitation to join the application... only works for email address and phone number
+  // identifiers"; recorded as the `email.created` or `sms.created` event Clerk emits
   Resource.route(BackendLists.operations.createAllowlistIdentifier, ({ emulator, body }) =>
-    add(emulator, allowlist, "allowlist_identifier", body.identifier)
+    Effect.tap(add(emulator, allowlist, "allowlist_identifier", body.identifier), (added) =>
+      Effect.sync(() => {
+        if (body.notify !== true) return
+        if (added.identifier_type === "email_address" && !added.identifier.startsWith("*@")) {
+          Invitations.emailEvent(emulator, added.identifier, "invitation", "You're invited")
+        } else if (added.identifier_type === "phone_number") {
+          Invitations.smsEvent(emulator, added.identifier, "invitation", "You're invited:")
+        }
+      })
+    )
   ),
   Resource.route(BackendLists.operations.deleteAllowlistIdentifier, ({ emulator, path }) =>
     remove(emulator, allowlist, "allowlist_identifier", path.identifier_id)

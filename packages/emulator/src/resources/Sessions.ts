@@ -1,8 +1,10 @@
 /**
- * Emulated Sessions: `GET /sessions`, `GET /sessions/{session_id}`, `POST /sessions/{session_id}/revoke`.
+ * Emulated Sessions: `GET /sessions`, `GET /sessions/{session_id}`, `POST /sessions/{session_id}/revoke`,
+ * `POST /sessions` (Clerk's testing endpoint: a session for a user), and a session's tokens
+ * (`sessions/tokens.ts`: the session token, a JWT template's token, refresh).
  *
- * Sessions come into being when a test mints a session token (`emulator.sessionTokens.mint`), the
- * emulator's stand-in for a user signing in on the Frontend API.
+ * Sessions come into being through `POST /sessions` or when a test mints a session token
+ * (`emulator.sessionTokens.mint`), the emulator's stand-ins for a user signing in on the Frontend API.
  *
  * @since 0.1.0
  */
@@ -12,131 +14,73 @@ import * as ApiError from "../ApiError.js"
 import * as Order from "../internal/order.js"
 import * as SessionToken from "../internal/sessionToken.js"
 import * as Resource from "../Resource.js"
-import * as Store from "../Store.js"
+import * as Records from "./sessions/records.js"
+import * as Tokens from "./sessions/tokens.js"
+import * as Users from "./users/records.js"
+
+export {
+  /**
+   * @since 0.1.0
+   */
+  create,
+  /**
+   * @since 0.1.0
+   */
+  find,
+  /**
+   * @since 0.1.0
+   */
+  revoke,
+  /**
+   * @since 0.1.0
+   */
+  revokeAllOf,
+  /**
+   * @since 0.1.0
+   */
+  sessions
+} from "./sessions/records.js"
+
+export type {
+  /**
+   * @since 0.1.0
+   */
+  SessionJson,
+  /**
+   * @since 0.1.0
+   */
+  SessionRecord
+} from "./sessions/records.js"
 
 /**
- * The JSON of a session as returned by the API: the backend's generated `Sessions.Session`.
+ * `POST /sessions` (Clerk's testing endpoint, "not available for production instances"): a new
+ * active session for a user. An unknown user is a 404 `resource_not_found`; an unknown
+ * `active_organization_id` a 404 too, and one the user is not a member of a 422
+ * `form_param_value_invalid` (the spec documents 400, 404 and 422).
  *
- * @since 0.1.0
- * @category models
- */
-export type SessionJson = BackendSessions.Session
-
-/**
- * A stored session.
- *
- * @since 0.1.0
- * @category models
- */
-export interface SessionRecord {
-  readonly sequence: number
-  json: SessionJson
-}
-
-/**
- * The sessions table.
- *
- * @since 0.1.0
- * @category tables
- */
-export const sessions: Store.Table<SessionRecord> = Store.table<SessionRecord>("sessions")
-
-// Clerk's defaults (Clerk docs, "Session options"): a session expires after 7 days ("maximum
-// lifetime") and is abandoned after 30 days of inactivity at most.
-const SEVEN_DAYS = 7 * 24 * 3600 * 1000
-const THIRTY_DAYS = 30 * 24 * 3600 * 1000
-
-/**
- * Stores a new active session for `userId` (the caller checked that the user exists).
- *
- * @since 0.1.0
+ * @since 0.2.0
  * @category operations
  */
-export const create = (
+export const createForUser = (
   emulator: Resource.EmulatorContext,
-  options: {
-    readonly userId: string
-    readonly actor?: Readonly<Record<string, unknown>> | undefined
-    readonly organizationId?: string | undefined
-  }
-): SessionJson => {
-  const now = emulator.now()
-  const json: SessionJson = {
-    object: "session",
-    id: emulator.generateId("sess_"),
-    user_id: options.userId,
-    client_id: emulator.generateId("client_"),
-    actor: options.actor === undefined ? null : { ...options.actor },
-    status: "active",
-    last_active_organization_id: options.organizationId ?? null,
-    last_active_at: now,
-    expire_at: now + SEVEN_DAYS,
-    abandon_at: now + THIRTY_DAYS,
-    updated_at: now,
-    created_at: now,
-    tasks: []
-  }
-  emulator.store.get(sessions).set(json.id, { sequence: emulator.store.nextSequence(), json })
-  emulator.emit("session.created", json)
-  return json
-}
-
-/**
- * Looks up a stored session by id.
- *
- * @since 0.1.0
- * @category operations
- */
-export const find = (emulator: Resource.EmulatorContext, sessionId: string): SessionRecord | undefined =>
-  emulator.store.get(sessions).get(sessionId)
-
-/**
- * Revokes a session ("Sets the status of a session as revoked", spec `RevokeSession`): an unknown
- * id is a 404 `resource_not_found`; a session that is no longer active is a 400 (the spec documents
- * 400 and 404 for this operation; the code `session_not_active` is the emulator's choice).
- *
- * @since 0.1.0
- * @category operations
- */
-export const revoke = (
-  emulator: Resource.EmulatorContext,
-  sessionId: string
-): Effect.Effect<SessionJson, ApiError.ApiError> =>
-  Effect.suspend(() => {
-    const record = find(emulator, sessionId)
-    if (record === undefined) return Effect.fail(ApiError.notFound())
-    if (record.json.status !== "active" && record.json.status !== "pending") {
-      return Effect.fail(
-        ApiError.make(400, {
-          message: "session is not active",
-          long_message: `This session is ${record.json.status} and cannot be revoked.`,
-          code: "session_not_active",
-          meta: { param_name: "session_id" }
+  body: BackendSessions.CreateBody
+): Effect.Effect<Records.SessionJson, ApiError.ApiError> =>
+  Effect.gen(function* () {
+    yield* Users.get(emulator, body.user_id)
+    const organizationId = body.active_organization_id
+    if (organizationId !== undefined) {
+      const claim = yield* SessionToken.orgClaim(emulator, organizationId, body.user_id)
+      if (claim === undefined) {
+        return yield* ApiError.unprocessable({
+          message: "is invalid",
+          long_message: `User ${body.user_id} is not a member of organization ${organizationId}.`,
+          code: "form_param_value_invalid",
+          meta: { param_name: "active_organization_id" }
         })
-      )
+      }
     }
-    record.json = { ...record.json, status: "revoked", updated_at: emulator.now() }
-    emulator.emit("session.revoked", record.json)
-    return Effect.succeed(record.json)
+    return Records.create(emulator, { userId: body.user_id, organizationId })
   })
-
-/**
- * Ends every active session of a user: `revoked` (a ban) or `ended` (the user was deleted).
- *
- * @since 0.1.0
- * @category operations
- */
-export const revokeAllOf = (
-  emulator: Resource.EmulatorContext,
-  userId: string,
-  status: "revoked" | "ended" = "revoked"
-): void => {
-  for (const record of emulator.store.get(sessions).values()) {
-    if (record.json.user_id !== userId || record.json.status !== "active") continue
-    record.json = { ...record.json, status, updated_at: emulator.now() }
-    emulator.emit(status === "revoked" ? "session.revoked" : "session.ended", record.json)
-  }
-}
 
 /**
  * The Sessions resource.
@@ -159,7 +103,7 @@ export const resource: Resource.Resource = Resource.make("sessions", [
         })
       }
       // "sorted by creation date, with the newest sessions appearing first" (spec `GetSessionList`).
-      const items = Array.from(emulator.store.get(sessions).values())
+      const items = Array.from(emulator.store.get(Records.sessions).values())
         .filter(
           (s) =>
             (!userId || s.json.user_id === userId) &&
@@ -172,34 +116,10 @@ export const resource: Resource.Resource = Resource.make("sessions", [
     })
   ),
   Resource.route(BackendSessions.operations.get, ({ emulator, path }) => {
-    const record = find(emulator, path.session_id)
+    const record = Records.find(emulator, path.session_id)
     return record === undefined ? Effect.fail(ApiError.notFound()) : Effect.succeed(record.json)
   }),
-  // A session token for an existing session (spec `CreateSessionToken`): an unknown or no longer
-  // active session is a 404 (the only error status the spec documents for it).
-  Resource.route(BackendSessions.operations.createToken, ({ emulator, path, body }) =>
-    Effect.gen(function* () {
-      const record = find(emulator, path.session_id)
-      if (record === undefined || record.json.status !== "active") {
-        return yield* ApiError.notFound(`No active session was found with id ${path.session_id}.`)
-      }
-      const session = record.json
-      const organizationId = session.last_active_organization_id ?? null
-      const o =
-        organizationId === null
-          ? undefined
-          : yield* SessionToken.orgClaim(emulator, organizationId, session.user_id).pipe(
-              Effect.orElseSucceed(() => undefined)
-            )
-      const jwt = yield* SessionToken.sign(emulator, {
-        userId: session.user_id,
-        sessionId: session.id,
-        o,
-        actor: session.actor,
-        expiresInSeconds: body?.expires_in_seconds ?? undefined
-      })
-      return { object: "token", jwt }
-    })
-  ),
-  Resource.route(BackendSessions.operations.revoke, ({ emulator, path }) => revoke(emulator, path.session_id))
+  Resource.route(BackendSessions.operations.revoke, ({ emulator, path }) => Records.revoke(emulator, path.session_id)),
+  Resource.route(BackendSessions.operations.create, ({ emulator, body }) => createForUser(emulator, body)),
+  ...Tokens.routes
 ])

@@ -5,9 +5,9 @@
  *
  * Records and answers are the backend's generated `Users.User`. Email addresses and usernames are
  * lower-cased and unique across the instance (as are phone numbers and external ids): a taken one
- * is a 422 `form_identifier_exists`. `web3_wallet`, `password_digest`, `password_hasher` and the
- * `skip_*` flags are accepted (the spec allows them) but have no emulated effect beyond
- * `password_enabled`. Timestamps are Unix milliseconds, as Clerk's.
+ * is a 422 `form_identifier_exists`. `web3_wallet` is stored (primary, unique, searchable);
+ * `password_hasher` and the `skip_*` flags are accepted without effect (the route's `ignores` say
+ * why). Timestamps are Unix milliseconds, as Clerk's.
  *
  * The parts, one concept each: `users/records.ts` (the table, lookups, {@link patch}),
  * `users/create.ts`, `users/search.ts` (list, count), `users/profile.ts` (every change).
@@ -18,6 +18,8 @@ import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as Resource from "../Resource.js"
 import { create } from "./users/create.js"
+import * as Credentials from "./users/credentials.js"
+import * as Identities from "./users/identities.js"
 import * as Profile from "./users/profile.js"
 import * as Records from "./users/records.js"
 import * as Search from "./users/search.js"
@@ -95,10 +97,18 @@ export const seed = (
  * @category resources
  */
 export const resource: Resource.Resource = Resource.make("users", [
-  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendUsers.operations.create, ({ emulator, body }) => create(emulator, body), {
+    ignores: {
+      skip_password_requirement: "the emulator requires no password",
+      skip_legal_checks: "the emulator requires no legal acceptance",
+      skip_user_requirement: "the emulator requires no identifier"
+    }
+  }),
   Resource.route(BackendUsers.operations.get, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), (u) => structuredClone(u.json))
   ),
   ...Search.routes,
-  ...Profile.routes
+  ...Profile.routes,
+  ...Credentials.routes,
+  ...Identities.routes
 ])

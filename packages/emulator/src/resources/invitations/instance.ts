@@ -118,7 +118,9 @@ export const create = (
       }
     }
     emulator.store.get(Records.invitations).set(id, record)
-    if (body.notify !== false) Records.emailEvent(emulator, address, "invitation", "You're invited")
+    if (body.notify !== false) {
+      Records.emailEvent(emulator, address, body.template_slug ?? "invitation", "You're invited")
+    }
     return structuredClone(record.json)
   })
 
@@ -147,14 +149,13 @@ export const accept = (
     })
   )
 
-const ORDER = ["created_at", "email_address", "expires_at"]
-
-const value = (r: Records.InvitationRecord<BackendInvitations.Invitation>, field: string) =>
-  field === "email_address"
-    ? r.json.email_address
-    : field === "expires_at"
-      ? (r.json.expires_at ?? null)
-      : r.json.created_at
+// spec `ListInvitations` `order_by`: "you can order the returned invitations either by their
+// `created_at`, `email_address` or `expires_at`... Defaults to `-created_at`"
+const ORDER = Resource.orderBy<Records.InvitationRecord<BackendInvitations.Invitation>>("-created_at", {
+  created_at: (r) => r.json.created_at,
+  email_address: (r) => r.json.email_address,
+  expires_at: (r) => r.json.expires_at
+})
 
 /**
  * The routes of instance invitations.
@@ -163,30 +164,35 @@ const value = (r: Records.InvitationRecord<BackendInvitations.Invitation>, field
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendInvitations.operations.list, ({ emulator, query }) =>
-    Effect.gen(function* () {
-      // "you can order the returned invitations either by their `created_at`, `email_address` or
-      // `expires_at`... Defaults to `-created_at`" (spec `ListInvitations`)
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const needle = query.query?.toLowerCase()
-      const items = Records.all(emulator, Records.invitations)
-        .filter(
+  Resource.route(
+    BackendInvitations.operations.list,
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const needle = query.query?.toLowerCase()
+        const found = Records.all(emulator, Records.invitations).filter(
           (i) =>
             (query.status === undefined || i.json.status === query.status) &&
             (needle === undefined || i.json.email_address.includes(needle) || i.json.id === query.query)
         )
-        .sort(Order.compare(order, value))
-        .map((i) => structuredClone(i.json))
-      return Order.page(items, query)
-    })
+        return Order.page(
+          ORDER.sort(found, query.order_by).map((i) => structuredClone(i.json)),
+          query
+        )
+      }),
+    { orderBy: ORDER }
   ),
-  Resource.route(BackendInvitations.operations.create, ({ emulator, body }) => create(emulator, body)),
+  Resource.route(BackendInvitations.operations.create, ({ emulator, body }) => create(emulator, body), {
+    ignores: Records.LINK
+  }),
   // all or nothing: the first invalid entry fails the request and nothing is created
-  Resource.route(BackendInvitations.operations.bulkCreate, ({ emulator, body }) =>
-    Records.allOrNothing(
-      emulator,
-      Effect.forEach(body ?? [], (entry) => create(emulator, entry))
-    )
+  Resource.route(
+    BackendInvitations.operations.bulkCreate,
+    ({ emulator, body }) =>
+      Records.allOrNothing(
+        emulator,
+        Effect.forEach(body ?? [], (entry) => create(emulator, entry))
+      ),
+    { ignores: Records.LINK }
   ),
   Resource.route(BackendInvitations.operations.revoke, ({ emulator, path }) =>
     Effect.map(

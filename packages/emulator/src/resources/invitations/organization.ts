@@ -23,6 +23,45 @@ type Stored = Records.InvitationRecord<BackendOrgInvitations.OrganizationInvitat
 const DAY = 24 * 3600 * 1000
 
 /**
+ * The user a request names as acting for the organization (`inviter_user_id`,
+ * `requesting_user_id`), which the spec says "must be an administrator in the organization": an
+ * unknown user is a 422 `form_param_value_invalid`, one that is not an `org:admin` member a 403
+ * (the status the spec documents for both operations; its code, `authorization_invalid`, names the
+ * spec's `AuthorizationInvalid` response).
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const actingAdmin = (
+  emulator: Resource.EmulatorContext,
+  organizationId: string,
+  userId: string,
+  param: "inviter_user_id" | "requesting_user_id"
+): Effect.Effect<Users.UserRecord, ApiError.ApiError> => {
+  const user = Users.find(emulator, userId)
+  if (user === undefined) {
+    return Effect.fail(
+      ApiError.unprocessable({
+        message: "is invalid",
+        long_message: `No user was found with id ${userId}.`,
+        code: "form_param_value_invalid",
+        meta: { param_name: param }
+      })
+    )
+  }
+  return Organizations.findMembership(emulator, organizationId, userId)?.role === "org:admin"
+    ? Effect.succeed(user)
+    : Effect.fail(
+        ApiError.make(403, {
+          message: "not an administrator",
+          long_message: `${userId} is not an administrator of this organization; only administrators can manage its invitations.`,
+          code: "authorization_invalid",
+          meta: { param_name: param }
+        })
+      )
+}
+
+/**
  * Creates an organization invitation (role checked against the instance's roles; a pending
  * invitation for the same email in the same organization is a 400 `duplicate_record`; an email
  * that is already a member a 400 `already_a_member_in_organization`).
@@ -48,15 +87,7 @@ export const createOrganizationInvitation = (
       })
     }
     const inviterId = body.inviter_user_id ?? null
-    const inviter = inviterId === null ? undefined : Users.find(emulator, inviterId)
-    if (inviterId !== null && inviter === undefined) {
-      return yield* ApiError.unprocessable({
-        message: "is invalid",
-        long_message: `No user was found with id ${inviterId}.`,
-        code: "form_param_value_invalid",
-        meta: { param_name: "inviter_user_id" }
-      })
-    }
+    const inviter = inviterId === null ? undefined : yield* actingAdmin(emulator, orgId, inviterId, "inviter_user_id")
     const pending = ofOrganization(emulator, orgId).some(
       (i) => i.json.email_address === address && i.json.status === "pending"
     )
@@ -186,10 +217,13 @@ export const acceptOrganizationInvitation = (
 const ofOrganization = (emulator: Resource.EmulatorContext, organizationId: string) =>
   Records.all(emulator, Records.organizationInvitations).filter((i) => i.json.organization_id === organizationId)
 
-const ORDER = ["created_at", "email_address"]
-
-const value = (r: Stored, field: string) => (field === "email_address" ? r.json.email_address : r.json.created_at)
-const newestFirst = Order.compare({ field: "created_at", sign: -1 }, value)
+// spec `ListOrganizationInvitations`, `ListInstanceOrganizationInvitations` `order_by`: "either by
+// their `created_at` or `email_address`... Defaults to `-created_at`"
+const ORDER = Resource.orderBy<Stored>("-created_at", {
+  created_at: (r) => r.json.created_at,
+  email_address: (r) => r.json.email_address
+})
+const newestFirst = Order.compare({ field: "created_at", sign: -1 }, (r: Stored) => r.json.created_at)
 
 const invitation = (
   emulator: Resource.EmulatorContext,
@@ -206,46 +240,54 @@ const invitation = (
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendOrgInvitations.operations.list, ({ emulator, path, query }) =>
-    Effect.gen(function* () {
-      const organization = yield* Organizations.get(emulator, path.organization_id)
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const items = ofOrganization(emulator, organization.json.id)
-        .filter(
+  Resource.route(
+    BackendOrgInvitations.operations.list,
+    ({ emulator, path, query }) =>
+      Effect.map(Organizations.get(emulator, path.organization_id), (organization) => {
+        const found = ofOrganization(emulator, organization.json.id).filter(
           (i) =>
             (query.status === undefined || i.json.status === query.status) &&
             (query.email_address === undefined || i.json.email_address === query.email_address.toLowerCase())
         )
-        .sort(Order.compare(order, value))
-        .map((i) => structuredClone(i.json))
-      return Order.page(items, query)
-    })
+        return Order.page(
+          ORDER.sort(found, query.order_by).map((i) => structuredClone(i.json)),
+          query
+        )
+      }),
+    { orderBy: ORDER }
   ),
-  Resource.route(BackendOrgInvitations.operations.getAll, ({ emulator, query }) =>
-    Effect.gen(function* () {
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const needle = query.query?.toLowerCase()
-      const items = Records.all(emulator, Records.organizationInvitations)
-        .filter(
+  Resource.route(
+    BackendOrgInvitations.operations.getAll,
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const needle = query.query?.toLowerCase()
+        const found = Records.all(emulator, Records.organizationInvitations).filter(
           (i) =>
             (query.status === undefined || i.json.status === query.status) &&
             (needle === undefined || i.json.email_address.includes(needle))
         )
-        .sort(Order.compare(order, value))
-        .map((i) => withOrganizationData(emulator, i))
-      return Order.page(items, query)
-    })
+        return Order.page(
+          ORDER.sort(found, query.order_by).map((i) => withOrganizationData(emulator, i)),
+          query
+        )
+      }),
+    { orderBy: ORDER }
   ),
-  Resource.route(BackendOrgInvitations.operations.create, ({ emulator, path, body }) =>
-    createOrganizationInvitation(emulator, path.organization_id, body)
+  Resource.route(
+    BackendOrgInvitations.operations.create,
+    ({ emulator, path, body }) => createOrganizationInvitation(emulator, path.organization_id, body),
+    { ignores: Records.LINK }
   ),
-  Resource.route(BackendOrgInvitations.operations.bulkCreate, ({ emulator, path, body }) =>
-    Records.allOrNothing(
-      emulator,
-      Effect.forEach(body, (entry) => createOrganizationInvitation(emulator, path.organization_id, entry)).pipe(
-        Effect.map((data) => ({ data, total_count: data.length }))
-      )
-    )
+  Resource.route(
+    BackendOrgInvitations.operations.bulkCreate,
+    ({ emulator, path, body }) =>
+      Records.allOrNothing(
+        emulator,
+        Effect.forEach(body, (entry) => createOrganizationInvitation(emulator, path.organization_id, entry)).pipe(
+          Effect.map((data) => ({ data, total_count: data.length }))
+        )
+      ),
+    { ignores: Records.LINK }
   ),
   Resource.route(BackendOrgInvitations.operations.get, ({ emulator, path }) =>
     Effect.flatMap(invitation(emulator, path), (record) =>
@@ -254,9 +296,14 @@ export const routes: ReadonlyArray<Resource.Route> = [
         : Effect.succeed(structuredClone(record.json))
     )
   ),
-  Resource.route(BackendOrgInvitations.operations.revoke, ({ emulator, path }) =>
+  Resource.route(BackendOrgInvitations.operations.revoke, ({ emulator, path, body }) =>
     Effect.gen(function* () {
-      const revoked = yield* Records.transition(emulator, yield* invitation(emulator, path), "revoked")
+      const record = yield* invitation(emulator, path)
+      const requester = body?.requesting_user_id
+      if (requester !== undefined && requester !== null) {
+        yield* actingAdmin(emulator, path.organization_id, requester, "requesting_user_id")
+      }
+      const revoked = yield* Records.transition(emulator, record, "revoked")
       emulator.emit("organizationInvitation.revoked", structuredClone(revoked.json))
       return structuredClone(revoked.json)
     })

@@ -121,6 +121,41 @@ export const emailEvent = (emulator: Resource.EmulatorContext, to: string, slug:
   })
 
 /**
+ * Records the `sms.created` event Clerk emits for an invitation by text message (an allow-list
+ * identifier added with `notify`); shaped as the webhooks spec's `SmsEventPayload`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const smsEvent = (emulator: Resource.EmulatorContext, to: string, slug: string, message: string): void =>
+  emulator.emit("sms.created", {
+    object: "sms_message",
+    id: emulator.generateId("sms_"),
+    slug,
+    from_phone_number: "+15555550000",
+    to_phone_number: to,
+    phone_number_id: null,
+    user_id: null,
+    message: `${message} ${emulator.frontendApiUrl}/v1/tickets/accept`,
+    status: "queued",
+    data: {},
+    delivered_by_clerk: true,
+    created_at_ms: emulator.now()
+  })
+
+/**
+ * What the invitation routes accept knowingly without effect: `redirect_url` is where Clerk's
+ * Frontend API sends the invitee after the link, kept inside the signed ticket (the invitation's
+ * `url` does not show it), and the emulator serves no Frontend API.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export const LINK = {
+  redirect_url: "where Clerk's Frontend API sends the invitee after the link; the emulator serves no Frontend API"
+} as const
+
+/**
  * Runs `effect`; on failure, puts the whole store back as it was (a bulk create is all or nothing).
  *
  * @since 0.1.0

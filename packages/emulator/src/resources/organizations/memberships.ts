@@ -8,7 +8,7 @@ import * as BackendMemberships from "@effect-clerk/backend/OrganizationMembershi
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
-import { deepMerge } from "../../internal/metadata.js"
+import * as Metadata from "../../internal/metadata.js"
 import * as Order from "../../internal/order.js"
 import { includeExclude } from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
@@ -108,28 +108,36 @@ const touch = (
   return json
 }
 
-const ORDER = ["created_at", "first_name", "last_name", "username", "email_address", "phone_number"]
+interface Member {
+  readonly membership: Records.MembershipRecord
+  readonly user: BackendUsers.User | undefined
+}
 
-const memberValue =
-  (emulator: Resource.EmulatorContext) =>
-  (m: Records.MembershipRecord, field: string): string | number | null => {
-    if (field === "created_at") return m.createdAt
-    const user = Users.find(emulator, m.userId)?.json
-    if (field === "email_address") return Records.identifierOf(user)
-    if (field === "phone_number") return user?.phone_numbers[0]?.phone_number ?? null
-    const value = user?.[field as "first_name" | "last_name" | "username"]
-    return value ?? null
-  }
+// spec `ListOrganizationMemberships`, `InstanceGetOrganizationMemberships` `order_by`: "Sorts
+// organizations memberships by phone_number, email_address, created_at, first_name, last_name or
+// username"; no default documented: newest first, as Clerk's other lists.
+const ORDER = Resource.orderBy<Member>("-created_at", {
+  phone_number: ({ user }) => user?.phone_numbers[0]?.phone_number,
+  email_address: ({ user }) => Records.identifierOf(user),
+  created_at: ({ membership }) => membership.createdAt,
+  first_name: ({ user }) => user?.first_name,
+  last_name: ({ user }) => user?.last_name,
+  username: ({ user }) => user?.username
+})
 
 const ordered = (
   emulator: Resource.EmulatorContext,
   records: Iterable<Records.MembershipRecord>,
-  order: Order.Order
+  orderBy: string | undefined
 ) => {
-  const compare = Order.compare(order, memberValue(emulator))
-  return Records.withOrganizations(emulator, records)
-    .sort((a, b) => compare(a.membership, b.membership))
-    .map(({ membership, organization }) => Records.membershipJson(emulator, membership, organization))
+  const members = Array.from(records, (membership) => ({
+    membership,
+    user: Users.find(emulator, membership.userId)?.json
+  }))
+  return Records.withOrganizations(
+    emulator,
+    ORDER.sort(members, orderBy).map((m) => m.membership)
+  ).map(({ membership, organization }) => Records.membershipJson(emulator, membership, organization))
 }
 
 /**
@@ -139,30 +147,34 @@ const ordered = (
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendMemberships.operations.list, ({ emulator, path, query }) =>
-    Effect.gen(function* () {
-      const o = yield* Records.get(emulator, path.organization_id)
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      const users = includeExclude(query.user_id)
-      const roles = query.role ?? []
-      const needle = query.query?.toLowerCase()
-      const found = Records.membersOf(emulator, o.json.id).filter((m) => {
-        const user = Users.find(emulator, m.userId)?.json
-        const text = [m.userId, Records.identifierOf(user), user?.first_name, user?.last_name, user?.username]
-        return (
-          users(m.userId) &&
-          (roles.length === 0 || roles.includes(m.role)) &&
-          (needle === undefined || text.some((t) => typeof t === "string" && t.toLowerCase().includes(needle)))
-        )
-      })
-      return Order.page(ordered(emulator, found, order), query)
-    })
+  Resource.route(
+    BackendMemberships.operations.list,
+    ({ emulator, path, query }) =>
+      Effect.gen(function* () {
+        const o = yield* Records.get(emulator, path.organization_id)
+        const users = includeExclude(query.user_id)
+        const roles = query.role ?? []
+        const needle = query.query?.toLowerCase()
+        const found = Records.membersOf(emulator, o.json.id).filter((m) => {
+          const user = Users.find(emulator, m.userId)?.json
+          const text = [m.userId, Records.identifierOf(user), user?.first_name, user?.last_name, user?.username]
+          return (
+            users(m.userId) &&
+            (roles.length === 0 || roles.includes(m.role)) &&
+            (needle === undefined || text.some((t) => typeof t === "string" && t.toLowerCase().includes(needle)))
+          )
+        })
+        return Order.page(ordered(emulator, found, query.order_by), query)
+      }),
+    { orderBy: ORDER }
   ),
-  Resource.route(BackendMemberships.operations.listInstance, ({ emulator, query }) =>
-    Effect.gen(function* () {
-      const order = yield* Order.parse(query.order_by, "-created_at", ORDER)
-      return Order.page(ordered(emulator, emulator.store.get(Records.memberships).values(), order), query)
-    })
+  Resource.route(
+    BackendMemberships.operations.listInstance,
+    ({ emulator, query }) =>
+      Effect.sync(() =>
+        Order.page(ordered(emulator, emulator.store.get(Records.memberships).values(), query.order_by), query)
+      ),
+    { orderBy: ORDER }
   ),
   Resource.route(BackendMemberships.operations.create, ({ emulator, path, body }) =>
     Effect.flatMap(Records.get(emulator, path.organization_id), (o) => addMember(emulator, o, body))
@@ -176,9 +188,12 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendMemberships.operations.updateMetadata, ({ emulator, path, body }) =>
-    Effect.map(membership(emulator, path), (found) => {
-      if (body?.public_metadata) found.m.publicMetadata = deepMerge(found.m.publicMetadata, body.public_metadata)
-      if (body?.private_metadata) found.m.privateMetadata = deepMerge(found.m.privateMetadata, body.private_metadata)
+    Effect.gen(function* () {
+      const found = yield* membership(emulator, path)
+      const current = { public_metadata: found.m.publicMetadata, private_metadata: found.m.privateMetadata }
+      const changed = yield* Metadata.changes(["public_metadata", "private_metadata"], "merge", current, body)
+      found.m.publicMetadata = changed.public_metadata ?? found.m.publicMetadata
+      found.m.privateMetadata = changed.private_metadata ?? found.m.privateMetadata
       return touch(emulator, found)
     })
   ),
@@ -193,7 +208,7 @@ export const routes: ReadonlyArray<Resource.Route> = [
   Resource.route(BackendUsers.operations.getOrganizationMemberships, ({ emulator, path, query }) =>
     Effect.sync(() => {
       const mine = Array.from(emulator.store.get(Records.memberships).values()).filter((m) => m.userId === path.user_id)
-      return Order.page(ordered(emulator, mine, { field: "created_at", sign: -1 }), query)
+      return Order.page(ordered(emulator, mine, "-created_at"), query)
     })
   )
 ]

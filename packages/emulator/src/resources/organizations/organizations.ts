@@ -1,12 +1,20 @@
 /**
  * Emulated Organizations: create (its creator becomes the first admin), get by id or slug, list,
- * update (slugs unique per instance), delete, metadata merge and replace.
+ * update (slugs unique per instance), delete, metadata merge and replace, and the logo.
+ *
+ * A logo is uploaded as a multipart form's `file`: an image (`image/jpeg`, `image/png`,
+ * `image/gif`, `image/webp`) of at most 10 MB (spec `UploadOrganizationLogo`), else a 400
+ * `image_invalid`, or a 413 `image_too_large` for a bigger one (the spec documents a 413 here). An
+ * `uploader_user_id` must name a user (a 400 `form_param_value_invalid`: the spec documents no 422
+ * here). The emulator keeps no bytes: the organization gets `has_image: true` and an `image_url` on
+ * the emulated Frontend API; deleting the logo puts the default image back.
  *
  * @since 0.1.0
  */
 import * as BackendOrganizations from "@effect-clerk/backend/Organizations"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
+import * as Image from "../../internal/image.js"
 import * as Metadata from "../../internal/metadata.js"
 import * as Order from "../../internal/order.js"
 import * as Params from "../../internal/params.js"
@@ -20,6 +28,8 @@ type Changes = { -readonly [K in keyof BackendOrganizations.Organization]?: Back
 // spec `CreateOrganization`: "the organization slug can contain only lowercase alphanumeric
 // characters (letters and digits) and the dash"; "Organization slugs must be unique for the instance".
 const SLUG = /^[a-z0-9-]+$/
+
+const DEFAULT_IMAGE = "/images/default-organization.png"
 
 const slugify = (name: string) =>
   name
@@ -81,7 +91,7 @@ export const create = (
         id,
         name: body.name,
         slug,
-        image_url: `${emulator.frontendApiUrl}/images/default-organization.png`,
+        image_url: emulator.frontendApiUrl + DEFAULT_IMAGE,
         has_image: false,
         max_allowed_memberships: body.max_allowed_memberships ?? 0,
         admin_delete_enabled: true,
@@ -129,6 +139,37 @@ const update = (
 
 const METADATA = ["public_metadata", "private_metadata"] as const
 
+const uploadLogo = (
+  emulator: Resource.EmulatorContext,
+  o: Records.OrganizationRecord,
+  body: BackendOrganizations.UploadLogoBody
+) =>
+  Effect.gen(function* () {
+    const uploader = body.uploader_user_id
+    if (uploader !== undefined && Users.find(emulator, uploader) === undefined) {
+      return yield* ApiError.make(400, {
+        message: "is invalid",
+        long_message: `No user was found with id ${uploader}.`,
+        code: "form_param_value_invalid",
+        meta: { param_name: "uploader_user_id" }
+      })
+    }
+    yield* Image.check(body.file, 413)
+    const url = Image.url(emulator)
+    return { ...touch(emulator, o, { has_image: true, image_url: url }), has_image: true, image_url: url }
+  })
+
+// spec `ListOrganizations` `order_by`: "either by their `name`, `created_at` or `members_count`...
+// If you don't use `+` or `-`, then `+` is implied. Defaults to `-created_at`"
+const ORDER = Resource.orderBy<{ readonly record: Records.OrganizationRecord; readonly members_count: number }>(
+  "-created_at",
+  {
+    name: ({ record }) => record.json.name,
+    created_at: ({ record }) => record.json.created_at,
+    members_count: ({ members_count }) => members_count
+  }
+)
+
 /**
  * The routes of organizations.
  *
@@ -136,27 +177,38 @@ const METADATA = ["public_metadata", "private_metadata"] as const
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendOrganizations.operations.list, ({ emulator, query }) =>
-    Effect.sync(() => {
-      const needle = query.query?.toLowerCase()
-      const users = Params.includeExclude(query.user_id)
-      const ids = Params.includeExclude(query.organization_id)
-      const items = Array.from(emulator.store.get(Records.organizations).values())
-        .filter(
-          (o) =>
-            // "exact match for organization ID and partial match for name and slug" (spec)
-            (needle === undefined ||
-              o.json.id === query.query ||
-              o.json.name.toLowerCase().includes(needle) ||
-              o.json.slug.includes(needle)) &&
-            ids(o.json.id) &&
-            ((query.user_id ?? []).length === 0 || Records.membersOf(emulator, o.json.id).some((m) => users(m.userId)))
+  Resource.route(
+    BackendOrganizations.operations.list,
+    ({ emulator, query }) =>
+      Effect.sync(() => {
+        const needle = query.query?.toLowerCase()
+        const users = Params.includeExclude(query.user_id)
+        const ids = Params.includeExclude(query.organization_id)
+        const counts = new Map<string, number>()
+        for (const m of emulator.store.get(Records.memberships).values()) {
+          counts.set(m.organizationId, (counts.get(m.organizationId) ?? 0) + 1)
+        }
+        const found = Array.from(emulator.store.get(Records.organizations).values())
+          .filter(
+            (o) =>
+              // "exact match for organization ID and partial match for name and slug" (spec)
+              (needle === undefined ||
+                o.json.id === query.query ||
+                o.json.name.toLowerCase().includes(needle) ||
+                o.json.slug.includes(needle)) &&
+              ids(o.json.id) &&
+              ((query.user_id ?? []).length === 0 ||
+                Records.membersOf(emulator, o.json.id).some((m) => users(m.userId)))
+          )
+          .map((record) => ({ record, members_count: counts.get(record.json.id) ?? 0 }))
+        return Order.page(
+          ORDER.sort(found, query.order_by).map(({ record }) =>
+            Records.organizationJson(emulator, record, query.include_members_count === true)
+          ),
+          query
         )
-        // "ordered by descending creation date. Most recent organizations will be returned first." (spec)
-        .sort(Order.compare({ field: "created_at", sign: -1 }, (o) => o.json.created_at))
-        .map((o) => Records.organizationJson(emulator, o, query.include_members_count === true))
-      return Order.page(items, query)
-    })
+      }),
+    { orderBy: ORDER }
   ),
   Resource.route(BackendOrganizations.operations.create, ({ emulator, body }) => create(emulator, body)),
   Resource.route(BackendOrganizations.operations.get, ({ emulator, path, query }) =>
@@ -177,13 +229,21 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendOrganizations.operations.mergeMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.organization_id), (o) =>
-      touch(emulator, o, Metadata.changes(METADATA, "merge", o.json, body))
+    Effect.flatMap(Records.get(emulator, path.organization_id), (o) =>
+      Effect.map(Metadata.changes(METADATA, "merge", o.json, body), (c) => touch(emulator, o, c))
     )
   ),
   Resource.route(BackendOrganizations.operations.replaceMetadata, ({ emulator, path, body }) =>
+    Effect.flatMap(Records.get(emulator, path.organization_id), (o) =>
+      Effect.map(Metadata.changes(METADATA, "replace", o.json, body), (c) => touch(emulator, o, c))
+    )
+  ),
+  Resource.route(BackendOrganizations.operations.uploadLogo, ({ emulator, path, body }) =>
+    Effect.flatMap(Records.get(emulator, path.organization_id), (o) => uploadLogo(emulator, o, body))
+  ),
+  Resource.route(BackendOrganizations.operations.deleteLogo, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.organization_id), (o) =>
-      touch(emulator, o, Metadata.changes(METADATA, "replace", o.json, body))
+      touch(emulator, o, { has_image: false, image_url: emulator.frontendApiUrl + DEFAULT_IMAGE })
     )
   )
 ]

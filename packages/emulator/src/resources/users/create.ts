@@ -10,9 +10,24 @@ import * as ApiError from "../../ApiError.js"
 import * as Params from "../../internal/params.js"
 import type * as Resource from "../../Resource.js"
 import * as Records from "./records.js"
+import * as Secrets from "./secrets.js"
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const PHONE = /^\+[1-9]\d{6,14}$/
+/**
+ * A well-formed email address (what the emulator accepts).
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/**
+ * A phone number in E.164.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const PHONE = /^\+[1-9]\d{6,14}$/
+// an Ethereum address (what Clerk's web3 strategies take): 0x and 40 hex digits
+const WEB3 = /^0x[0-9a-fA-F]{40}$/
 
 const statuses = (
   name: string,
@@ -70,6 +85,7 @@ export const create = (
     const existing = Array.from(table.values(), Records.identifiers)
     const emails = (params.email_address ?? []).map((e) => e.trim().toLowerCase())
     const phones = (params.phone_number ?? []).map((p) => p.trim())
+    const wallets = (params.web3_wallet ?? []).map((w) => w.trim())
     const username = params.username ? params.username.trim().toLowerCase() : null
     const externalId = params.external_id ? params.external_id : null
 
@@ -80,6 +96,19 @@ export const create = (
     const badPhone = phones.find((p) => !PHONE.test(p))
     if (badPhone !== undefined) {
       return yield* ApiError.paramFormatInvalid("phone_number", `${badPhone} is not a valid phone number (E.164).`)
+    }
+    const badWallet = wallets.find((w) => !WEB3.test(w))
+    if (badWallet !== undefined) {
+      return yield* ApiError.paramFormatInvalid("web3_wallet", `${badWallet} is not a valid web3 wallet address.`)
+    }
+    const lowerWallets = wallets.map((w) => w.toLowerCase())
+    const takenWallet =
+      findDuplicate(lowerWallets) ?? lowerWallets.find((w) => existing.some((u) => u.wallets.includes(w)))
+    if (takenWallet !== undefined) {
+      return yield* ApiError.identifierExists("web3_wallet", `That web3 wallet is taken. (${takenWallet})`)
+    }
+    if (params.totp_secret && Secrets.base32(params.totp_secret) === undefined) {
+      return yield* ApiError.paramFormatInvalid("totp_secret", "totp_secret must be a base32 string (RFC 4648).")
     }
     const emailStatuses = yield* statuses(
       "email_address_identification_status",
@@ -141,6 +170,14 @@ export const create = (
       created_at: now,
       updated_at: now
     }))
+    const web3Wallets = wallets.map((web3_wallet) => ({
+      id: emulator.generateId("idn_"),
+      object: "web3_wallet",
+      web3_wallet,
+      verification: verification("verified"),
+      created_at: now,
+      updated_at: now
+    }))
     const passwordEnabled = password !== null || Boolean(params.password_digest)
     const totpEnabled = Boolean(params.totp_secret)
     const backupCodeEnabled = (params.backup_codes ?? []).length > 0
@@ -153,7 +190,7 @@ export const create = (
       external_id: externalId,
       primary_email_address_id: emailAddresses[0]?.id ?? null,
       primary_phone_number_id: phoneNumbers[0]?.id ?? null,
-      primary_web3_wallet_id: null,
+      primary_web3_wallet_id: web3Wallets[0]?.id ?? null,
       username,
       first_name: params.first_name ?? null,
       last_name: params.last_name ?? null,
@@ -166,7 +203,7 @@ export const create = (
       unsafe_metadata: params.unsafe_metadata ?? {},
       email_addresses: emailAddresses,
       phone_numbers: phoneNumbers,
-      web3_wallets: [],
+      web3_wallets: web3Wallets,
       passkeys: [],
       password_enabled: passwordEnabled,
       two_factor_enabled: totpEnabled || backupCodeEnabled,
@@ -194,7 +231,19 @@ export const create = (
       legal_accepted_at: legalAcceptedAt,
       bypass_client_trust: params.bypass_client_trust ?? false
     }
-    table.set(json.id, { sequence: emulator.store.nextSequence(), json, password })
+    table.set(json.id, {
+      sequence: emulator.store.nextSequence(),
+      json,
+      password:
+        password !== null
+          ? Secrets.hashPassword(password)
+          : params.password_digest
+            ? { _tag: "Imported", hasher: params.password_hasher ?? "", digest: params.password_digest }
+            : null,
+      totpSecret: params.totp_secret || null,
+      backupCodes: [...(params.backup_codes ?? [])],
+      passwordCompromised: false
+    })
     emulator.emit("user.created", json)
     return structuredClone(json)
   })

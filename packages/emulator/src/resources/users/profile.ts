@@ -14,6 +14,7 @@ import * as Organizations from "../organizations/records.js"
 import * as Sessions from "../Sessions.js"
 import { checkPassword } from "./create.js"
 import * as Records from "./records.js"
+import * as Secrets from "./secrets.js"
 
 type Changes = { -readonly [K in keyof BackendUsers.User]?: BackendUsers.User[K] }
 
@@ -72,7 +73,7 @@ const update = (
     }
     if (body.password !== undefined && body.password !== null) {
       yield* checkPassword(body.password, body.skip_password_checks)
-      record.password = body.password
+      record.password = Secrets.hashPassword(body.password)
       changes.password_enabled = true
       changes.password_last_updated_at = emulator.now()
     }
@@ -113,8 +114,25 @@ const bulk = (emulator: Resource.EmulatorContext, userIds: ReadonlyArray<string>
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendUsers.operations.update, ({ emulator, path, body }) =>
-    Effect.flatMap(Records.get(emulator, path.user_id), (u) => update(emulator, u, body))
+  Resource.route(
+    BackendUsers.operations.update,
+    ({ emulator, path, body }) => Effect.flatMap(Records.get(emulator, path.user_id), (u) => update(emulator, u, body)),
+    {
+      unmodeled: [
+        "primary_web3_wallet_id",
+        "profile_image_id",
+        "password_digest",
+        "password_hasher",
+        "sign_out_of_other_sessions",
+        "totp_secret",
+        "backup_codes"
+      ],
+      ignores: {
+        notify_primary_email_address_changed:
+          "a notice by email, which the emulator does not record (it records invitations)",
+        skip_legal_checks: "the emulator requires no legal acceptance"
+      }
+    }
   ),
   Resource.route(BackendUsers.operations.delete, ({ emulator, path }) =>
     Effect.map(Records.get(emulator, path.user_id), (u) => {
@@ -127,13 +145,13 @@ export const routes: ReadonlyArray<Resource.Route> = [
     })
   ),
   Resource.route(BackendUsers.operations.updateMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) =>
-      Records.patch(emulator, u, Metadata.changes(METADATA, "merge", u.json, body))
+    Effect.flatMap(Records.get(emulator, path.user_id), (u) =>
+      Effect.map(Metadata.changes(METADATA, "merge", u.json, body), (c) => Records.patch(emulator, u, c))
     )
   ),
   Resource.route(BackendUsers.operations.replaceMetadata, ({ emulator, path, body }) =>
-    Effect.map(Records.get(emulator, path.user_id), (u) =>
-      Records.patch(emulator, u, Metadata.changes(METADATA, "replace", u.json, body))
+    Effect.flatMap(Records.get(emulator, path.user_id), (u) =>
+      Effect.map(Metadata.changes(METADATA, "replace", u.json, body), (c) => Records.patch(emulator, u, c))
     )
   ),
   Resource.route(

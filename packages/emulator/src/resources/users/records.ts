@@ -9,10 +9,12 @@ import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
 import type * as Resource from "../../Resource.js"
 import * as Store from "../../Store.js"
+import type * as Secrets from "./secrets.js"
 
 /**
  * A stored user: its JSON as the API returns it (the backend's generated `Users.User`) and its
- * password, which the API never returns.
+ * secrets, which the API never returns: the password (an scrypt hash, or an imported digest), the
+ * TOTP secret, the unused backup codes, whether the password is marked compromised.
  *
  * @since 0.1.0
  * @category models
@@ -20,7 +22,10 @@ import * as Store from "../../Store.js"
 export interface UserRecord {
   readonly sequence: number
   json: BackendUsers.User
-  password: string | null
+  password: Secrets.PasswordSecret | null
+  totpSecret: string | null
+  backupCodes: ReadonlyArray<string>
+  passwordCompromised: boolean
 }
 
 /**
@@ -42,6 +47,8 @@ export interface Identifiers {
   /** Lower-cased. */
   readonly emails: ReadonlyArray<string>
   readonly phones: ReadonlyArray<string>
+  /** Lower-cased. */
+  readonly wallets: ReadonlyArray<string>
   readonly username: string | null
   readonly externalId: string | null
 }
@@ -56,6 +63,7 @@ export const identifiers = (record: UserRecord): Identifiers => ({
   id: record.json.id,
   emails: record.json.email_addresses.map((e) => e.email_address),
   phones: record.json.phone_numbers.map((p) => p.phone_number),
+  wallets: record.json.web3_wallets.map((w) => w.web3_wallet.toLowerCase()),
   username: record.json.username,
   externalId: record.json.external_id
 })

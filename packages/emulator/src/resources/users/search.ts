@@ -7,7 +7,6 @@
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
-import * as Order from "../../internal/order.js"
 import * as Params from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
 import * as Organizations from "../organizations/records.js"
@@ -38,7 +37,8 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
     const byId = Params.includeExclude(q.user_id)
     out.push((_, i) => byId(i.id))
   }
-  if ((q.web3_wallet ?? []).length > 0) out.push(() => false) // no user has a web3 wallet here
+  const wallets = lower(q.web3_wallet)
+  if (wallets.length > 0) out.push((_, i) => i.wallets.some((w) => wallets.includes(w)))
   // organization_id: "the `+` and `-` can be prepended to the ID, which denote whether the
   // respective organization should be included or excluded from the result set" (spec).
   const orgs = q.organization_id ?? []
@@ -59,6 +59,7 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
       (u, i) =>
         i.emails.some((e) => e.includes(needle)) ||
         i.phones.some((p) => p.includes(needle)) ||
+        i.wallets.some((w) => w.includes(needle)) ||
         contains(i.username, needle) ||
         contains(i.id, needle) ||
         contains(u.json.first_name, needle) ||
@@ -106,34 +107,25 @@ const matching = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParam
   })
 }
 
-// "If you don't use `+` or `-`, then `+` is implied"; default `-created_at` (spec `GetUserList`)
-const ORDER_FIELDS = [
-  "created_at",
-  "updated_at",
-  "email_address",
-  "web3wallet",
-  "first_name",
-  "last_name",
-  "phone_number",
-  "username",
-  "last_active_at",
-  "last_sign_in_at"
-]
+const first = <A>(items: ReadonlyArray<A>, primaryId: string | null, id: (a: A) => string | undefined) =>
+  items.find((a) => id(a) === primaryId) ?? items[0]
 
-const sortValue = (u: Records.UserRecord, field: string): string | number | null => {
-  switch (field) {
-    case "email_address":
-      return u.json.email_addresses[0]?.email_address ?? null
-    case "phone_number":
-      return u.json.phone_numbers[0]?.phone_number ?? null
-    case "web3wallet":
-      return null
-    default: {
-      const v = u.json[field as keyof BackendUsers.User]
-      return typeof v === "string" || typeof v === "number" ? v : null
-    }
-  }
-}
+// spec `GetUserList` `order_by`: "you can order the returned users by their `created_at`,`updated_at`,
+// `email_address`,`web3wallet`,`first_name`,`last_name`,`phone_number`,`username`,`last_active_at`,
+// `last_sign_in_at`... If you don't use `+` or `-`, then `+` is implied"; default `-created_at`.
+// An identifier sorts by the primary one.
+const ORDER = Resource.orderBy<Records.UserRecord>("-created_at", {
+  created_at: (u) => u.json.created_at,
+  updated_at: (u) => u.json.updated_at,
+  email_address: (u) => first(u.json.email_addresses, u.json.primary_email_address_id, (e) => e.id)?.email_address,
+  web3wallet: (u) => first(u.json.web3_wallets, u.json.primary_web3_wallet_id, (w) => w.id)?.web3_wallet,
+  first_name: (u) => u.json.first_name,
+  last_name: (u) => u.json.last_name,
+  phone_number: (u) => first(u.json.phone_numbers, u.json.primary_phone_number_id, (p) => p.id)?.phone_number,
+  username: (u) => u.json.username,
+  last_active_at: (u) => u.json.last_active_at,
+  last_sign_in_at: (u) => u.json.last_sign_in_at
+})
 
 const valueInvalid = (param: string, longMessage: string) =>
   ApiError.unprocessable({
@@ -148,15 +140,14 @@ const list = (
   q: BackendUsers.ListParams
 ): Effect.Effect<Array<BackendUsers.User>, ApiError.ApiError> =>
   Effect.gen(function* () {
-    const order = yield* Order.parse(q.order_by, "-created_at", ORDER_FIELDS)
     const limit = q.limit ?? 10
     const offset = q.offset ?? 0
-    let sorted = matching(emulator, q).sort(Order.compare(order, sortValue))
+    let sorted = ORDER.sort(matching(emulator, q), q.order_by)
     if (q.starting_after !== undefined) {
       // spec `GetUserList`, starting_after: "Requires ordering by `created_at`... Any other
       // `order_by` value is rejected with a 422... Cannot be combined with a non-zero `offset`,
       // which is also a 422."
-      if (order.field !== "created_at") {
+      if ((q.order_by || ORDER.default).replace(/^[+-]/, "") !== "created_at") {
         return yield* valueInvalid("order_by", "starting_after can only be combined with ordering by created_at.")
       }
       if (offset !== 0) {
@@ -178,7 +169,7 @@ const list = (
  * @category resources
  */
 export const routes: ReadonlyArray<Resource.Route> = [
-  Resource.route(BackendUsers.operations.list, ({ emulator, query }) => list(emulator, query)),
+  Resource.route(BackendUsers.operations.list, ({ emulator, query }) => list(emulator, query), { orderBy: ORDER }),
   Resource.route(BackendUsers.operations.count, ({ emulator, query }) =>
     Effect.sync(() => ({ object: "total_count", total_count: matching(emulator, query).length }))
   )
