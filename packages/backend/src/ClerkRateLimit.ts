@@ -14,7 +14,7 @@
  *   `@effect-clerk/redis`, which carries the Redis dependencies this package does not).
  *
  * Either wait counts against the attempt's time limit (`RequestOptions.timeout`), shows as a span
- * event `clerk.rate_limit.wait` on the call's span and in the histogram `clerk_rate_limit_wait`
+ * event `clerk.rate_limit.wait` on the call's span and in the histogram `clerk_rate_limit_wait_seconds`
  * (tags `operation`, `reason`: `pause` or `budget`). Operations the limit does not count are never
  * held. The stores are keyed by a fingerprint of the secret key (SHA-256), never the key.
  *
@@ -231,9 +231,10 @@ export const make = (
     /** One budget through the store, or through the fallback while the store is out. */
     const takeOne = (
       request: Store.TakeRequest,
-      operation: string
+      attempted: ClerkRateLimit.Attempt["operation"]
     ): Effect.Effect<boolean, RateLimitStoreUnavailable> =>
       Effect.clockWith((clock) => {
+        const operation = attempted.name
         const now = clock.unsafeCurrentTimeMillis()
         const unavailable = (error: RateLimitStoreUnavailable) => new RateLimitStoreUnavailable({ ...error, operation })
         const degrade = (error: RateLimitStoreUnavailable): Effect.Effect<boolean, RateLimitStoreUnavailable> => {
@@ -248,7 +249,9 @@ export const make = (
           return Effect.zipRight(warn, useFallback)
         }
         const useFallback = Effect.zipRight(
-          Metric.increment(Metric.tagged(Metrics.rateLimitStoreFallback, Metrics.tags.operation, operation)),
+          Metric.increment(
+            Metric.tagged(Metrics.rateLimitStoreFallback, Metrics.tags.operation, attempted.operationId)
+          ),
           fallback(request)
         )
         if (outage !== undefined) {
@@ -298,7 +301,7 @@ export const make = (
                 ),
                 timeout: storeTimeout
               },
-              operation.name
+              operation
             )
           const own = ownBudget(operation)
           if (own === undefined) return global()
@@ -306,7 +309,7 @@ export const make = (
           return Effect.flatMap(
             takeOne(
               { key: `${instance.fingerprint}:${operation.operationId}`, ...own, maxWait, timeout: storeTimeout },
-              operation.name
+              operation
             ),
             (taken) => (taken ? global() : Effect.succeed(false))
           )

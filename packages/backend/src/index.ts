@@ -68,3 +68,17 @@ export * as ClerkOperation from "./ClerkOperation.js"
  * @since 0.2.0
  */
 export * as ClerkRateLimit from "./ClerkRateLimit.js"
+
+/**
+ * `Users.get` and `Organizations.get` batched into list calls with the id filter.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkBatching from "./ClerkBatching.js"
+
+/**
+ * The metrics every call records: calls by outcome, their time, attempts and 429s, per operation.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkMetrics from "./ClerkMetrics.js"

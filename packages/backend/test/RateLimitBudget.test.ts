@@ -14,7 +14,7 @@ import * as Logger from "effect/Logger"
 import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import * as Metrics from "../src/internal/metrics.js"
+import * as ClerkMetrics from "../src/ClerkMetrics.js"
 import { mockClerk, recordingTracer, sleeping, until, waits } from "./rateLimitHarness.js"
 
 /** `mockClerk` with a pacing layer provided to its `ClerkClient`. */
@@ -60,7 +60,7 @@ describe("the in-memory budget", () => {
       const waited = spans.flatMap((span) => span.events.filter(([name]) => name === "clerk.rate_limit.wait"))
       expect(waited).toHaveLength(4)
       for (const [, attributes] of waited) expect(attributes?.["clerk.rate_limit.reason"]).toBe("budget")
-      expect(yield* waits("Users.count", "budget")).toBe(4)
+      expect(yield* waits("GetUsersCount", "budget")).toBe(4)
     }).pipe(Effect.withTracer(tracer), Effect.provide(layer))
   })
 
@@ -243,7 +243,7 @@ describe("an unreachable store", () => {
         ])
         // three attempts paced by the fallback, counted
         const fallbacks = yield* Metric.value(
-          Metric.tagged(Metrics.rateLimitStoreFallback, Metrics.tags.operation, "Users.count")
+          Metric.tagged(ClerkMetrics.rateLimitStoreFallback, "operation_id", "GetUsersCount")
         )
         expect(fallbacks.count).toBe(3)
         // the store answers again: asked once more a second after the last failure

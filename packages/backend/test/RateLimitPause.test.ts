@@ -15,7 +15,7 @@ describe("one pause per client", () => {
     const { layer, sent } = mockClerk((_, index) => (index === 0 ? tooMany(2) : undefined))
     const { spans, tracer } = recordingTracer()
     return Effect.gen(function* () {
-      const before = yield* waits("Users.count", "pause")
+      const before = yield* waits("GetUsersCount", "pause")
       const refused = yield* Effect.flip(Users.count())
       expect(refused).toMatchObject({ _tag: "TooManyRequests", retryAfter: 2 })
       expect(spans[0]?.events.map(([name]) => name)).toEqual(["clerk.rate_limit.pause"])
@@ -49,7 +49,7 @@ describe("one pause per client", () => {
         expect(request.at).toBeGreaterThanOrEqual(2000)
         expect(request.at).toBeLessThanOrEqual(2200)
       }
-      // visible: a span event per held call, and the histogram clerk_rate_limit_wait
+      // visible: a span event per held call, and the histogram clerk_rate_limit_wait_seconds
       expect(spans.find((span) => span.name === "JWKS.get")?.events).toEqual([])
       const events = spans.slice(1).flatMap((span) => span.events)
       expect(events).toHaveLength(3)
@@ -58,8 +58,8 @@ describe("one pause per client", () => {
         expect(attributes?.["clerk.rate_limit.reason"]).toBe("pause")
         expect(attributes?.["clerk.rate_limit.wait_ms"]).toBeGreaterThanOrEqual(2000)
       }
-      expect((yield* waits("Users.count", "pause")) - before).toBe(2)
-      expect(yield* waits("Invitations.bulkCreate", "pause")).toBe(1)
+      expect((yield* waits("GetUsersCount", "pause")) - before).toBe(2)
+      expect(yield* waits("CreateBulkInvitations", "pause")).toBe(1)
     }).pipe(Effect.withTracer(tracer), Effect.provide(layer))
   })
 

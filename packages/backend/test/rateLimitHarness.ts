@@ -13,7 +13,7 @@ import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
-import * as Metrics from "../src/internal/metrics.js"
+import * as ClerkMetrics from "../src/ClerkMetrics.js"
 
 export interface Sent {
   readonly method: string
@@ -86,15 +86,11 @@ export const sleeping = (n: number, from: number, to: number) =>
     Effect.map(TestClock.sleeps(), (sleeps) => [...sleeps].filter((at) => at >= from && at <= to).length >= n)
   )
 
-/** How many waits `clerk_rate_limit_wait` recorded for an operation and a reason. */
-export const waits = (operation: string, reason: "pause" | "budget") =>
+/** How many waits `clerk_rate_limit_wait_seconds` recorded for an operation (its `operationId`) and a reason. */
+export const waits = (operationId: string, reason: "pause" | "budget") =>
   Effect.map(
     Metric.value(
-      Metric.tagged(
-        Metric.tagged(Metrics.rateLimitWait, Metrics.tags.operation, operation),
-        Metrics.tags.reason,
-        reason
-      )
+      Metric.tagged(Metric.tagged(ClerkMetrics.rateLimitWait, "operation_id", operationId), "reason", reason)
     ),
     (state) => state.count
   )

@@ -10,7 +10,8 @@
  * - deadline.ts (and timers.ts): each attempt within its time limit;
  * - transportErrors.ts: a failed exchange as a `TransportError` with its reason;
  * - response.ts (and body.ts, decode.ts): a response as the typed value or the typed error;
- * - retry.ts: whether and when a failed attempt is tried again.
+ * - retry.ts: whether and when a failed attempt is tried again;
+ * - metrics.ts: each call and each attempt counted, each call timed.
  *
  * @internal
  */
@@ -25,6 +26,7 @@ import * as ClerkError from "../ClerkError.js"
 import type { ClerkOperation } from "../ClerkOperation.js"
 import * as Deadline from "./deadline.js"
 import * as Decode from "./decode.js"
+import * as Metrics from "./metrics.js"
 import * as RateLimit from "./rateLimit.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
@@ -73,6 +75,8 @@ interface Plan extends Request.RequestPlan, Response.ResponsePlan {
   readonly attemptSignal: boolean
   /** The client's pause and pacing, for an operation Clerk's rate limit counts. */
   readonly limits: RateLimit.Limits | undefined
+  /** The operation's metrics, tagged once (metrics.ts). */
+  readonly metrics: Metrics.OperationMetrics
 }
 
 /** One call, as every attempt of it shares it. */
@@ -106,7 +110,8 @@ export const make = <A, Status extends number = never, Path extends string = nev
     clientSettings: Settings.resolve(clientOptions),
     idempotent: Retry.isIdempotent(spec.method),
     attemptSignal: flags.attemptSignal,
-    limits: RateLimit.forOperation(client, flags.pacing, spec)
+    limits: RateLimit.forOperation(client, flags.pacing, spec),
+    metrics: Metrics.forOperation(spec.operationId)
   }
   const spanOptions = {
     kind: "client",
@@ -121,8 +126,16 @@ export const make = <A, Status extends number = never, Path extends string = nev
   // (InvalidInput only arises from a path parameter, a query or a body: an operation without any
   // has none of them, which `Failure` states at the type level.)
   const run: (input: Input<Path, Query, Body>) => Effect.Effect<unknown, ClerkError.ClerkError> = flags.readsSpan
-    ? (input) => Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
-    : (input) => Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+    ? (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
+        )
+    : (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+        )
   return run as Run<A, ErrorOf<Status>, Path, Query, Body>
 }
 
@@ -205,8 +218,20 @@ const attemptOnce = (plan: Plan, call: Call, attempt: number): Effect.Effect<unk
   )
 }
 
-/** Send, read, decode, within `timeout` (the attempt's time limit, less any wait for the rate limit). */
+/**
+ * Send, read, decode, within `timeout` (the attempt's time limit, less any wait for the rate limit);
+ * counted as an attempt (a request sent) in the operation's metrics, the wait before it not.
+ */
 const exchange = (
+  plan: Plan,
+  limits: RateLimit.Limits | undefined,
+  call: Call,
+  attempt: number,
+  timeout: Duration.Duration
+): Effect.Effect<unknown, ClerkError.ClerkError> =>
+  Metrics.attempt(plan.metrics, exchangeWithin(plan, limits, call, attempt, timeout))
+
+const exchangeWithin = (
   plan: Plan,
   limits: RateLimit.Limits | undefined,
   call: Call,

@@ -133,11 +133,11 @@ const recordWait = (limits: Limits, waiting: Waiting, reason: "pause" | "budget"
     })
     return Metric.update(
       Metric.tagged(
-        Metric.tagged(Metrics.rateLimitWait, Metrics.tags.operation, limits.operation.name),
+        Metric.tagged(Metrics.rateLimitWait, Metrics.tags.operation, limits.operation.operationId),
         Metrics.tags.reason,
         reason
       ),
-      Duration.millis(millis)
+      millis / 1000
     )
   })
 
