@@ -273,7 +273,9 @@ describe("@clerk/backend against EmulatorServer", () => {
           clerk.organizations.getOrganizationMembershipList({ organizationId: world.orgs[0]!.id, orderBy }),
         "OrganizationMemberships.listInstance": (orderBy) =>
           clerk.organizations.getInstanceOrganizationMembershipList({ orderBy }),
-        "Invitations.list": (orderBy) => clerk.invitations.getInvitationList({ orderBy })
+        "Invitations.list": (orderBy) => clerk.invitations.getInvitationList({ orderBy }),
+        "Machines.list": (orderBy) => clerk.machines.list({ orderBy }),
+        "WaitlistEntries.list": (orderBy) => clerk.waitlistEntries.list({ orderBy })
       }
       for (const [operation, list] of Object.entries(lists)) {
         const { path, fields } = LISTS[operation]!

@@ -1,7 +1,8 @@
 /**
  * What test/fields.test.ts holds for every field, seen by the clients an app uses (issue 19 item 3):
- * our SDK and Clerk's `@clerk/backend`. A field the emulator does not model is refused by name
- * (`Users.create`'s `web3_wallet`, which it used to drop); a field Clerk only checks is checked
+ * our SDK and Clerk's `@clerk/backend`. `Users.create`'s `web3_wallet`, which it used to drop, is
+ * stored; a field the emulator does not model is refused by name (`Users.update`'s `totp_secret`);
+ * a field Clerk only checks is checked
  * (`requesting_user_id` and `inviter_user_id` must be an organization's admin); `notify` on the
  * allow-list sends the invitation Clerk sends, recorded as its webhook event.
  */
@@ -38,18 +39,24 @@ const sdk = (emulator: Emulator.ClerkEmulator) =>
   )
 
 describe("request fields, through our SDK", () => {
-  it.effect("Users.create refuses web3_wallet by name (UnprocessableEntity), and creates nothing", () =>
+  it.effect("Users.create stores web3_wallet (it was dropped); Users.update refuses totp_secret by name", () =>
     Effect.gen(function* () {
-      const emulator = Emulator.make()
+      const layer = sdk(Emulator.make())
+      const ada = yield* Users.create({ email_address: ["ada@example.com"], web3_wallet: [WALLET] }).pipe(
+        Effect.provide(layer)
+      )
+      expect(ada.web3_wallets.map((w) => w.web3_wallet)).toEqual([WALLET])
+      expect(ada.primary_web3_wallet_id).toBe(ada.web3_wallets[0]!.id)
       const error = yield* Effect.flip(
-        Users.create({ email_address: ["ada@example.com"], web3_wallet: [WALLET] }).pipe(Effect.provide(sdk(emulator)))
+        Users.update(ada.id, { first_name: "Ada", totp_secret: "JBSWY3DPEHPK3PXP" }).pipe(Effect.provide(layer))
       )
       expect(error._tag).toBe("UnprocessableEntity")
       expect(error._tag === "UnprocessableEntity" && error.errors[0]).toMatchObject({
         code: "not_emulated",
-        meta: { param_name: "web3_wallet" }
+        meta: { param_name: "totp_secret", operation: "Users.update" }
       })
-      expect(yield* Users.count().pipe(Effect.provide(sdk(emulator)))).toMatchObject({ total_count: 0 })
+      // nothing of the refused request is applied
+      expect((yield* Users.get(ada.id).pipe(Effect.provide(layer))).first_name).toBeNull()
     })
   )
 
@@ -120,7 +127,7 @@ describe("request fields, through our SDK", () => {
 })
 
 describe("request fields, through @clerk/backend", () => {
-  it.live("web3Wallet is refused by name; requestingUserId is checked; notify sends the invitation", () =>
+  it.live("web3Wallet is stored, totpSecret refused by name; requestingUserId is checked; notify invites", () =>
     Effect.gen(function* () {
       const server = yield* EmulatorServer.serve({ secretKey: SECRET_KEY, webhooks: { url: [] } })
       const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: server.origin })
@@ -129,12 +136,16 @@ describe("request fields, through @clerk/backend", () => {
       // CreateUserParams does not declare web3Wallet, yet @clerk/backend sends every key it is given
       // (snake-cased), as an app's untyped call would
       const params = { emailAddress: ["ada@example.com"], web3Wallet: [WALLET] }
-      const wallet = yield* Effect.flip(
-        Effect.tryPromise(() => clerk.users.createUser(params as Parameters<typeof clerk.users.createUser>[0]))
+      const ada = yield* Effect.promise(() =>
+        clerk.users.createUser(params as Parameters<typeof clerk.users.createUser>[0])
       )
-      expect(wallet.error).toMatchObject({
+      expect(ada.web3Wallets.map((w) => w.web3Wallet)).toEqual([WALLET])
+      const totp = yield* Effect.flip(
+        Effect.tryPromise(() => clerk.users.updateUser(ada.id, { totpSecret: "JBSWY3DPEHPK3PXP" }))
+      )
+      expect(totp.error).toMatchObject({
         status: 422,
-        errors: [{ code: "not_emulated", meta: { paramName: "web3_wallet" } }]
+        errors: [{ code: "not_emulated", meta: { paramName: "totp_secret" } }]
       })
 
       const denied = yield* Effect.flip(

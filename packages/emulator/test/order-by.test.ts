@@ -9,6 +9,8 @@ import {
   Clerk,
   ClerkClient,
   Invitations,
+  Machines,
+  OrganizationDomains,
   OrganizationInvitations,
   OrganizationMemberships,
   Organizations,
@@ -39,6 +41,8 @@ const CALLS: { readonly [operation: string]: Call } = {
   "Invitations.list": (_, order_by) => Invitations.list(by(order_by)),
   "OrganizationInvitations.list": (w, order_by) => OrganizationInvitations.list(w.orgs[0]!.id, by(order_by)),
   "OrganizationInvitations.getAll": (_, order_by) => OrganizationInvitations.getAll(by(order_by)),
+  "Machines.list": (_, order_by) => Machines.list(by(order_by)),
+  "OrganizationDomains.listAll": (_, order_by) => OrganizationDomains.listAll(by(order_by)),
   "WaitlistEntries.list": (_, order_by) => WaitlistEntries.list(by(order_by))
 }
 

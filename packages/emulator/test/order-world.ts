@@ -23,7 +23,8 @@ export type Read = (item: any, phones: Phones) => string | number | null | undef
 /**
  * Builds the world in `emulator` (whose clock `advance` moves): three users, three organizations
  * with 3, 1 and 2 members, three instance invitations, three invitations to the first organization,
- * three waitlist entries, two of them invited (in another order than they were made).
+ * three machines, three organization domains over two organizations, three waitlist entries, two
+ * of them invited (in another order than they were made).
  */
 export const build = async (emulator: Emulator.ClerkEmulator, advance: (ms: number) => void) => {
   const ok = async (method: string, path: string, body?: unknown) => {
@@ -91,6 +92,15 @@ export const build = async (emulator: Emulator.ClerkEmulator, advance: (ms: numb
   ] as const) {
     await ok("POST", "/invitations", { email_address: email, expires_in_days: days })
     await ok("POST", `/organizations/${orgs[0]!.id}/invitations`, { email_address: email, role: "org:member" })
+  }
+  // names in an order unlike creation; organization domains spread over two organizations
+  for (const name of ["beta", "alpha", "gamma"]) await ok("POST", "/machines", { name })
+  for (const [org, name] of [
+    [0, "beta.example"],
+    [1, "alpha.example"],
+    [0, "gamma.example"]
+  ] as const) {
+    await ok("POST", `/organizations/${orgs[org]!.id}/domains`, { name })
   }
   const entries: Array<{ readonly id: string }> = []
   for (const email of ["wren@c.example", "vera@a.example", "ugo@b.example"]) {
@@ -162,6 +172,11 @@ export const LISTS: {
   },
   "OrganizationInvitations.list": { path: (w) => `/organizations/${w.orgs[0]!.id}/invitations`, fields: invitation },
   "OrganizationInvitations.getAll": { path: () => "/organization_invitations", fields: invitation },
+  "Machines.list": { path: () => "/machines", fields: { name: (m) => m.name, created_at: (m) => m.created_at } },
+  "OrganizationDomains.listAll": {
+    path: () => "/organization_domains",
+    fields: { name: (d) => d.name, created_at: (d) => d.created_at }
+  },
   "WaitlistEntries.list": {
     path: () => "/waitlist_entries",
     fields: {
