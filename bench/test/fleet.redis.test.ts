@@ -17,7 +17,7 @@ describe("fleet: replicas sharing one Clerk rate limit", () => {
           {
             seconds: 10,
             workers: 3,
-            lanes: 3,
+            workload: { kind: "open", rate: 7 },
             limit: 20,
             windowSeconds: 2,
             setups: ["retries", "pause", "shared", "faults"],
