@@ -5,8 +5,9 @@
  * at full size (`pnpm bench --scenario fleet`), `test/fleet.redis.test.ts` scaled down.
  *
  * The worker processes (`worker.ts`) are forked once and serve every set-up (one that died is
- * replaced), after a warm-up run that is not counted. Per set-up, one after the other on the same emulator (reset between them: no users,
- * empty rate counters) and the same Redis:
+ * replaced), after a warm-up run that is not counted. Per set-up, one after the other on the same
+ * emulator (reset between them: no users, empty rate counters) and the same Redis (restarted before
+ * each set-up that uses it: it keeps no data, so the shared budget starts empty):
  * 1. send each worker the set-up, wait until each has built its clients;
  * 2. send them one deadline, `seconds` ahead; they create users until then;
  * 3. `faults` only (the `shared` set-up): kill worker 0 at 30 % of the run, stop Redis at 50 % and
@@ -31,7 +32,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { randomBytes } from "node:crypto"
 import { bundle, forkWorker, type RunningEmulator, startEmulator, type WorkerProcess } from "./processes.js"
-import type { RunConfig, Setup, Stats } from "./protocol.js"
+import type { RunConfig, Setup, Stats, Workload } from "./protocol.js"
 
 /** A set-up of `worker.ts`, or `faults`: `shared` with a worker killed and Redis restarted mid-run. */
 export type SetupName = Setup | "faults"
@@ -39,13 +40,17 @@ export type SetupName = Setup | "faults"
 export interface FleetConfig {
   /** Length of each set-up's run. */
   readonly seconds: number
-  /** Worker processes, and calls in flight in each. */
+  /** Worker processes, and how each starts its calls (`worker.ts`). */
   readonly workers: number
-  readonly lanes: number
+  readonly workload: Workload
   /** The emulator's limit (`--rate-limit <limit>/<window>s`). */
   readonly limit: number
   readonly windowSeconds: number
-  /** The budget of the `shared` set-up; default: the limit, over a window `WINDOW_GUARD` longer. */
+  /**
+   * The budget of the `shared` set-up. Default: none given to the SDK when the limit is a
+   * development instance's (100 per 10 s), so that its default budget is what runs; for another
+   * limit, the limit over a window `WINDOW_GUARD` longer, as that default is.
+   */
   readonly budget?: { readonly limit: number; readonly windowSeconds: number } | undefined
   readonly setups: ReadonlyArray<SetupName>
   /**
@@ -98,6 +103,13 @@ const TAG = /^w(\d+)-\d+$/
  */
 export const WINDOW_GUARD = 1.1
 
+/** The budget `shared` gives the SDK (`undefined`: its default), see `FleetConfig.budget`. */
+export const sharedBudget = (config: FleetConfig): RunConfig["budget"] => {
+  if (config.budget !== undefined) return { limit: config.budget.limit, windowMs: config.budget.windowSeconds * 1000 }
+  if (config.limit === 100 && config.windowSeconds === 10) return undefined
+  return { limit: config.limit, windowMs: config.windowSeconds * WINDOW_GUARD * 1000 }
+}
+
 const CREATE_RECORDER = [{ operation: "Users.create", latency: 0 }]
 
 /** The `Users.create` requests the emulator received so far (its record of matched fault rules). */
@@ -136,13 +148,16 @@ const runSetup = (
 ) =>
   Effect.gen(function* () {
     yield* emulator.control("POST", "/reset", {})
+    // and Redis emptied (restarted: it keeps no data): the calls the last run's deadline cut leave
+    // their reservations in the shared budget, up to their time limit ahead
+    if (redis !== undefined && (setup === "shared" || setup === "faults"))
+      yield* redis.stop.pipe(Effect.zipRight(redis.start))
     const before = yield* createsReceived(emulator)
     const run: RunConfig = {
       setup: setup === "faults" ? "shared" : setup,
-      budget: {
-        limit: config.budget?.limit ?? config.limit,
-        windowMs: (config.budget?.windowSeconds ?? config.windowSeconds * WINDOW_GUARD) * 1000
-      },
+      workload: config.workload,
+      seconds: config.seconds,
+      budget: sharedBudget(config),
       redisPort: redis?.port
     }
     yield* Effect.forEach(workers, (worker) => worker.prepare(run), { concurrency: "unbounded", discard: true })
@@ -236,8 +251,7 @@ export const runFleet = (
       NodeClerk.layer({ secretKey: Redacted.make(secretKey), baseUrl: emulator.apiUrl })
     )
     // the workers serve one set-up after the other; one that died (killed, hung) is replaced
-    const spawn = (id: number) =>
-      forkWorker(programs.worker, { id, apiUrl: emulator.apiUrl, secretKey, lanes: config.lanes })
+    const spawn = (id: number) => forkWorker(programs.worker, { id, apiUrl: emulator.apiUrl, secretKey })
     let workers = yield* Effect.forEach(
       Array.from({ length: config.workers }, (_, id) => id),
       spawn,
@@ -256,9 +270,36 @@ export const runFleet = (
     return results
   }).pipe(Effect.scoped)
 
-/** The line `pnpm bench --scenario fleet` prints for a set-up. */
-export const line = (result: SetupResult): string =>
-  `fleet ${result.setup}: 429s=${result.tooManyRequests} requests=${result.requests} used=${Math.round(result.used * 100)}%`
+/** What the workers of a set-up saw, summed. */
+export const totals = (result: SetupResult) => {
+  const failed: Record<string, number> = {}
+  for (const worker of result.workers)
+    for (const [tag, n] of Object.entries(worker.failed)) failed[tag] = (failed[tag] ?? 0) + n
+  const sum = (field: "calls" | "created" | "cut" | "clientsBuiltLate") =>
+    result.workers.reduce((total, worker) => total + worker[field], 0)
+  return {
+    calls: sum("calls"),
+    created: sum("created"),
+    failed,
+    cut: sum("cut"),
+    clientsBuiltLate: sum("clientsBuiltLate")
+  }
+}
+
+/**
+ * The line `pnpm bench --scenario fleet` prints for a set-up: the emulator's counts, then the
+ * workers' calls: started, created, failed (by tag), cut by the deadline.
+ */
+export const line = (result: SetupResult): string => {
+  const seen = totals(result)
+  const failed = Object.entries(seen.failed)
+    .map(([tag, n]) => `${tag}:${n}`)
+    .join(",")
+  return (
+    `fleet ${result.setup}: 429s=${result.tooManyRequests} requests=${result.requests} used=${Math.round(result.used * 100)}%` +
+    ` calls=${seen.calls} ok=${seen.created} failed=${failed === "" ? 0 : failed} cut=${seen.cut}`
+  )
+}
 
 export interface Verdict {
   readonly ok: boolean

@@ -12,7 +12,7 @@
 //
 // `--scenario fleet` is a program of its own, bench/fleet/main.ts (replicas in OS processes sharing
 // one rate limit, a real Redis; it bundles its own processes from the sources): it gets the other
-// arguments (`--seconds`, `--workers`, `--lanes`, `--limit`, `--setups`), and nothing is built here.
+// arguments (`--seconds`, `--workers`, `--workload`, `--rate`, `--lanes`, `--limit`, `--budget`, `--setups`), and nothing is built here.
 import { execFileSync, spawn } from "node:child_process"
 import { readdirSync, rmSync } from "node:fs"
 import { dirname, join } from "node:path"
