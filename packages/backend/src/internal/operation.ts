@@ -229,37 +229,31 @@ const exchange = (
   attempt: number,
   timeout: Duration.Duration
 ): Effect.Effect<unknown, ClerkError.ClerkError> =>
-  Metrics.attempt(plan.metrics, exchangeWithin(plan, limits, call, attempt, timeout))
-
-const exchangeWithin = (
-  plan: Plan,
-  limits: RateLimit.Limits | undefined,
-  call: Call,
-  attempt: number,
-  timeout: Duration.Duration
-): Effect.Effect<unknown, ClerkError.ClerkError> =>
-  Deadline.within(
-    Effect.flatMap(
-      Effect.catchTag(plan.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
-        Effect.fail(transportError(plan.name, error, attempt))
+  Metrics.attempt(
+    plan.metrics,
+    Deadline.within(
+      Effect.flatMap(
+        Effect.catchTag(plan.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
+          Effect.fail(transportError(plan.name, error, attempt))
+        ),
+        (response) =>
+          // a 429 with Retry-After pauses every call of the client (or of this operation)
+          limits !== undefined && response.status === 429
+            ? Effect.tapError(Response.read(plan, response, call, attempt), (error) =>
+                Effect.sync(() => RateLimit.noteTooManyRequests(limits, call.clock, call.span, error))
+              )
+            : Response.read(plan, response, call, attempt)
       ),
-      (response) =>
-        // a 429 with Retry-After pauses every call of the client (or of this operation)
-        limits !== undefined && response.status === 429
-          ? Effect.tapError(Response.read(plan, response, call, attempt), (error) =>
-              Effect.sync(() => RateLimit.noteTooManyRequests(limits, call.clock, call.span, error))
-            )
-          : Response.read(plan, response, call, attempt)
-    ),
-    timeout,
-    call.limit,
-    () =>
-      timedOut(
-        plan,
-        call,
-        attempt,
-        `no complete response within ${Duration.format(call.settings.timeout)}; the connection was closed`
-      )
+      timeout,
+      call.limit,
+      () =>
+        timedOut(
+          plan,
+          call,
+          attempt,
+          `no complete response within ${Duration.format(call.settings.timeout)}; the connection was closed`
+        )
+    )
   )
 
 const timedOut = (
