@@ -9,6 +9,10 @@
 //    published package.json does; the workspace's own `exports` point at `src/*.ts`.
 //
 // Every other argument goes to main.ts (`--rounds`, `--ms`, `--scenario`, `--adapters`, `--profile`).
+//
+// `--scenario fleet` is a program of its own, bench/fleet/main.ts (replicas in OS processes sharing
+// one rate limit, a real Redis; it bundles its own processes from the sources): it gets the other
+// arguments (`--seconds`, `--workers`, `--workload`, `--rate`, `--lanes`, `--limit`, `--budget`, `--setups`), and nothing is built here.
 import { execFileSync, spawn } from "node:child_process"
 import { readdirSync, rmSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -21,6 +25,18 @@ const out = join(root, "bench", ".tmp", "runtime")
 const args = process.argv.slice(2)
 const noBuild = args.includes("--no-build")
 const forwarded = args.filter((arg) => arg !== "--no-build")
+
+const scenario = forwarded.indexOf("--scenario")
+if (scenario >= 0 && forwarded[scenario + 1] === "fleet") {
+  const rest = forwarded.filter((_, i) => i !== scenario && i !== scenario + 1)
+  const fleet = join(root, "bench", "fleet", "main.ts")
+  const code = await new Promise((resolve) =>
+    spawn(process.execPath, ["--import", "tsx", fleet, ...rest], { stdio: "inherit" }).on("exit", (code, signal) =>
+      resolve(code ?? (signal ? 1 : 0))
+    )
+  )
+  process.exit(code)
+}
 
 if (!noBuild) {
   for (const name of ["backend", "platform-node"]) {

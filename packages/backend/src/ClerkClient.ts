@@ -18,6 +18,7 @@ import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ClerkTransport from "./ClerkTransport.js"
 import * as Configure from "./internal/configure.js"
+import * as RateLimit from "./internal/rateLimit.js"
 import * as RuntimeFlags from "./internal/runtimeFlags.js"
 import * as Validate from "./internal/validate.js"
 import { VERSION } from "./internal/version.js"
@@ -295,6 +296,7 @@ export const make = (
       transformClient: options.transformClient
     })
     const fileSystem = yield* Effect.serviceOption(FileSystem.FileSystem)
+    const pacing = yield* RateLimit.pacingFor(secretKey) // a `ClerkRateLimit` layer in context, if any
     return RuntimeFlags.attach(
       ClerkClient.of({
         httpClient,
@@ -306,7 +308,7 @@ export const make = (
           maxResponseBytes: requestOptions.maxResponseBytes
         }
       }),
-      flags
+      { ...flags, pacing }
     )
   })
 

@@ -45,6 +45,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import type { RateLimitStoreUnavailable } from "./internal/rateLimitError.js"
 import {
   afterAttempts,
   ClerkErrorBody,
@@ -381,12 +382,14 @@ export type StatusError =
 
 /**
  * What every operation can fail with, whatever its spec says: a revoked key (401), rate limiting
- * (429), a server failure (5xx), an answer the spec does not describe, and a failed connection.
+ * (429), a server failure (5xx), an answer the spec does not describe, a failed connection, and
+ * an unreachable pacing store (only with `ClerkRateLimit`'s `onStoreUnavailable: "fail"`).
  *
  * @since 0.1.0
  * @category errors
  */
-export type Always = Unauthorized | TooManyRequests | ServerError | UnexpectedResponse | TransportError
+export type Always =
+  Unauthorized | TooManyRequests | ServerError | UnexpectedResponse | TransportError | RateLimitStoreUnavailable
 
 /**
  * Any error of this SDK.
@@ -394,4 +397,4 @@ export type Always = Unauthorized | TooManyRequests | ServerError | UnexpectedRe
  * @since 0.1.0
  * @category errors
  */
-export type ClerkError = StatusError | UnexpectedResponse | TransportError | InvalidInput
+export type ClerkError = StatusError | UnexpectedResponse | TransportError | InvalidInput | RateLimitStoreUnavailable

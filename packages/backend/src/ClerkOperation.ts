@@ -95,7 +95,44 @@ export interface ClerkOperation<
   readonly errors: ReadonlyArray<Status>
   /** For a list that pages with `limit`/`offset`: the largest `limit` the spec allows. */
   readonly maxPageSize?: number
+  /**
+   * How Clerk's rate limit counts this operation, when not as every other: `"exempt"` (not
+   * counted, `JWKS.get`) or a limit of its own besides the instance's. See `RateLimit`.
+   */
+  readonly rateLimit?: RateLimit
 }
+
+/**
+ * How Clerk's rate limits count an operation, where it differs from the rule. The rule: every
+ * operation counts against its instance's limit (per secret key: 100 requests per 10 seconds on a
+ * development instance, 1000 on a production one; `ClerkRateLimit.development` and `production`).
+ *
+ * - `"exempt"`: the instance's limit does not count it (`JWKS.get`, `GET /jwks`): no pause or
+ *   budget of the client ever holds it;
+ * - `{ limit, windowSeconds }`: a limit of its own as well, at most `limit` requests per
+ *   `windowSeconds` per instance (`Invitations.bulkCreate`: 25 per hour). A 429 it meets pauses only
+ *   this operation (Clerk blocks "that specific endpoint"), and a pacing layer paces it at its own
+ *   limit as well as the instance's.
+ *
+ * The values are Clerk's documented limits ("Rate limits",
+ * https://clerk.com/docs/guides/how-clerk-works/system-limits), written into the generated tables
+ * by the generator, each as an override that cites its evidence (`packages/codegen/src/rateLimits.ts`).
+ * Plain data: numbers and a string.
+ *
+ * @example
+ * ```ts
+ * import { Invitations, JWKS, Users } from "@effect-clerk/backend"
+ *
+ * assert.strictEqual(JWKS.operations.get.rateLimit, "exempt")
+ * assert.deepStrictEqual(Invitations.operations.bulkCreate.rateLimit, { limit: 25, windowSeconds: 3600 })
+ * // the rule: counted against the instance's limit, nothing of its own
+ * assert.strictEqual("rateLimit" in Users.operations.create, false)
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RateLimit = "exempt" | { readonly limit: number; readonly windowSeconds: number }
 
 /**
  * Any operation: the constraint of a function that takes one.

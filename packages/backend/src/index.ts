@@ -60,3 +60,25 @@ export * as ClerkFile from "./ClerkFile.js"
  * @since 0.2.0
  */
 export * as ClerkOperation from "./ClerkOperation.js"
+
+/**
+ * Clerk's rate limit on the client's side: the pause after a 429, and an opt-in budget in memory or
+ * shared by a fleet (a `Store`; Redis in `@effect-clerk/redis`).
+ *
+ * @since 0.2.0
+ */
+export * as ClerkRateLimit from "./ClerkRateLimit.js"
+
+/**
+ * `Users.get` and `Organizations.get` batched into list calls with the id filter.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkBatching from "./ClerkBatching.js"
+
+/**
+ * The metrics every call records: calls by outcome, their time, attempts and 429s, per operation.
+ *
+ * @since 0.2.0
+ */
+export * as ClerkMetrics from "./ClerkMetrics.js"

@@ -12,7 +12,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import * as Tracer from "effect/Tracer"
+import { recordingTracer } from "./rateLimitHarness.js"
 
 const RETRY: ClerkClient.RetryOptions = { maxAttempts: 4, initialDelay: "500 millis", factor: 1.5 }
 
@@ -158,31 +158,7 @@ describe("retries", () => {
 
 it.effect("the span records the attempts, and an event per retry with its delay and cause", () =>
   Effect.gen(function* () {
-    const spans: Array<{ name: string; attributes: Map<string, unknown>; events: Array<[string, unknown]> }> = []
-    const tracer = Tracer.make({
-      span(name, parent, context, links, startTime, kind) {
-        const record = { name, attributes: new Map<string, unknown>(), events: [] as Array<[string, unknown]> }
-        spans.push(record)
-        return {
-          _tag: "Span",
-          name,
-          spanId: `s${spans.length}`,
-          traceId: "t",
-          parent,
-          context,
-          status: { _tag: "Started", startTime },
-          attributes: record.attributes,
-          links,
-          sampled: true,
-          kind,
-          end() {},
-          attribute: (key, value) => record.attributes.set(key, value),
-          event: (eventName, _time, attributes) => record.events.push([eventName, attributes]),
-          addLinks() {}
-        }
-      },
-      context: (f) => f()
-    })
+    const { spans, tracer } = recordingTracer()
     const fiber = yield* Effect.fork(JWKS.get().pipe(Effect.withTracer(tracer)))
     yield* drive(fiber)
     const span = spans.find((s) => s.name === "JWKS.get")!

@@ -183,7 +183,8 @@ const operationEntry = (model: Model, { service, sub }: Scope, op: Operation): s
     `successStatus: ${op.successStatus}`,
     ...(op.paginated ? [`paginated: ${op.paginated.named}`] : []),
     `errors: [${op.errors.join(", ")}]`,
-    ...(maxPageSize !== undefined ? [`maxPageSize: ${maxPageSize}`] : [])
+    ...(maxPageSize !== undefined ? [`maxPageSize: ${maxPageSize}`] : []),
+    ...(op.rateLimit !== undefined ? [`rateLimit: ${JSON.stringify(op.rateLimit)}`] : [])
   ]
   return `  ${op.method}: {
 ${fields.map((field) => `    ${field}`).join(",\n")}

@@ -3,7 +3,9 @@
  * success schema and their documented errors.
  */
 import * as ClerkError from "@effect-clerk/backend/ClerkError"
+import type * as ClerkOperation from "@effect-clerk/backend/ClerkOperation"
 import { lowerCamel, pascal, serviceName, trimServiceNoun } from "./names.js"
+import { rateLimitOf } from "./rateLimits.js"
 import { convert, discriminatorsOf, type Emitted, type Mode } from "./schema.js"
 import {
   type LoadedSpec,
@@ -65,6 +67,8 @@ export interface Operation {
   readonly paginated: (Emitted & { readonly named: string }) | undefined
   /** Documented statuses with a class of their own (not 401, 429, 5xx), ascending. */
   readonly errors: ReadonlyArray<number>
+  /** How Clerk's rate limit counts it, when not as the rule (rateLimits.ts). */
+  readonly rateLimit: ClerkOperation.RateLimit | undefined
   /** Every documented status, for the docs. */
   readonly documented: ReadonlyArray<number>
   /** Component schemas this operation refers to directly. */
@@ -297,6 +301,7 @@ const operation = (
     paginated,
     successStatus,
     errors,
+    rateLimit: rateLimitOf(op),
     documented: statuses,
     refs
   }

@@ -6,6 +6,7 @@
  * `check` (run after the overrides) fails the generation when a new defect of a known kind shows
  * up, so a new spec version cannot slip one through silently.
  */
+import { applyRateLimits } from "./rateLimits.js"
 import type { Document, Operation, Parameter, SchemaObject } from "./spec.js"
 
 type Mutable<A> = { -readonly [K in keyof A]: Mutable<A[K]> }
@@ -230,12 +231,15 @@ export const wireOverrides: ReadonlyArray<Override> = [
 ]
 
 /**
- * Applies the overrides. `wire: false` leaves out the wire overrides, for the generator's unit tests,
- * whose small documents do not have their targets.
+ * Applies the overrides. `wire: false` leaves out the wire overrides and the rate limits
+ * (rateLimits.ts), for the generator's unit tests, whose small documents do not have their targets.
  */
 export const applyOverrides = (document: Document, options: { readonly wire?: boolean } = {}): Document => {
   for (const override of overrides) override.apply(document as Mutable<Document>)
-  if (options.wire !== false) for (const override of wireOverrides) override.apply(document as Mutable<Document>)
+  if (options.wire !== false) {
+    for (const override of wireOverrides) override.apply(document as Mutable<Document>)
+    applyRateLimits(document)
+  }
   check(document)
   return document
 }

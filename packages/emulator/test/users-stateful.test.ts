@@ -100,6 +100,10 @@ describe("Users.list and Users.count filters", () => {
     expect(ids(await call(emulator, "GET", "/users?email_address_query=example"))).toEqual([odd.id])
     expect(ids(await call(emulator, "GET", "/users?external_id=ext-b"))).toEqual([bob.id])
     expect(ids(await call(emulator, "GET", `/users?user_id=${ada.id}&user_id=${bob.id}`))).toEqual([bob.id, ada.id])
+    // "+" includes (as no sign does), "-" excludes (spec `GetUserList`, user_id)
+    expect(ids(await call(emulator, "GET", `/users?user_id=%2B${ada.id}&user_id=${bob.id}`))).toEqual([bob.id, ada.id])
+    expect(ids(await call(emulator, "GET", `/users?user_id=-${ada.id}`))).toEqual([bob.id, odd.id])
+    expect((await call(emulator, "GET", `/users/count?user_id=-${ada.id}&user_id=-${odd.id}`)).body.total_count).toBe(1)
   })
 
   it("filters banned and orders by any documented field with + or -", async () => {

@@ -25,10 +25,9 @@ import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as Scope from "effect/Scope"
 import type { RedisOptions } from "ioredis"
+import { scopedConnections } from "./internal/connections.js"
 import { layerStore } from "./internal/store.js"
 
 /**
@@ -55,36 +54,16 @@ export interface Options {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: RedisOptions & Options): Layer.Layer<WebhookDeduplication.Store> =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      let closing = false
-      const { prefix: _prefix, retryStrategy, ...rest } = options
-      const redis: RedisOptions = {
-        ...rest,
-        // ioredis' default backoff, until the layer closes
-        retryStrategy: (times) => (closing ? null : retryStrategy ? retryStrategy(times) : Math.min(times * 50, 2000))
-      }
-      const connections = yield* Scope.make()
-      yield* Effect.addFinalizer(() =>
-        Effect.suspend(() => {
-          closing = true
-          return Scope.close(connections, Exit.void)
-        }).pipe(
-          Effect.timeout("5 seconds"),
-          Effect.catchAllCause((cause) => Effect.logDebug("Redis de-duplication store closed with an error", cause))
-        )
+export const layer = (options: RedisOptions & Options): Layer.Layer<WebhookDeduplication.Store> => {
+  const { prefix: _prefix, ...redis } = options
+  return scopedConnections(redis, "Redis de-duplication store", (connection) =>
+    layerStore(options).pipe(
+      Layer.provide(
+        Layer.merge(RateLimiterRedis.layerStore({ ...connection, prefix: "" }), PersistenceRedis.layer(connection))
       )
-      return yield* Layer.buildWithScope(
-        layerStore(options).pipe(
-          Layer.provide(
-            Layer.merge(RateLimiterRedis.layerStore({ ...redis, prefix: "" }), PersistenceRedis.layer(redis))
-          )
-        ),
-        connections
-      )
-    })
+    )
   )
+}
 
 /**
  * `layer` with the ioredis options read from config (`Config.all({ host: Config.string("REDIS_HOST"), ... })`).

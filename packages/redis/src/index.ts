@@ -11,3 +11,10 @@
  * @since 0.1.0
  */
 export * as RedisDeduplication from "./RedisDeduplication.js"
+
+/**
+ * Clerk's rate limit shared by every replica of an instance (a `ClerkRateLimit.Store` in Redis).
+ *
+ * @since 0.2.0
+ */
+export * as RedisRateLimit from "./RedisRateLimit.js"

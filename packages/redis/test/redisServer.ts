@@ -49,7 +49,8 @@ const ready = (port: number) =>
     return Effect.sync(() => clearTimeout(timer))
   })
 
-const exited = (child: ChildProcess) =>
+/** Stops `child` and waits for its exit: SIGTERM, then SIGKILL after 5 s (also used by bench/fleet). */
+export const exited = (child: ChildProcess) =>
   Effect.async<void>((resume) => {
     if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
     const kill = setTimeout(() => child.kill("SIGKILL"), 5_000)

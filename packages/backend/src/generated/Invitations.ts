@@ -471,7 +471,8 @@ export const operations = {
     body: CreateBody,
     success: Invitation,
     successStatus: 200,
-    errors: [400, 422]
+    errors: [400, 422],
+    rateLimit: { limit: 100, windowSeconds: 3600 }
   },
   bulkCreate: {
     name: "Invitations.bulkCreate",
@@ -483,7 +484,8 @@ export const operations = {
     optionalBody: true,
     success: BulkCreateResponse,
     successStatus: 200,
-    errors: [400, 422]
+    errors: [400, 422],
+    rateLimit: { limit: 25, windowSeconds: 3600 }
   },
   revoke: {
     name: "Invitations.revoke",

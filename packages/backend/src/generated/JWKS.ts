@@ -76,7 +76,8 @@ export const operations = {
     pathParams: [],
     success: JWKSSchema,
     successStatus: 200,
-    errors: []
+    errors: [],
+    rateLimit: "exempt"
   }
 } as const satisfies { readonly [method: string]: ClerkOperation.Any }
 

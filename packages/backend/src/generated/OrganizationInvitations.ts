@@ -649,7 +649,8 @@ export const operations = {
     body: CreateBody,
     success: OrganizationInvitation,
     successStatus: 200,
-    errors: [400, 402, 403, 404, 422]
+    errors: [400, 402, 403, 404, 422],
+    rateLimit: { limit: 250, windowSeconds: 3600 }
   },
   bulkCreate: {
     name: "OrganizationInvitations.bulkCreate",
@@ -660,7 +661,8 @@ export const operations = {
     body: BulkCreateBody,
     success: OrganizationInvitationsSchema,
     successStatus: 200,
-    errors: [400, 403, 404, 422]
+    errors: [400, 403, 404, 422],
+    rateLimit: { limit: 50, windowSeconds: 3600 }
   },
   listPending: {
     name: "OrganizationInvitations.listPending",

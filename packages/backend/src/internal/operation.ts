@@ -6,10 +6,12 @@
  *
  * - request.ts (and multipart.ts): the input checked and encoded into the request;
  * - settings.ts: the client's and the call's `RequestOptions` as the call's settings;
+ * - rateLimit.ts: before each attempt, the client's pause (a 429's `Retry-After`) and the pacing budget;
  * - deadline.ts (and timers.ts): each attempt within its time limit;
  * - transportErrors.ts: a failed exchange as a `TransportError` with its reason;
  * - response.ts (and body.ts, decode.ts): a response as the typed value or the typed error;
- * - retry.ts: whether and when a failed attempt is tried again.
+ * - retry.ts: whether and when a failed attempt is tried again;
+ * - metrics.ts: each call and each attempt counted, each call timed.
  *
  * @internal
  */
@@ -24,6 +26,8 @@ import * as ClerkError from "../ClerkError.js"
 import type { ClerkOperation } from "../ClerkOperation.js"
 import * as Deadline from "./deadline.js"
 import * as Decode from "./decode.js"
+import * as Metrics from "./metrics.js"
+import * as RateLimit from "./rateLimit.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 import * as Retry from "./retry.js"
@@ -69,6 +73,10 @@ interface Plan extends Request.RequestPlan, Response.ResponsePlan {
   readonly idempotent: boolean
   /** The client keeps the signal contract (`ClerkTransport.signalAware`, no `transformClient`). */
   readonly attemptSignal: boolean
+  /** The client's pause and pacing, for an operation Clerk's rate limit counts. */
+  readonly limits: RateLimit.Limits | undefined
+  /** The operation's metrics, tagged once (metrics.ts). */
+  readonly metrics: Metrics.OperationMetrics
 }
 
 /** One call, as every attempt of it shares it. */
@@ -101,7 +109,9 @@ export const make = <A, Status extends number = never, Path extends string = nev
     clientOptions,
     clientSettings: Settings.resolve(clientOptions),
     idempotent: Retry.isIdempotent(spec.method),
-    attemptSignal: flags.attemptSignal
+    attemptSignal: flags.attemptSignal,
+    limits: RateLimit.forOperation(client, flags.pacing, spec),
+    metrics: Metrics.forOperation(spec.operationId)
   }
   const spanOptions = {
     kind: "client",
@@ -116,8 +126,16 @@ export const make = <A, Status extends number = never, Path extends string = nev
   // (InvalidInput only arises from a path parameter, a query or a body: an operation without any
   // has none of them, which `Failure` states at the type level.)
   const run: (input: Input<Path, Query, Body>) => Effect.Effect<unknown, ClerkError.ClerkError> = flags.readsSpan
-    ? (input) => Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
-    : (input) => Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+    ? (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => Effect.withParentSpan(call(plan, input, span), span))
+        )
+    : (input) =>
+        Metrics.call(
+          plan.metrics,
+          Effect.useSpan(spec.name, spanOptions, (span) => call(plan, input, span))
+        )
   return run as Run<A, ErrorOf<Status>, Path, Query, Body>
 }
 
@@ -173,32 +191,84 @@ const retryLoop = (
           return Effect.fail(error)
         }
         Retry.retryEvent(call.span, call.clock, attempt, delay, error)
-        // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos
+        // whole milliseconds: a fractional Duration cannot become the clock's bigint nanos; the
+        // next attempt is made after the wait (it reads the client's pause when it starts)
         return Effect.zipRight(
           Effect.sleep(Duration.millis(Math.ceil(delay))),
-          retryLoop(plan, call, retry, started, attempt + 1)
+          Effect.suspend(() => retryLoop(plan, call, retry, started, attempt + 1))
         )
       })
   )
 
-/** One attempt: send, read, decode, within the time limit. */
-const attemptOnce = (plan: Plan, call: Call, attempt: number): Effect.Effect<unknown, ClerkError.ClerkError> =>
-  Deadline.within(
-    Effect.flatMap(
-      Effect.catchTag(plan.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
-        Effect.fail(transportError(plan.name, error, attempt))
-      ),
-      (response) => Response.read(plan, response, call, attempt)
+/**
+ * One attempt: the rate limit's wait when there is one, then the exchange, within the time limit.
+ * Built when the attempt starts (the retry loop builds the next one after its wait): it reads the
+ * client's pause then.
+ */
+const attemptOnce = (plan: Plan, call: Call, attempt: number): Effect.Effect<unknown, ClerkError.ClerkError> => {
+  const limits = plan.limits
+  if (limits === undefined || !RateLimit.mustWait(limits, call.clock)) {
+    return exchange(plan, limits, call, attempt, call.settings.timeout)
+  }
+  return Effect.flatMap(
+    RateLimit.before(limits, call, Duration.toMillis(call.settings.timeout), (description, cause) =>
+      timedOut(plan, call, attempt, description, cause)
     ),
-    call.settings.timeout,
-    call.limit,
-    () =>
-      new ClerkError.TransportError({
-        operation: plan.name,
-        method: plan.method,
-        url: plan.baseUrl + call.request.url,
-        reason: "Timeout",
-        description: `no complete response within ${Duration.format(call.settings.timeout)}; the connection was closed`,
-        attempts: attempt
-      })
+    (left) => exchange(plan, limits, call, attempt, Duration.millis(left))
   )
+}
+
+/**
+ * Send, read, decode, within `timeout` (the attempt's time limit, less any wait for the rate limit);
+ * counted as an attempt (a request sent) in the operation's metrics, the wait before it not.
+ */
+const exchange = (
+  plan: Plan,
+  limits: RateLimit.Limits | undefined,
+  call: Call,
+  attempt: number,
+  timeout: Duration.Duration
+): Effect.Effect<unknown, ClerkError.ClerkError> =>
+  Metrics.attempt(
+    plan.metrics,
+    Deadline.within(
+      Effect.flatMap(
+        Effect.catchTag(plan.httpClient.execute(call.request), "RequestError", "ResponseError", (error) =>
+          Effect.fail(transportError(plan.name, error, attempt))
+        ),
+        (response) =>
+          // a 429 with Retry-After pauses every call of the client (or of this operation)
+          limits !== undefined && response.status === 429
+            ? Effect.tapError(Response.read(plan, response, call, attempt), (error) =>
+                Effect.sync(() => RateLimit.noteTooManyRequests(limits, call.clock, call.span, error))
+              )
+            : Response.read(plan, response, call, attempt)
+      ),
+      timeout,
+      call.limit,
+      () =>
+        timedOut(
+          plan,
+          call,
+          attempt,
+          `no complete response within ${Duration.format(call.settings.timeout)}; the connection was closed`
+        )
+    )
+  )
+
+const timedOut = (
+  plan: Plan,
+  call: Call,
+  attempt: number,
+  description: string,
+  cause?: unknown
+): ClerkError.TransportError =>
+  new ClerkError.TransportError({
+    operation: plan.name,
+    method: plan.method,
+    url: plan.baseUrl + call.request.url,
+    reason: "Timeout",
+    description,
+    ...(cause !== undefined ? { cause } : {}),
+    attempts: attempt
+  })

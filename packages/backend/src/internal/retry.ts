@@ -2,7 +2,7 @@
  * The retry policy: whether a failed attempt is tried again, and after how long. Decided by the
  * typed error: a 429 for any method (Clerk refused it before running it), a 5xx or a broken
  * connection only for idempotent methods, unless nothing was sent (refused, DNS). A 501 or a 505
- * never.
+ * never, nor a time limit that a wait for the rate limit ran into (internal/rateLimit.ts).
  *
  * @internal
  */
@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import type * as Tracer from "effect/Tracer"
 import type * as ClerkError from "../ClerkError.js"
+import { RateLimitWait } from "./rateLimit.js"
 import type { RetrySettings } from "./settings.js"
 
 /** Methods that may be sent twice: the spec's GET, PUT and DELETE (and HEAD, OPTIONS). */
@@ -58,7 +59,8 @@ export const nextDelay = (
     case "TransportError": {
       const reason = failure.reason
       if (reason === "ConnectionRefused" || reason === "DnsFailure") return backoff()
-      if (reason === "InvalidRequest") return STOP
+      // nothing was sent: a wait for Clerk's rate limit ran past the time limit, and would again
+      if (reason === "InvalidRequest" || failure.cause instanceof RateLimitWait) return STOP
       return idempotent ? backoff() : STOP
     }
     default:

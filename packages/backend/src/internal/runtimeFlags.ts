@@ -1,11 +1,12 @@
 /**
  * What the runtime knows about a `ClerkClient.Service` beyond its public fields, kept off the public
  * interface: which HttpClients keep the transport contract (`ClerkTransport.signalAware`), and, per
- * service built by `ClerkClient.make`, how the runtime may run its calls.
+ * service built by `ClerkClient.make`, how the runtime may run its calls and the pacing layer it found.
  *
  * @internal
  */
 import { globalValue } from "effect/GlobalValue"
+import type { Pacing } from "./rateLimit.js"
 
 export interface RuntimeFlags {
   /**
@@ -20,6 +21,8 @@ export interface RuntimeFlags {
    * span is recorded all the same.
    */
   readonly readsSpan: boolean
+  /** The pacing layer `ClerkClient.make` found in context (`ClerkRateLimit`), and the instance it paces. */
+  readonly pacing?: Pacing | undefined
 }
 
 /** A service made some other way (a hand-made test double): the general path. */

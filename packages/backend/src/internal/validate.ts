@@ -133,3 +133,31 @@ export const secretKeyConfig = (
 /** A config read as the base URL; a malformed one is an `InvalidData` naming `name`. */
 export const baseUrlConfig = (config: Config.Config<string>, name: string): Config.Config<string> =>
   Config.mapOrFail(config, (url) => Either.mapLeft(baseUrl(url), (message) => ConfigError.InvalidData([name], message)))
+
+/** A pacing budget (`ClerkRateLimit.Budget`) with its window decoded. */
+export interface Budget {
+  readonly limit: number
+  readonly window: Duration.Duration
+}
+
+/** A positive integer `limit` per a finite, positive `window`, or an `InvalidData` naming `name`. */
+export const budget = (
+  value: { readonly limit: number; readonly window: Duration.DurationInput },
+  name: string
+): Either.Either<Budget, ConfigError.ConfigError> => {
+  const window = positiveDuration(value.window, name)
+  return Number.isSafeInteger(value.limit) && value.limit >= 1 && Either.isRight(window)
+    ? Either.right({ limit: value.limit, window: window.right })
+    : Either.left(ConfigError.InvalidData([name], "must be a positive integer `limit` per a finite, positive `window`"))
+}
+
+/** A finite, positive Duration, or an `InvalidData` naming `name`. */
+export const positiveDuration = (
+  value: Duration.DurationInput,
+  name: string
+): Either.Either<Duration.Duration, ConfigError.ConfigError> => {
+  const decoded = Duration.decodeUnknown(value)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
+    ? Either.right(decoded.value)
+    : Either.left(ConfigError.InvalidData([name], "must be a finite, positive Duration"))
+}

@@ -7,6 +7,7 @@
 import * as BackendUsers from "@effect-clerk/backend/Users"
 import * as Effect from "effect/Effect"
 import * as ApiError from "../../ApiError.js"
+import * as Params from "../../internal/params.js"
 import * as Resource from "../../Resource.js"
 import * as Organizations from "../organizations/records.js"
 import * as Records from "./records.js"
@@ -30,8 +31,12 @@ const filters = (emulator: Resource.EmulatorContext, q: BackendUsers.CountParams
   if (usernames.length > 0) out.push((_, i) => i.username !== null && usernames.includes(i.username))
   const externalIds = q.external_id ?? []
   if (externalIds.length > 0) out.push((_, i) => i.externalId !== null && externalIds.includes(i.externalId))
-  const userIds = q.user_id ?? []
-  if (userIds.length > 0) out.push((_, i) => userIds.includes(i.id))
+  // user_id: "For each user ID, the `+` and `-` can be prepended to the ID, which denote whether
+  // the respective user ID should be included or excluded from the result set" (spec).
+  if ((q.user_id ?? []).length > 0) {
+    const byId = Params.includeExclude(q.user_id)
+    out.push((_, i) => byId(i.id))
+  }
   const wallets = lower(q.web3_wallet)
   if (wallets.length > 0) out.push((_, i) => i.wallets.some((w) => wallets.includes(w)))
   // organization_id: "the `+` and `-` can be prepended to the ID, which denote whether the
