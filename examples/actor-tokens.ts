@@ -66,8 +66,9 @@ const ClerkLive = Layer.unwrapEffect(
   Effect.gen(function* () {
     const key = yield* Config.option(Config.string("CLERK_SECRET_KEY"))
     if (Option.isSome(key)) {
-      const url = yield* Config.string("CLERK_API_URL").pipe(Config.withDefault(ClerkClient.DEFAULT_BASE_URL))
-      yield* Console.log(`Running against the Clerk Backend API at ${url} (CLERK_SECRET_KEY is set)`)
+      // the base URL as the layer reads it (CLERK_API_URL, an origin alone + /v1); never the key
+      const { baseUrl } = yield* ClerkClient.config()
+      yield* Console.log(`Running against the Clerk Backend API at ${baseUrl} (CLERK_SECRET_KEY is set)`)
       return NodeClerk.layerConfig()
     }
     yield* Console.log("Running against the embedded Clerk emulator (CLERK_SECRET_KEY is not set)")

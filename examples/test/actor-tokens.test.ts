@@ -44,12 +44,14 @@ describe("examples/actor-tokens.ts", () => {
   it.live("with CLERK_SECRET_KEY: goes through undici to the configured API and cleans up after itself", () =>
     Effect.gen(function* () {
       const server = yield* EmulatorServer.serve({ secretKey: "sk_test_example_e2e" })
+      // CLERK_API_URL as Clerk's SDKs take it, the origin: ours adds /v1
       const { code, lines, stderr } = yield* runExample({
         CLERK_SECRET_KEY: "sk_test_example_e2e",
-        CLERK_API_URL: server.url
+        CLERK_API_URL: server.origin
       })
       expect(stderr).toBe("")
       expect(code).toBe(0)
+      expect(server.url).toBe(`${server.origin}/v1`)
       expect(lines[0]).toBe(`Running against the Clerk Backend API at ${server.url} (CLERK_SECRET_KEY is set)`)
       expectTheFlow(lines)
       // Both users were deleted by the example's finalizers.

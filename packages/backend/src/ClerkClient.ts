@@ -355,14 +355,19 @@ export const layer = (options: Options): Layer.Layer<ClerkClient, ConfigError.Co
 export interface ConfigOptions extends RequestOptions {
   /** Defaults to `Config.redacted("CLERK_SECRET_KEY")`. */
   readonly secretKey?: Config.Config<Redacted.Redacted<string>> | undefined
-  /** Defaults to `CLERK_API_URL`, else `https://api.clerk.com/v1`. */
+  /**
+   * Defaults to `CLERK_API_URL`, else `https://api.clerk.com/v1`. `CLERK_API_URL` is read as Clerk's
+   * SDKs read it: an origin alone (`https://api.clerk.com`) gets `/v1`; a URL with a path is used as
+   * given. A `Config` given here is used as given.
+   */
   readonly baseUrl?: Config.Config<string> | undefined
   readonly tracerPropagation?: boolean | undefined
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
- * `CLERK_SECRET_KEY` (required) and `CLERK_API_URL` (optional), validated by the config system:
+ * `CLERK_SECRET_KEY` (required) and `CLERK_API_URL` (optional; an origin alone gets `/v1`, as
+ * Clerk's SDKs read it), validated by the config system:
  * a missing key is a `ConfigError` naming `CLERK_SECRET_KEY`; a key that does not start with `sk_`
  * is one too, without echoing the value.
  *
@@ -377,10 +382,12 @@ export const config = (
       options.secretKey ?? Config.redacted("CLERK_SECRET_KEY"),
       options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
     ),
-    baseUrl: Validate.baseUrlConfig(
-      options.baseUrl ?? Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL)),
-      options.baseUrl ? "baseUrl" : "CLERK_API_URL"
-    )
+    baseUrl: options.baseUrl
+      ? Validate.baseUrlConfig(options.baseUrl, "baseUrl")
+      : Validate.clerkApiUrlConfig(
+          Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL)),
+          "CLERK_API_URL"
+        )
   })
 
 /**

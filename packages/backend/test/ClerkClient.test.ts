@@ -1,6 +1,7 @@
 import { ActorTokens, Clerk, ClerkClient, ClerkTest } from "@effect-clerk/backend"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -55,6 +56,42 @@ describe("ClerkClient.layerConfig", () => {
     Effect.gen(function* () {
       const { seen } = yield* runWithEnv({ CLERK_SECRET_KEY: SECRET, CLERK_API_URL: "http://127.0.0.1:4010/v1" })
       expect(seen[0]!.url).toBe("http://127.0.0.1:4010/v1/actor_tokens")
+    })
+  )
+
+  it.effect("CLERK_API_URL as Clerk's SDKs read it: an origin gets /v1; a path is kept as given", () =>
+    Effect.gen(function* () {
+      for (const [value, url] of [
+        ["http://127.0.0.1:4010", "http://127.0.0.1:4010/v1/actor_tokens"],
+        ["https://api.clerk.com/", "https://api.clerk.com/v1/actor_tokens"],
+        ["http://127.0.0.1:4010/v1/", "http://127.0.0.1:4010/v1/actor_tokens"],
+        ["https://proxy.example.com/clerk", "https://proxy.example.com/clerk/actor_tokens"]
+      ] as const) {
+        const { seen } = yield* runWithEnv({ CLERK_SECRET_KEY: SECRET, CLERK_API_URL: value })
+        expect(seen[0]!.url).toBe(url)
+      }
+    })
+  )
+
+  it.effect("a baseUrl Config given to layerConfig is used as given, origin or not", () =>
+    Effect.gen(function* () {
+      const seen: Array<string> = []
+      const fetchLayer = FetchHttpClient.layer.pipe(
+        Layer.provide(
+          Layer.succeed(FetchHttpClient.Fetch, (async (input: string | URL | Request, init?: RequestInit) => {
+            seen.push(new Request(input, init).url)
+            return ClerkTest.json(200, token)
+          }) as typeof globalThis.fetch)
+        )
+      )
+      const configured = ClerkClient.layerConfig({
+        secretKey: Config.succeed(Redacted.make(SECRET)),
+        baseUrl: Config.succeed("http://127.0.0.1:4010")
+      })
+      yield* ActorTokens.create({ user_id: "user_1", actor: { sub: "user_2" } }).pipe(
+        Effect.provide(ActorTokens.layer.pipe(Layer.provide(configured), Layer.provide(fetchLayer)))
+      )
+      expect(seen).toEqual(["http://127.0.0.1:4010/actor_tokens"])
     })
   )
 

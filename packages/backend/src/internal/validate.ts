@@ -134,6 +134,15 @@ export const secretKeyConfig = (
 export const baseUrlConfig = (config: Config.Config<string>, name: string): Config.Config<string> =>
   Config.mapOrFail(config, (url) => Either.mapLeft(baseUrl(url), (message) => ConfigError.InvalidData([name], message)))
 
+/**
+ * `CLERK_API_URL` as Clerk's own SDKs read it: an origin (`https://api.clerk.com`), to which they
+ * append the API version's path (`@clerk/backend`'s `apiUrl` plus `/v1`; `@clerk/express` reads
+ * `CLERK_API_URL` so). A value with a path (`http://127.0.0.1:4010/v1`, a proxy's prefix) is taken
+ * as given. So one environment serves an app that runs both SDKs.
+ */
+export const clerkApiUrlConfig = (config: Config.Config<string>, name: string): Config.Config<string> =>
+  Config.map(baseUrlConfig(config, name), (url) => (new URL(url).pathname === "/" ? `${url}/v1` : url))
+
 /** A pacing budget (`ClerkRateLimit.Budget`) with its window decoded. */
 export interface Budget {
   readonly limit: number
