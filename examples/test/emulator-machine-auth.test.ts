@@ -9,8 +9,6 @@
 import { Auth, Keys, MachineToken } from "@effect-clerk/auth"
 import { APIKeys, ClerkClient, JWKS, M2MTokens, Machines, OAuthAccessTokens, Users } from "@effect-clerk/backend"
 import { Emulator, Resources } from "@effect-clerk/emulator"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -23,7 +21,8 @@ const START = 1_700_000_000_000
 const setup = (acceptsToken: MachineToken.AcceptsToken = ["api_key", "m2m_token", "oauth_token"]) => {
   let clock = START
   const emulator = Emulator.make({ now: () => clock })
-  const backend = (transformClient?: (client: HttpClient.HttpClient) => HttpClient.HttpClient) =>
+  // the instance's client (sk_), or a machine's (its ak_ key), over the same emulator
+  const backend = (secretKey = "sk_test_machine_auth") =>
     Layer.mergeAll(
       JWKS.layer,
       APIKeys.layer,
@@ -32,15 +31,15 @@ const setup = (acceptsToken: MachineToken.AcceptsToken = ["api_key", "m2m_token"
       Machines.layer,
       Users.layer
     ).pipe(
-      Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make("sk_test_machine_auth"), transformClient })),
+      Layer.provideMerge(ClerkClient.layer({ secretKey: Redacted.make(secretKey) })),
       Layer.provide(Emulator.layerWith(emulator))
     )
   const layer = Auth.layer({ acceptsToken }).pipe(Layer.provideMerge(Keys.layerJwks()), Layer.provideMerge(backend()))
   return {
     emulator,
     layer,
-    /** The backend's services sending a machine's Machine Secret Key, as `M2MTokens.createToken` needs. */
-    asMachine: (secret: string) => backend(HttpClient.mapRequest(HttpClientRequest.bearerToken(secret))),
+    /** The backend's services as a machine, its Machine Secret Key the client's key: what `M2MTokens.createToken` needs. */
+    asMachine: (secret: string) => backend(secret),
     /** Moves both clocks. */
     advance: (ms: number) =>
       Effect.suspend(() => {

@@ -102,7 +102,11 @@ export interface RequestOptions {
  * @category models
  */
 export interface Options extends RequestOptions {
-  /** The instance's secret key (`sk_test_...` or `sk_live_...`). */
+  /**
+   * The instance's secret key (`sk_test_...` or `sk_live_...`), or a machine's secret key (`ak_...`,
+   * `Machines.getSecretKey`) for a client of the M2M operations that require one
+   * (`M2MTokens.createToken`; listing, revoking and verifying take either).
+   */
   readonly secretKey: Redacted.Redacted<string>
   /** Defaults to `https://api.clerk.com/v1`. */
   readonly baseUrl?: string | undefined

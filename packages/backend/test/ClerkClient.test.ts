@@ -1,4 +1,4 @@
-import { ActorTokens, Clerk, ClerkClient, ClerkTest } from "@effect-clerk/backend"
+import { ActorTokens, Clerk, ClerkClient, ClerkTest, M2MTokens, Users } from "@effect-clerk/backend"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Config from "effect/Config"
@@ -113,6 +113,58 @@ describe("ClerkClient.layerConfig", () => {
       expect(text).toContain("CLERK_SECRET_KEY")
       expect(text).toContain("sk_")
       expect(text).not.toContain("NOTaSECRETbutStill")
+    })
+  )
+
+  it.effect("a machine secret key (ak_) is taken, and sent as the bearer: M2MTokens.createToken requires one", () =>
+    Effect.gen(function* () {
+      const { seen } = yield* runWithEnv({ CLERK_SECRET_KEY: "ak_3beecc9c60adb5f9b850e91a8ee1e992" })
+      expect(seen[0]!.headers.get("authorization")).toBe("Bearer ak_3beecc9c60adb5f9b850e91a8ee1e992")
+      // a publishable key, or any other, is still refused before anything is sent
+      const error = yield* Effect.flip(runWithEnv({ CLERK_SECRET_KEY: "ck_3beecc9c60adb5f9b850e91a8ee1e992" }))
+      expect(error._tag).toBe("ConfigError")
+      expect(String(error)).toContain("ak_")
+      expect(String(error)).not.toContain("3beecc9c")
+    })
+  )
+
+  it.effect("as the configuration guide composes it: M2M operations as the machine, every other as the instance", () =>
+    Effect.gen(function* () {
+      const seen: Array<readonly [string, string | null]> = []
+      const fetchLayer = FetchHttpClient.layer.pipe(
+        Layer.provide(
+          Layer.succeed(FetchHttpClient.Fetch, (async (input: string | URL | Request, init?: RequestInit) => {
+            const request = new Request(input, init)
+            seen.push([new URL(request.url).pathname, request.headers.get("authorization")])
+            return request.url.endsWith("/m2m_tokens")
+              ? ClerkTest.json(201, { object: "machine_to_machine_token", id: "mt_1", token: "mt_secret" })
+              : ClerkTest.json(200, { object: "total_count", total_count: 2 })
+          }) as typeof globalThis.fetch)
+        )
+      )
+      const machine = "ak_3beecc9c60adb5f9b850e91a8ee1e992"
+      const AsMachine = M2MTokens.layer.pipe(
+        Layer.provide(ClerkClient.layerConfig({ secretKey: Config.redacted("CLERK_MACHINE_SECRET_KEY") }))
+      )
+      const live = Layer.merge(Clerk.layer.pipe(Layer.provide(ClerkClient.layerConfig())), AsMachine).pipe(
+        Layer.provide(fetchLayer),
+        Layer.provide(
+          Layer.setConfigProvider(
+            ConfigProvider.fromMap(
+              new Map([
+                ["CLERK_SECRET_KEY", SECRET],
+                ["CLERK_MACHINE_SECRET_KEY", machine]
+              ])
+            )
+          )
+        )
+      )
+      yield* Effect.either(M2MTokens.createToken({ seconds_until_expiration: 3600 }).pipe(Effect.provide(live)))
+      yield* Users.count().pipe(Effect.provide(live))
+      expect(seen).toEqual([
+        ["/v1/m2m_tokens", `Bearer ${machine}`],
+        ["/v1/users/count", `Bearer ${SECRET}`]
+      ])
     })
   )
 

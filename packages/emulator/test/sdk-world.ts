@@ -1,6 +1,4 @@
 import { Clerk, ClerkClient } from "@effect-clerk/backend"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose"
 import * as Layer from "effect/Layer"
@@ -36,18 +34,12 @@ export const failure = <A, E extends { readonly _tag: string }, R>(effect: Effec
   }))
 
 /**
- * Every service of @effect-clerk/backend over `emulator`, sending a Machine Secret Key (`ak_…`) as
- * the bearer instead of the instance's key: what `M2MTokens.createToken` must be sent with.
- * ClerkClient takes `sk_` keys only, so the key goes in through `transformClient`.
+ * Every service of @effect-clerk/backend over `emulator`, as a machine: a `ClerkClient` whose key is
+ * a Machine Secret Key (`ak_…`), what `M2MTokens.createToken` must be sent with.
  */
 export const asMachine = (emulator: Emulator.ClerkEmulator, machineSecretKey: string) =>
   Clerk.layer.pipe(
-    Layer.provide(
-      ClerkClient.layer({
-        secretKey: Redacted.make("sk_test_sdk"),
-        transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(machineSecretKey))
-      })
-    ),
+    Layer.provide(ClerkClient.layer({ secretKey: Redacted.make(machineSecretKey) })),
     Layer.provide(Emulator.layerWith(emulator))
   )
 

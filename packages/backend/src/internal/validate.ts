@@ -60,7 +60,8 @@ export const requestOptions = <Options extends CheckedOptions>(
 
 /**
  * Trims the key (a key read from a file often ends in a newline) and checks that what is left can
- * go in a header: printable ASCII without spaces.
+ * go in a header (printable ASCII without spaces) and is a Clerk key the Backend API takes as a
+ * bearer: an instance's secret key (`sk_`) or a machine's (`ak_`).
  */
 export const secretKey = (key: Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, string> => {
   const value = Redacted.value(key)
@@ -71,8 +72,11 @@ export const secretKey = (key: Redacted.Redacted<string>): Either.Either<Redacte
       "holds a character that cannot be sent in a header (a space, a control character or a non-ASCII character); the value is not shown"
     )
   }
-  if (!trimmed.startsWith("sk_")) {
-    return Either.left("must be a Clerk secret key starting with sk_ (the value is not shown)")
+  // sk_: the instance's secret key; ak_: a machine's secret key, which M2MTokens.createToken requires
+  if (!trimmed.startsWith("sk_") && !trimmed.startsWith("ak_")) {
+    return Either.left(
+      "must be a Clerk secret key starting with sk_ (or a machine secret key starting with ak_); the value is not shown"
+    )
   }
   return Either.right(trimmed === value ? key : Redacted.make(trimmed))
 }
