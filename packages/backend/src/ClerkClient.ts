@@ -371,9 +371,8 @@ export interface ConfigOptions extends RequestOptions {
 
 /**
  * `CLERK_SECRET_KEY` (required) and `CLERK_API_URL` (optional; an origin alone gets `/v1`, as
- * Clerk's SDKs read it), validated by the config system:
- * a missing key is a `ConfigError` naming `CLERK_SECRET_KEY`; a key that does not start with `sk_`
- * is one too, without echoing the value.
+ * Clerk's SDKs read it), validated by the config system: a missing key is a `ConfigError` naming
+ * `CLERK_SECRET_KEY`; a key that starts with neither `sk_` nor `ak_` is one too, without echoing it.
  *
  * @since 0.1.0
  * @category configs
@@ -381,18 +380,7 @@ export interface ConfigOptions extends RequestOptions {
 export const config = (
   options: ConfigOptions = {}
 ): Config.Config<{ readonly secretKey: Redacted.Redacted<string>; readonly baseUrl: string }> =>
-  Config.all({
-    secretKey: Validate.secretKeyConfig(
-      options.secretKey ?? Config.redacted("CLERK_SECRET_KEY"),
-      options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
-    ),
-    baseUrl: options.baseUrl
-      ? Validate.baseUrlConfig(options.baseUrl, "baseUrl")
-      : Validate.clerkApiUrlConfig(
-          Config.string("CLERK_API_URL").pipe(Config.withDefault(DEFAULT_BASE_URL)),
-          "CLERK_API_URL"
-        )
-  })
+  Validate.clientConfig(options, DEFAULT_BASE_URL)
 
 /**
  * @since 0.1.0

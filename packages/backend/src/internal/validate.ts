@@ -174,3 +174,24 @@ export const positiveDuration = (
     ? Either.right(decoded.value)
     : Either.left(ConfigError.InvalidData([name], "must be a finite, positive Duration"))
 }
+
+/**
+ * `ClerkClient.config`: the key and the base URL from the given `Config`s, used as given, or from
+ * `CLERK_SECRET_KEY` and `CLERK_API_URL` (read as Clerk's SDKs read it), each error naming its source.
+ */
+export const clientConfig = (
+  options: {
+    readonly secretKey?: Config.Config<Redacted.Redacted<string>> | undefined
+    readonly baseUrl?: Config.Config<string> | undefined
+  },
+  defaultBaseUrl: string
+): Config.Config<{ readonly secretKey: Redacted.Redacted<string>; readonly baseUrl: string }> =>
+  Config.all({
+    secretKey: secretKeyConfig(
+      options.secretKey ?? Config.redacted("CLERK_SECRET_KEY"),
+      options.secretKey ? "secretKey" : "CLERK_SECRET_KEY"
+    ),
+    baseUrl: options.baseUrl
+      ? baseUrlConfig(options.baseUrl, "baseUrl")
+      : clerkApiUrlConfig(Config.string("CLERK_API_URL").pipe(Config.withDefault(defaultBaseUrl)), "CLERK_API_URL")
+  })
